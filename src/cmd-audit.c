@@ -1,0 +1,123 @@
+/*
+ * cmd-audit.c: "vigil audit": collect, evaluate, store, summarise; the
+ * nightly job.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "report.h"
+#include "run.h"
+#include "vigil.h"
+
+#define OPT_ONLY	'o'
+#define OPT_RECORD	2000
+#define OPT_REPLAY	2001
+#define OPT_WAIT	2002
+#define OPT_FAIL_ON	2003
+#define OPT_JSON	2004
+
+static int
+cmd_audit_exec(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_GLOBAL_LONGOPTS,
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct collect_opts	 co = { 0 };
+	struct collect_result	 res;
+	struct eval_summary	 sum;
+	struct policy		*p = NULL;
+	struct store		*st = NULL;
+	struct ruleset		 rs = { 0 };
+	json_t			*doc = NULL;
+	const char		*only = NULL, *json_path = NULL;
+	int			 c, r, flags = 0, fail_on = SEV_HIGH;
+
+	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cmd_global_opt(g, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_ONLY:
+			only = optarg;
+			break;
+		case OPT_RECORD:
+			co.record_dir = optarg;
+			break;
+		case OPT_REPLAY:
+			co.replay_dir = optarg;
+			break;
+		case OPT_WAIT:
+			flags |= STORE_WAIT;
+			break;
+		case OPT_FAIL_ON:
+			if ((fail_on = severity_parse(optarg)) < 0) {
+				log_error("--fail-on: unknown severity '%s' "
+				    "(info, low, medium, high, critical)",
+				    optarg);
+				return VGL_EXIT_USAGE;
+			}
+			break;
+		case OPT_JSON:
+			json_path = optarg;
+			break;
+		default:
+			cmd_usage(&cmd_audit_entry, c == 'h' ? stdout :
+			    stderr);
+			return c == 'h' ? 0 : VGL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (co.record_dir != NULL &&
+	    co.replay_dir != NULL)) {
+		cmd_usage(&cmd_audit_entry, stderr);
+		return VGL_EXIT_USAGE;
+	}
+	if ((r = cmd_load_policy(g, &p)) != 0)
+		return r;
+	/* Rules are checked before anything is collected or stored. */
+	if ((r = cmd_load_rules(p, &rs)) != 0)
+		goto out;
+	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
+		goto out;
+	r = VGL_EXIT_USAGE;
+	if (run_collect(st, p, only, &co, g->quiet, &res) != 0)
+		goto out;
+	if (run_evaluate(st, p, &rs, res.run, &sum) != 0) {
+		log_error("cannot evaluate run %lld", res.run);
+		goto out;
+	}
+	if ((doc = report_build(st, res.run, &rs)) == NULL)
+		goto out;
+	if (!g->quiet) {
+		putchar('\n');
+		report_text.render(doc, stdout);
+	}
+	if (json_path != NULL && report_write(&report_json, doc,
+	    json_path) != 0)
+		goto out;
+	r = run_exit_code(st, res.run, fail_on);
+ out:
+	json_decref(doc);
+	rules_release(&rs);
+	store_close(st);
+	policy_free(p);
+	return r;
+}
+
+const struct cmd_entry cmd_audit_entry = {
+	.name = "audit",
+	.usage = "[--only SRC,...] [--record DIR | --replay DIR] "
+	    "[--fail-on SEV] [--json FILE] [--wait]",
+	.summary = "collect, evaluate, store and summarise (the nightly job)",
+	.exec = cmd_audit_exec,
+};

@@ -1,0 +1,89 @@
+/*
+ * cmd-collect.c: "vigil collect": enumerate the sources into a new run.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "run.h"
+#include "vigil.h"
+
+#define OPT_ONLY	'o'
+#define OPT_RECORD	2000
+#define OPT_REPLAY	2001
+#define OPT_WAIT	2002
+
+static int
+cmd_collect_exec(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_GLOBAL_LONGOPTS,
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "replay", required_argument, NULL, OPT_REPLAY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct collect_opts	 co = { 0 };
+	struct collect_result	 res;
+	struct policy		*p = NULL;
+	struct store		*st = NULL;
+	const char		*only = NULL;
+	int			 c, r, flags = 0;
+
+	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cmd_global_opt(g, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_ONLY:
+			only = optarg;
+			break;
+		case OPT_RECORD:
+			co.record_dir = optarg;
+			break;
+		case OPT_REPLAY:
+			co.replay_dir = optarg;
+			break;
+		case OPT_WAIT:
+			flags |= STORE_WAIT;
+			break;
+		default:
+			cmd_usage(&cmd_collect_entry, c == 'h' ? stdout :
+			    stderr);
+			return c == 'h' ? 0 : VGL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || (co.record_dir != NULL &&
+	    co.replay_dir != NULL)) {
+		cmd_usage(&cmd_collect_entry, stderr);
+		return VGL_EXIT_USAGE;
+	}
+	if ((r = cmd_load_policy(g, &p)) != 0)
+		return r;
+	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
+		goto out;
+	if (run_collect(st, p, only, &co, g->quiet, &res) != 0) {
+		r = VGL_EXIT_USAGE;
+		goto out;
+	}
+	if (!g->quiet)
+		printf("run %lld: %d source%s, %d failed, %ld resources, "
+		    "%ld requests\n", res.run, res.nsources,
+		    res.nsources == 1 ? "" : "s", res.nfailed, res.resources,
+		    res.requests);
+	r = res.nfailed > 0 ? VGL_EXIT_INCOMPLETE : VGL_EXIT_OK;
+ out:
+	store_close(st);
+	policy_free(p);
+	return r;
+}
+
+const struct cmd_entry cmd_collect_entry = {
+	.name = "collect",
+	.usage = "[--only SRC,...] [--record DIR | --replay DIR] [--wait]",
+	.summary = "enumerate the sources into a new run",
+	.exec = cmd_collect_exec,
+};

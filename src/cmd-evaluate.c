@@ -1,0 +1,95 @@
+/*
+ * cmd-evaluate.c: "vigil evaluate": re-run the rules on a stored run,
+ * without the network.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "report.h"
+#include "run.h"
+#include "vigil.h"
+
+#define OPT_RUN		'r'
+#define OPT_FAIL_ON	2003
+#define OPT_WAIT	2002
+
+static int
+cmd_evaluate_exec(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_GLOBAL_LONGOPTS,
+		{ "run", required_argument, NULL, OPT_RUN },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "wait", no_argument, NULL, OPT_WAIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct eval_summary	 sum;
+	struct policy		*p = NULL;
+	struct store		*st = NULL;
+	struct ruleset		 rs = { 0 };
+	json_t			*doc = NULL;
+	const char		*run_arg = NULL;
+	long long		 run;
+	int			 c, r, flags = 0, fail_on = SEV_HIGH;
+
+	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cmd_global_opt(g, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_RUN:
+			run_arg = optarg;
+			break;
+		case OPT_FAIL_ON:
+			if ((fail_on = severity_parse(optarg)) < 0) {
+				log_error("--fail-on: unknown severity '%s'",
+				    optarg);
+				return VGL_EXIT_USAGE;
+			}
+			break;
+		case OPT_WAIT:
+			flags |= STORE_WAIT;
+			break;
+		default:
+			cmd_usage(&cmd_evaluate_entry, c == 'h' ? stdout :
+			    stderr);
+			return c == 'h' ? 0 : VGL_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		cmd_usage(&cmd_evaluate_entry, stderr);
+		return VGL_EXIT_USAGE;
+	}
+	if ((r = cmd_load_policy(g, &p)) != 0)
+		return r;
+	if ((r = cmd_load_rules(p, &rs)) != 0)
+		goto out;
+	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
+		goto out;
+	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
+		goto out;
+	r = VGL_EXIT_USAGE;
+	if (run_evaluate(st, p, &rs, run, &sum) != 0)
+		goto out;
+	if ((doc = report_build(st, run, &rs)) == NULL)
+		goto out;
+	if (!g->quiet)
+		report_text.render(doc, stdout);
+	r = run_exit_code(st, run, fail_on);
+ out:
+	json_decref(doc);
+	rules_release(&rs);
+	store_close(st);
+	policy_free(p);
+	return r;
+}
+
+const struct cmd_entry cmd_evaluate_entry = {
+	.name = "evaluate",
+	.usage = "[--run N] [--fail-on SEV] [--wait]",
+	.summary = "re-run the rules on a stored run (no network)",
+	.exec = cmd_evaluate_exec,
+};

@@ -1,0 +1,152 @@
+/*
+ * cmd.c: the command table and shared command plumbing.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+
+/* In the order --help lists them. */
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_validate_entry,
+	&cmd_collect_entry,
+	&cmd_audit_entry,
+	&cmd_evaluate_entry,
+	&cmd_report_entry,
+	&cmd_rules_entry,
+	&cmd_history_entry,
+	&cmd_query_entry,
+	NULL
+};
+
+int
+cmd_global_opt(struct globals *g, int c, const char *arg)
+{
+	switch (c) {
+	case 'p':
+		g->policy_path = arg;
+		return 1;
+	case CMD_OPT_DB:
+		g->db_path = arg;
+		return 1;
+	case 'v':
+		g->verbose++;
+		log_set_level(LOG_WARN + g->verbose);
+		return 1;
+	case 'q':
+		g->quiet = 1;
+		log_set_level(LOG_ERROR);
+		return 1;
+	case CMD_OPT_NO_PROGRESS:
+		g->no_progress = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+cmd_usage(const struct cmd_entry *e, FILE *f)
+{
+	fprintf(f, "usage: vigil [global options] %s%s%s\n", e->name,
+	    e->usage[0] != '\0' ? " " : "", e->usage);
+	if (f == stdout)
+		fprintf(f, "\n%s\n\nglobal options: -p FILE, --db FILE, -v, "
+		    "-q, --no-progress, -h\n", e->summary);
+}
+
+int
+cmd_load_policy(struct globals *g, struct policy **out)
+{
+	struct diags	 d = { 0 };
+	const char	*path = g->policy_path;
+
+	if (path == NULL)
+		path = getenv("VIGIL_POLICY");
+	if (path == NULL || *path == '\0')
+		path = "./vigil.json";
+	if (policy_load(path, out, &d) != 0) {
+		diags_print(&d);
+		if (d.n == 0)
+			fprintf(stderr, "vigil: cannot load policy '%s'\n",
+			    path);
+		diags_release(&d);
+		return VGL_EXIT_USAGE;
+	}
+	diags_release(&d);
+	return 0;
+}
+
+int
+cmd_load_rules(const struct policy *p, struct ruleset *rs)
+{
+	struct diags	 d = { 0 };
+
+	if (rules_load(p, rs, &d) != 0 || d.n > 0) {
+		diags_print(&d);
+		diags_release(&d);
+		return VGL_EXIT_USAGE;
+	}
+	diags_release(&d);
+	return 0;
+}
+
+const char *
+cmd_db_path(const struct globals *g, const struct policy *p)
+{
+	const char	*s;
+
+	if (g->db_path != NULL)
+		return g->db_path;
+	if (p != NULL && p->db != NULL)
+		return p->db;
+	if ((s = getenv("VIGIL_DB")) != NULL && *s != '\0')
+		return s;
+	return "./vigil.db";
+}
+
+int
+cmd_open_store(const struct globals *g, const struct policy *p, int flags,
+    struct store **st)
+{
+	int	 r;
+
+	if ((r = store_open(cmd_db_path(g, p), flags, st)) != 0)
+		return r == VGL_ERR_LOCKED ? VGL_EXIT_USAGE : VGL_EXIT_USAGE;
+	return 0;
+}
+
+int
+cmd_resolve_run(struct store *st, const char *arg, long long *run)
+{
+	char	*end;
+	long long v;
+
+	if (arg == NULL) {
+		if ((*run = store_last_run(st)) == 0) {
+			log_error("no committed run in the store yet; run "
+			    "'vigil collect' or 'vigil audit' first");
+			return VGL_EXIT_USAGE;
+		}
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0) {
+		log_error("--run: '%s' is not a run number", arg);
+		return VGL_EXIT_USAGE;
+	}
+	if (!store_run_exists(st, v)) {
+		log_error("run %lld does not exist or was never committed", v);
+		return VGL_EXIT_USAGE;
+	}
+	*run = v;
+	return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * cmd.h: the command table and what every command shares: global
+ * options, loading the policy, opening the store.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <getopt.h>
+
+#include "policy.h"
+#include "rules.h"
+#include "store.h"
+
+struct globals {
+	const char	*policy_path;	/* -p */
+	const char	*db_path;	/* --db */
+	int		 verbose;
+	int		 quiet;
+	int		 no_progress;
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "vigil [options] NAME " */
+	const char	*summary;	/* one line for --help */
+	int		(*exec)(struct globals *, int argc, char **argv);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_collect_entry;
+extern const struct cmd_entry cmd_evaluate_entry;
+extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_query_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_rules_entry;
+extern const struct cmd_entry cmd_validate_entry;
+
+/*
+ * Global options accepted after the command too.  CMD_GLOBAL_LONGOPTS
+ * goes into each command's struct option array; cmd_global_opt() handles
+ * one and returns 1 if it was a global option.
+ */
+#define CMD_OPT_DB		1000
+#define CMD_OPT_NO_PROGRESS	1001
+#define CMD_GLOBAL_SHORTOPTS	"p:vqh"
+#define CMD_GLOBAL_LONGOPTS						\
+	{ "policy", required_argument, NULL, 'p' },			\
+	{ "db", required_argument, NULL, CMD_OPT_DB },			\
+	{ "verbose", no_argument, NULL, 'v' },				\
+	{ "quiet", no_argument, NULL, 'q' },				\
+	{ "no-progress", no_argument, NULL, CMD_OPT_NO_PROGRESS },	\
+	{ "help", no_argument, NULL, 'h' }
+int	 cmd_global_opt(struct globals *, int c, const char *arg);
+
+/* Prints "usage: vigil NAME USAGE" to f. */
+void	 cmd_usage(const struct cmd_entry *, FILE *f);
+
+/* Loads the policy (diags printed); 0 or VGL_EXIT_USAGE. */
+int	 cmd_load_policy(struct globals *, struct policy **);
+/* Loads the rule catalog for p (diags printed); 0 or VGL_EXIT_USAGE. */
+int	 cmd_load_rules(const struct policy *, struct ruleset *);
+/* The db path: --db, else state.db, else $VIGIL_DB, else ./vigil.db. */
+const char *cmd_db_path(const struct globals *, const struct policy *);
+/* Opens the store (flags from store.h); 0 or an exit code. */
+int	 cmd_open_store(const struct globals *, const struct policy *,
+	    int flags, struct store **);
+/* Resolves --run N (0: the last committed run); 0 or an exit code. */
+int	 cmd_resolve_run(struct store *, const char *arg, long long *run);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * http.h: the one HTTP layer every provider uses.
+ *
+ * A struct http_client belongs to one source.  It owns a libcurl multi
+ * handle (HTTP/2 where offered, connections reused), caps concurrency at
+ * max_concurrency, spaces requests to rate_limit_rps, retries 429, 5xx,
+ * timeouts and connection errors with full-jitter exponential backoff
+ * (botocore's shape: sleep = random(0, min(20 s, base * 2^attempt))),
+ * honours Retry-After (seconds or HTTP date), and gives up when the
+ * source's deadline passes.  TLS verification is always on; ca_file adds
+ * a trust anchor.  Plain http:// is allowed only to loopback hosts.
+ *
+ * With record_dir, every exchange is written there (secrets redacted);
+ * with replay_dir, no network is used: each request is answered from the
+ * recording with the same method, URL and body (in recorded order).
+ *
+ * A client may be used from one thread at a time.
+ */
+#ifndef HTTP_H
+#define HTTP_H
+
+#include <stddef.h>
+#include <curl/curl.h>
+
+#include "buf.h"
+
+struct http_opts {
+	const char	*source;	/* source name: recordings, logs */
+	const char	*ca_file;	/* extra trust anchor, or NULL */
+	double		 timeout_s;	/* per attempt; 0: 30 s */
+	double		 deadline_s;	/* whole source; 0: 300 s */
+	int		 max_concurrency; /* 0: 4 */
+	double		 rate_limit_rps; /* 0: unlimited */
+	int		 max_retries;	/* 0: 5; -1: none */
+	double		 backoff_base_s; /* 0: 0.5 s */
+	double		 backoff_cap_s;	/* 0: 20 s */
+	const char	*record_dir;	/* or NULL */
+	const char	*replay_dir;	/* or NULL */
+	size_t		 max_body;	/* 0: BUF_MAX_DEFAULT */
+	int		 follow_https_redirects; /* follow 3xx to https only */
+};
+
+struct http_header {
+	char	*name;
+	char	*value;
+};
+
+struct http_req;
+
+/*
+ * Called before every attempt (so signatures carry a fresh date): may add
+ * headers with http_req_set_header().  Returns 0 or an error, which fails
+ * the request.
+ */
+typedef int (*http_prepare_cb)(struct http_req *, void *arg);
+/*
+ * Decides whether a completed response (status >= 400) should be retried
+ * beyond the defaults (429, 500, 502, 503, 504); e.g. AWS "Throttling"
+ * inside a 400.  Returns 1 to retry.
+ */
+typedef int (*http_retry_cb)(const struct http_req *, void *arg);
+
+struct http_req {
+	/* Set by the caller (http_req_new sets the strings). */
+	char			*method;
+	char			*url;
+	struct http_header	*headers;	/* request headers */
+	size_t			 nheaders;
+	char			*body;
+	size_t			 body_len;
+	http_prepare_cb		 prepare;
+	http_retry_cb		 retry;
+	void			*cb_arg;
+	void			*user;		/* caller's own pointer */
+
+	/* Results, valid after http_do()/http_do_all(). */
+	long			 status;	/* 0: no HTTP response */
+	struct buf		 resp;		/* body */
+	struct http_header	*resp_headers;	/* last response's */
+	size_t			 nresp_headers;
+	char			*error;		/* set when the request failed */
+	int			 attempts;
+	int			 result;	/* 0 or VGL_ERR_* */
+	char			*effective_url;	/* after redirects */
+};
+
+struct http_client;
+
+struct http_client *http_client_new(const struct http_opts *);
+void		 http_client_free(struct http_client *);
+/* Requests sent (every attempt counts), for sources.requests. */
+long		 http_client_requests(const struct http_client *);
+/* Wall-clock capture time of a replayed recording, or 0 when live. */
+long long	 http_client_replay_time(const struct http_client *);
+
+struct http_req	*http_req_new(const char *method, const char *url);
+void		 http_req_free(struct http_req *);
+/* Replaces a header of that name (case-insensitive) or adds it. */
+void		 http_req_set_header(struct http_req *, const char *name,
+		    const char *value);
+void		 http_req_set_body(struct http_req *, const void *, size_t);
+/* A response header (case-insensitive), or NULL. */
+const char	*http_resp_header(const struct http_req *, const char *name);
+
+/*
+ * Performs one request (with retries).  Returns 0 when an HTTP response
+ * was received, whatever its status (check req->status); otherwise an
+ * error (req->error says why, in words fit for sources.error).
+ */
+int		 http_do(struct http_client *, struct http_req *);
+/*
+ * Performs n requests concurrently within the client's limits.  Returns
+ * 0 when every request got a response, else the first error; each
+ * request's own result is in req->result.
+ */
+int		 http_do_all(struct http_client *, struct http_req **, size_t n);
+
+/* Pure helpers, exposed for tests. */
+/* Backoff before retry number attempt (0-based), in seconds; r in [0,1). */
+double		 http_backoff(int attempt, double base, double cap, double r);
+/*
+ * Parses Retry-After (delta seconds or IMF-fixdate) relative to now;
+ * returns seconds to wait (>= 0) or -1 if unparseable.
+ */
+double		 http_parse_retry_after(const char *value, long long now);
+/* 1 when a header is a secret in recordings (Authorization, Cookie...). */
+int		 http_header_is_secret(const char *name);
+/* 1 when url is http:// to a non-loopback host (a policy error). */
+int		 http_url_insecure(const char *url);
+
+/* Process-wide init/cleanup (curl_global_*). */
+void		 http_global_init(void);
+void		 http_global_cleanup(void);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * log.c: leveled logging to stderr with redaction of registered secrets.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "xmalloc.h"
+
+static int		 log_level = LOG_WARN;
+static char		**secrets;
+static size_t		 nsecrets;
+static pthread_mutex_t	 log_mtx = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *const level_names[] = {
+	"error", "warning", "info", "debug", "trace"
+};
+
+void
+log_set_level(int l)
+{
+	log_level = l;
+}
+
+int
+log_get_level(void)
+{
+	return log_level;
+}
+
+void
+log_add_secret(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL || strlen(s) < 4)
+		return;
+	pthread_mutex_lock(&log_mtx);
+	for (i = 0; i < nsecrets; i++) {
+		if (strcmp(secrets[i], s) == 0)
+			goto out;
+	}
+	secrets = xreallocarray(secrets, nsecrets + 1, sizeof(*secrets));
+	secrets[nsecrets++] = xstrdup(s);
+ out:
+	pthread_mutex_unlock(&log_mtx);
+}
+
+void
+log_clear_secrets(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&log_mtx);
+	for (i = 0; i < nsecrets; i++)
+		freestr_secret(secrets[i]);
+	free(secrets);
+	secrets = NULL;
+	nsecrets = 0;
+	pthread_mutex_unlock(&log_mtx);
+}
+
+/* Caller holds log_mtx. */
+static char *
+redact_locked(const char *s)
+{
+	struct buf	 b;
+	const char	*p = s, *hit;
+	size_t		 i, best_len, best_i;
+
+	buf_init(&b, 0);
+	for (;;) {
+		hit = NULL;
+		best_len = 0;
+		best_i = 0;
+		for (i = 0; i < nsecrets; i++) {
+			const char *q = strstr(p, secrets[i]);
+			if (q != NULL && (hit == NULL || q < hit ||
+			    (q == hit && strlen(secrets[i]) > best_len))) {
+				hit = q;
+				best_i = i;
+				best_len = strlen(secrets[i]);
+			}
+		}
+		if (hit == NULL)
+			break;
+		(void)best_i;
+		buf_append(&b, p, (size_t)(hit - p));
+		buf_puts(&b, "[REDACTED]");
+		p = hit + best_len;
+	}
+	buf_puts(&b, p);
+	return buf_detach(&b, NULL);
+}
+
+char *
+log_redact(const char *s)
+{
+	char	*r;
+
+	if (s == NULL)
+		return NULL;
+	pthread_mutex_lock(&log_mtx);
+	r = redact_locked(s);
+	pthread_mutex_unlock(&log_mtx);
+	return r;
+}
+
+void
+log_msg(int level, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*raw, *red;
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&log_mtx);
+	red = redact_locked(raw);
+	if (level <= LOG_WARN)
+		fprintf(stderr, "vigil: %s: %s\n",
+		    level_names[level < 0 ? 0 : level], red);
+	else
+		fprintf(stderr, "vigil: %s\n", red);
+	pthread_mutex_unlock(&log_mtx);
+	free(red);
+	free(raw);
+}

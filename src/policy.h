@@ -1,0 +1,95 @@
+/*
+ * policy.h: the policy file (SPEC section 4).
+ *
+ * policy_load() parses a JSON policy and its includes (later values
+ * override earlier ones), checks every key against the known keys (an
+ * unknown key is an error suggesting the nearest known one), rejects
+ * literal secrets, checks *_file secrets are not group/other readable and
+ * that plain http:// endpoints are loopback only.  Every problem is added
+ * to diags as FILE:LINE:COL: message; the load fails if there is any.
+ *
+ * Secrets are not read at load time: policy_secret() reads them when a
+ * source needs them, and registers them for redaction.
+ */
+#ifndef POLICY_H
+#define POLICY_H
+
+#include <jansson.h>
+
+#include "diag.h"
+
+struct policy_source {
+	char		*name;
+	char		*type;
+	json_t		*obj;		/* the source's JSON object (borrowed
+					   from policy->root) */
+	char		*file;		/* where it was defined */
+	int		 line, col;
+};
+
+struct waiver {
+	char		*rule;		/* id or glob */
+	char		*resource;	/* glob */
+	char		*reason;
+	char		*approved_by;
+	char		*expires;	/* ISO-8601 date or date-time, or NULL */
+	char		*file;
+	int		 line, col;
+};
+
+struct policy {
+	char		*path;		/* the top-level file */
+	char		*organization;
+	char		*db;		/* state.db, resolved relative to path */
+	json_t		*root;		/* the merged document */
+	struct policy_source *sources;
+	size_t		 nsources;
+	json_t		*parameters;	/* object (never NULL) */
+	struct waiver	*waivers;
+	size_t		 nwaivers;
+	/* rules */
+	char		**rule_paths;	/* resolved relative to their file */
+	size_t		 nrule_paths;
+	int		 rules_builtin;	/* default 1 */
+	json_t		*rules_enable;	/* array of globs or NULL */
+	json_t		*rules_disable;	/* array of globs or NULL */
+	json_t		*rules_severity; /* object ID -> severity, or NULL */
+	json_t		*expect;	/* object or NULL */
+	json_t		*critical_values; /* array or NULL */
+	json_t		*freeze;	/* object or NULL */
+	json_t		*notify;	/* object or NULL */
+	/* SHA-256 of the policy text (all files, in load order). */
+	char		 sha256[65];
+};
+
+int	 policy_load(const char *path, struct policy **out, struct diags *);
+void	 policy_free(struct policy *);
+
+/* The source named name, or NULL. */
+const struct policy_source *policy_source_find(const struct policy *,
+	    const char *name);
+
+/* String/number/bool member of a source object, with defaults. */
+const char *policy_source_str(const struct policy_source *, const char *key,
+	    const char *def);
+double	 policy_source_num(const struct policy_source *, const char *key,
+	    double def);
+int	 policy_source_bool(const struct policy_source *, const char *key,
+	    int def);
+
+/*
+ * Reads secret `base` of a source: `base`_env names an environment
+ * variable (default def_env when neither key is set; NULL: no default),
+ * `base`_file a file that must not be readable by group or others.
+ * On success *out is a new string (free with freestr_secret) registered
+ * for redaction.  Returns 0, VGL_ERR_NOTFOUND when not configured or the
+ * variable is unset, or VGL_ERR_POLICY (with *why set, caller frees) when
+ * the file is unsafe or unreadable.
+ */
+int	 policy_secret(json_t *obj, const char *base, const char *def_env,
+	    char **out, char **why);
+
+/* Levenshtein distance, exposed for tests. */
+int	 policy_edit_distance(const char *, const char *);
+
+#endif

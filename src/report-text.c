@@ -1,0 +1,70 @@
+/*
+ * report-text.c: the terminal summary of a run.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "vigil.h"
+
+static const char *
+str(json_t *o, const char *k)
+{
+	const char	*s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+static int
+text_render(json_t *doc, FILE *out)
+{
+	json_t		*run, *sum, *v;
+	size_t		 i;
+	int		 sev;
+
+	run = json_object_get(doc, "run");
+	fprintf(out, "vigil report: %s, run %lld (%s), collected %s\n",
+	    str(doc, "organization"),
+	    (long long)json_integer_value(json_object_get(run, "id")),
+	    str(run, "status"), str(run, "collected_at"));
+	fprintf(out, "\nsources:\n");
+	json_array_foreach(json_object_get(doc, "sources"), i, v) {
+		fprintf(out, "  %-20s %-7s %6lld resources %5lld requests%s%s\n",
+		    str(v, "name"), str(v, "status"),
+		    (long long)json_integer_value(json_object_get(v,
+		    "resources")),
+		    (long long)json_integer_value(json_object_get(v,
+		    "requests")),
+		    json_is_string(json_object_get(v, "error")) ? "  " : "",
+		    str(v, "error"));
+	}
+	sum = json_object_get(doc, "summary");
+	fprintf(out, "\nfindings:");
+	for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--)
+		fprintf(out, " %lld %s%s", (long long)json_integer_value(
+		    json_object_get(sum, severity_name(sev))),
+		    severity_name(sev), sev > SEV_INFO ? "," : "");
+	fprintf(out, "; %lld new, %lld waived, %lld errors\n",
+	    (long long)json_integer_value(json_object_get(sum, "new")),
+	    (long long)json_integer_value(json_object_get(sum, "waived")),
+	    (long long)json_integer_value(json_object_get(sum, "errors")));
+	json_array_foreach(json_object_get(doc, "findings"), i, v) {
+		const char *status = str(v, "status");
+
+		if (i == 0)
+			fputc('\n', out);
+		fprintf(out, "  %-8s %-6s %s %s: %s\n",
+		    strcmp(status, "fail") == 0 ? str(v, "severity") : status,
+		    json_is_true(json_object_get(v, "new")) ? "new" : "",
+		    str(v, "rule"), str(v, "resource"), str(v, "detail"));
+	}
+	fprintf(out, "\nchain hash: %s\n", str(run, "chain_hash"));
+	return ferror(out) ? VGL_ERR_IO : 0;
+}
+
+const struct report_format report_text = {
+	.name = "text",
+	.render = text_render,
+};

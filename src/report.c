@@ -1,0 +1,223 @@
+/*
+ * report.c: the report model of a stored run, and the format table.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "report.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+static const struct report_format *const report_formats[] = {
+	&report_json,
+	&report_text,
+	NULL
+};
+
+const struct report_format *
+report_format_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; name != NULL && report_formats[i] != NULL; i++) {
+		if (strcmp(report_formats[i]->name, name) == 0)
+			return report_formats[i];
+	}
+	return NULL;
+}
+
+const char *
+report_format_names(void)
+{
+	return "json, text";
+}
+
+/* A column as a JSON value: NULL -> null, integers, reals, text. */
+static json_t *
+col_json(sqlite3_stmt *s, int i)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(s, i));
+	case SQLITE_FLOAT:
+		return json_real(sqlite3_column_double(s, i));
+	default:
+		return json_string((const char *)sqlite3_column_text(s, i));
+	}
+}
+
+static json_t *
+col_parsed(sqlite3_stmt *s, int i)
+{
+	json_t	*v;
+
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return json_null();
+	v = json_loads((const char *)sqlite3_column_text(s, i), 0, NULL);
+	return v != NULL ? v : json_string((const char *)
+	    sqlite3_column_text(s, i));
+}
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql, long long run)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_error("report: %s", sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, run);
+	return s;
+}
+
+json_t *
+report_build(struct store *st, long long run, const struct ruleset *rs)
+{
+	json_t		*doc = NULL, *o, *arr, *sum, *f;
+	sqlite3_stmt	*s;
+	const struct rule *rule;
+	int		 i;
+
+	if ((s = prep(st, "SELECT id, status, started, finished, "
+	    "collected_at, chain_hash, organization, policy_sha256, "
+	    "rules_sha256, snapshot_sha256, findings_sha256, prev_chain_hash "
+	    "FROM main.runs WHERE id = ?", run)) == NULL)
+		return NULL;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	doc = json_object();
+	json_object_set_new(doc, "schema", json_string(REPORT_SCHEMA));
+	json_object_set_new(doc, "organization", col_json(s, 6));
+	o = json_object();
+	json_object_set_new(o, "id", col_json(s, 0));
+	json_object_set_new(o, "status", col_json(s, 1));
+	json_object_set_new(o, "started", col_json(s, 2));
+	json_object_set_new(o, "finished", col_json(s, 3));
+	json_object_set_new(o, "collected_at", col_json(s, 4));
+	json_object_set_new(o, "chain_hash", col_json(s, 5));
+	json_object_set_new(o, "evidence", json_pack("{s:o, s:o, s:o, s:o, "
+	    "s:o}", "policy_sha256", col_json(s, 7), "rules_sha256",
+	    col_json(s, 8), "snapshot_sha256", col_json(s, 9),
+	    "findings_sha256", col_json(s, 10), "prev_chain_hash",
+	    col_json(s, 11)));
+	json_object_set_new(doc, "run", o);
+	sqlite3_finalize(s);
+
+	arr = json_array();
+	if ((s = prep(st, "SELECT name, type, status, error, resources, "
+	    "requests, duration_ms FROM main.sources WHERE run = ? ORDER BY "
+	    "rowid", run)) == NULL)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
+		    "s:o, s:o, s:o}", "name", col_json(s, 0), "type",
+		    col_json(s, 1), "status", col_json(s, 2), "error",
+		    col_json(s, 3), "resources", col_json(s, 4), "requests",
+		    col_json(s, 5), "duration_ms", col_json(s, 6)));
+	}
+	sqlite3_finalize(s);
+	json_object_set_new(doc, "sources", arr);
+
+	sum = json_object();
+	for (i = SEV_CRITICAL; i >= SEV_INFO; i--)
+		json_object_set_new(sum, severity_name(i), json_integer(0));
+	json_object_set_new(sum, "waived", json_integer(0));
+	json_object_set_new(sum, "errors", json_integer(0));
+	json_object_set_new(sum, "new", json_integer(0));
+	arr = json_array();
+	if ((s = prep(st, "SELECT rule, title, severity, provider, source, "
+	    "status, resource, detail, is_new, waiver, evidence FROM "
+	    "main.findings WHERE run = ? ORDER BY CASE severity WHEN "
+	    "'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN "
+	    "'low' THEN 3 ELSE 4 END, rule, resource", run)) == NULL)
+		goto fail;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *sev = (const char *)sqlite3_column_text(s, 2);
+		const char *status = (const char *)sqlite3_column_text(s, 5);
+		int is_new = sqlite3_column_int(s, 8);
+
+		f = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+		    "s:b}", "rule", col_json(s, 0), "title", col_json(s, 1),
+		    "severity", col_json(s, 2), "provider", col_json(s, 3),
+		    "source", col_json(s, 4), "status", col_json(s, 5),
+		    "resource", col_json(s, 6), "detail", col_json(s, 7),
+		    "new", is_new);
+		if (sqlite3_column_type(s, 9) != SQLITE_NULL)
+			json_object_set_new(f, "waiver", col_parsed(s, 9));
+		json_object_set_new(f, "evidence", col_parsed(s, 10));
+		rule = rs != NULL ? rules_find(rs,
+		    (const char *)sqlite3_column_text(s, 0)) : NULL;
+		if (rule != NULL) {
+			if (rule->remediation != NULL)
+				json_object_set_new(f, "remediation",
+				    json_string(rule->remediation));
+			if (rule->frameworks != NULL)
+				json_object_set_new(f, "frameworks",
+				    json_string(rule->frameworks));
+		}
+		json_array_append_new(arr, f);
+		if (status != NULL && strcmp(status, "fail") == 0 &&
+		    severity_parse(sev) >= 0) {
+			json_object_set_new(sum, sev, json_integer(
+			    json_integer_value(json_object_get(sum, sev)) + 1));
+			if (is_new)
+				json_object_set_new(sum, "new", json_integer(
+				    json_integer_value(json_object_get(sum,
+				    "new")) + 1));
+		} else if (status != NULL && strcmp(status, "waived") == 0)
+			json_object_set_new(sum, "waived", json_integer(
+			    json_integer_value(json_object_get(sum,
+			    "waived")) + 1));
+		else
+			json_object_set_new(sum, "errors", json_integer(
+			    json_integer_value(json_object_get(sum,
+			    "errors")) + 1));
+	}
+	sqlite3_finalize(s);
+	json_object_set_new(doc, "summary", sum);
+	json_object_set_new(doc, "findings", arr);
+	/* Drift and critical values arrive with their commands. */
+	json_object_set_new(doc, "changes", json_array());
+	json_object_set_new(doc, "critical_values", json_array());
+	return doc;
+ fail:
+	json_decref(arr);
+	json_decref(doc);
+	return NULL;
+}
+
+int
+report_write(const struct report_format *fmt, json_t *doc, const char *path)
+{
+	FILE	*f;
+	int	 fd, r;
+
+	if (path == NULL || strcmp(path, "-") == 0)
+		return fmt->render(doc, stdout);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		log_error("cannot write '%s': %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return VGL_ERR_IO;
+	}
+	r = fmt->render(doc, f);
+	if (fclose(f) != 0 && r == 0) {
+		log_error("cannot write '%s': %s", path, strerror(errno));
+		r = VGL_ERR_IO;
+	}
+	return r;
+}

@@ -1,0 +1,40 @@
+/*
+ * report.h: rendering a stored run.  report_build() produces the
+ * vigil.report/1 document (docs/report-json.md); every format renders
+ * from that one model.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "rules.h"
+#include "store.h"
+
+#define REPORT_SCHEMA	"vigil.report/1"
+
+/*
+ * Builds the report of run from the store.  rs (may be NULL) supplies
+ * remediation and framework references.  Returns NULL on a store error.
+ */
+json_t	*report_build(struct store *, long long run, const struct ruleset *);
+
+struct report_format {
+	const char	*name;
+	int		(*render)(json_t *doc, FILE *out);
+};
+
+extern const struct report_format report_json;
+extern const struct report_format report_text;
+
+/* The format named name, or NULL (lists the known ones in *known). */
+const struct report_format *report_format_find(const char *name);
+const char *report_format_names(void);
+
+/* Renders doc in format to path ("-" or NULL: stdout), mode 0600. */
+int	 report_write(const struct report_format *, json_t *doc,
+	    const char *path);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * rules.h: the rule engine (SPEC section 6; vigil-rules(5)).
+ *
+ * A rule is a SQLite script: `-- key: value` header lines, then exactly
+ * one SELECT whose rows are violations (column `resource` required,
+ * `detail` optional, other columns kept as JSON evidence).  Parameters
+ * `:name` are bound from policy.parameters; `:now` is the run's
+ * collection time.  Rules run under an authorizer that allows reading
+ * only.
+ */
+#ifndef RULES_H
+#define RULES_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "policy.h"
+
+struct store;
+
+struct rule {
+	char		*id;
+	char		*title;
+	char		*provider;
+	int		 severity;	/* after policy overrides */
+	int		 default_severity;
+	char		*remediation;	/* or NULL */
+	char		*frameworks;	/* comma-separated, or NULL */
+	char		*description;	/* or NULL */
+	json_t		*headers;	/* every header key -> value */
+	char		*file;		/* path it was read from */
+	char		*sql;		/* the statement text */
+	int		 sql_line;	/* line of the file where sql begins */
+	char		**params;	/* :names used (without ':'), */
+	size_t		 nparams;	/*   excluding :now */
+	char		 sha256[65];	/* of the file */
+};
+
+struct ruleset {
+	struct rule	*v;
+	size_t		 n;
+};
+
+/*
+ * Parses one rule file's text.  Header errors go to diags as
+ * FILE:LINE:COL.  Returns 0 or VGL_ERR_RULE.
+ */
+int	 rule_parse(const char *file, const char *text, struct rule *,
+	    struct diags *);
+void	 rule_release(struct rule *);
+
+/* The built-in catalog directory (build tree's rules/ or datadir). */
+const char *rules_builtin_dir(void);
+
+/*
+ * Loads the catalog (built-in unless rules.builtin is false, plus
+ * rules.paths), recursively *.sql in sorted order, applies enable/disable
+ * globs and severity overrides.  Duplicate ids are errors.
+ */
+int	 rules_load(const struct policy *, struct ruleset *, struct diags *);
+void	 rules_release(struct ruleset *);
+const struct rule *rules_find(const struct ruleset *, const char *id);
+
+/*
+ * Prepares every rule against db (which has the full schema): SQL errors,
+ * more than one statement, a statement that writes, a missing `resource`
+ * column, or a parameter absent from policy.parameters are diags naming
+ * the rule file and line.
+ */
+int	 rules_check(const struct ruleset *, const struct policy *, sqlite3 *,
+	    struct diags *);
+
+struct eval_summary {
+	long	 counts[5];	/* unwaived fail findings by severity */
+	long	 waived;
+	long	 errors;	/* error findings */
+	long	 total;		/* all findings */
+	long	 new_findings;
+};
+
+/*
+ * Evaluates every rule on a committed run: replaces the run's findings,
+ * marks each new or persisting against the previous run, applies waivers
+ * (expired and unused waivers become policy.* findings through their
+ * rules), and turns a failed source into one `error` finding per rule of
+ * its provider.  Records the rule files' digests on the run.
+ */
+int	 rules_evaluate(struct store *, long long run, const struct policy *,
+	    const struct ruleset *, struct eval_summary *);
+
+/* Binds a JSON value as SQL parameter idx (for tests and rules). */
+int	 rules_bind_json(sqlite3_stmt *, int idx, json_t *);
+
+#endif

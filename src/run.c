@@ -1,0 +1,368 @@
+/*
+ * run.c: the pipeline: collect sources concurrently into a snapshot,
+ * evaluate rules into findings, seal the run's evidence.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "buf.h"
+#include "log.h"
+#include "run.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+struct worker {
+	pthread_t			 tid;
+	const struct source_type	*type;
+	struct source_ctx		 ctx;
+	const struct collect_opts	*co;
+	long				 requests;
+	long				 duration_ms;
+	int				 result;
+};
+
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker		*w = arg;
+	struct http_opts	 o;
+	double			 t0 = now_s();
+
+	source_http_opts(w->ctx.ps, w->co, &o);
+	w->ctx.http = http_client_new(&o);
+	if (w->ctx.http == NULL)
+		w->result = source_fail(&w->ctx, "cannot set up HTTP client");
+	else
+		w->result = w->type->collect(&w->ctx);
+	if (w->result != 0 && w->ctx.error == NULL)
+		w->ctx.error = xstrdup(vgl_err(w->result));
+	w->requests = w->ctx.http != NULL ?
+	    http_client_requests(w->ctx.http) : 0;
+	http_client_free(w->ctx.http);
+	w->ctx.http = NULL;
+	w->duration_ms = (long)((now_s() - t0) * 1000);
+	return NULL;
+}
+
+static int
+only_has(const char *only, const char *name)
+{
+	const char	*p = only;
+	size_t		 n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+/* Loads policy.expect into `expected`. */
+static int
+load_expected(struct snapshot *sn, const struct policy *p)
+{
+	json_t		*ns, *list, *v, *row;
+	const char	*dom;
+	size_t		 i;
+	int		 r = 0;
+
+	ns = json_object_get(p->expect, "nameservers");
+	json_object_foreach(ns, dom, list) {
+		json_array_foreach(list, i, v) {
+			char	*lc, *q;
+			size_t	 n;
+
+			if (!json_is_string(v))
+				continue;
+			lc = xstrdup(json_string_value(v));
+			for (q = lc; *q != '\0'; q++)
+				*q = (char)(*q >= 'A' && *q <= 'Z' ?
+				    *q + 32 : *q);
+			n = strlen(lc);
+			while (n > 0 && lc[n - 1] == '.')
+				lc[--n] = '\0';
+			row = json_pack("{s:s, s:s, s:s}", "kind",
+			    "nameserver", "subject", dom, "value", lc);
+			free(lc);
+			/* expected.source is the policy itself. */
+			r = snap_insert(sn, "expected", "policy", row);
+			json_decref(row);
+			if (r != 0)
+				return r;
+		}
+	}
+	return r;
+}
+
+static int
+replay_time(const char *dir, char *out, size_t len)
+{
+	json_t		*m;
+	json_error_t	 e;
+	char		*path;
+	const char	*s;
+	long long	 t;
+
+	path = xasprintf("%s/meta.json", dir);
+	m = json_load_file(path, 0, &e);
+	free(path);
+	s = json_string_value(json_object_get(m, "captured_at"));
+	if (s == NULL || iso8601_parse(s, &t) != 0) {
+		json_decref(m);
+		log_error("'%s' is not a vigil recording (no meta.json with "
+		    "captured_at)", dir);
+		return VGL_ERR_REPLAY;
+	}
+	iso8601_utc(t, out, len);
+	json_decref(m);
+	return 0;
+}
+
+static int
+record_meta(const char *dir, const char *when)
+{
+	json_t	*m;
+	char	*path;
+	int	 r;
+
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		log_error("cannot create '%s': %s", dir, strerror(errno));
+		return VGL_ERR_IO;
+	}
+	path = xasprintf("%s/meta.json", dir);
+	m = json_pack("{s:s, s:s}", "captured_at", when, "format",
+	    "vigil.recording/1");
+	r = json_dump_file(m, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	chmod(path, 0600);
+	free(path);
+	json_decref(m);
+	return r == 0 ? 0 : VGL_ERR_IO;
+}
+
+int
+run_collect(struct store *st, const struct policy *p, const char *only,
+    const struct collect_opts *co, int quiet, struct collect_result *res)
+{
+	struct snapshot	*sn = NULL;
+	struct worker	*ws;
+	char		 when[32];
+	size_t		 i, n = 0;
+	int		 r;
+
+	memset(res, 0, sizeof(*res));
+	if (only != NULL) {
+		/* Every name in --only must be a source. */
+		const char *q = only;
+		while (*q != '\0') {
+			size_t	 len = strcspn(q, ",");
+			char	*nm = xstrndup(q, len);
+			if (policy_source_find(p, nm) == NULL) {
+				log_error("--only: no source named '%s' in "
+				    "the policy", nm);
+				free(nm);
+				return VGL_ERR_USAGE;
+			}
+			free(nm);
+			q += len;
+			if (*q == ',')
+				q++;
+		}
+	}
+	(void)store_snapshot_tables();	/* initialise before threads */
+	if (co->replay_dir != NULL) {
+		if ((r = replay_time(co->replay_dir, when, sizeof(when))) != 0)
+			return r;
+	} else
+		iso8601_utc(time(NULL), when, sizeof(when));
+	if (co->record_dir != NULL &&
+	    (r = record_meta(co->record_dir, when)) != 0)
+		return r;
+	if ((r = store_run_begin(st, p, "collect", when, &res->run, &sn)) != 0)
+		return r;
+	if ((r = load_expected(sn, p)) != 0) {
+		snap_abort(sn);
+		return r;
+	}
+	ws = xcalloc(p->nsources + 1, sizeof(*ws));
+	for (i = 0; i < p->nsources; i++) {
+		struct worker *w = &ws[n];
+
+		if (only != NULL && !only_has(only, p->sources[i].name))
+			continue;
+		w->type = source_type_find(p->sources[i].type);
+		w->co = co;
+		w->ctx.policy = p;
+		w->ctx.ps = &p->sources[i];
+		w->ctx.snap = sn;
+		w->ctx.now = when;
+		if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+			log_error("cannot start a thread for source '%s'",
+			    p->sources[i].name);
+			w->result = VGL_ERR_INTERNAL;
+			w->ctx.error = xstrdup("cannot start thread");
+			w->tid = 0;
+		}
+		n++;
+	}
+	for (i = 0; i < n; i++) {
+		struct worker *w = &ws[i];
+		const char *status;
+
+		if (w->tid != 0)
+			pthread_join(w->tid, NULL);
+		status = w->result == 0 ? "ok" : "failed";
+		r = snap_source(sn, w->ctx.ps->name, w->type->name, status,
+		    w->ctx.error, w->ctx.resources, w->requests,
+		    w->duration_ms);
+		if (!quiet) {
+			printf("%-20s %-7s %6ld resources %5ld requests "
+			    "%7.2f s%s%s\n", w->ctx.ps->name, status,
+			    w->ctx.resources, w->requests,
+			    w->duration_ms / 1000.0, w->ctx.error ? "  " : "",
+			    w->ctx.error ? w->ctx.error : "");
+		}
+		if (w->result != 0) {
+			log_warn("source '%s' failed: %s", w->ctx.ps->name,
+			    w->ctx.error);
+			res->nfailed++;
+		}
+		res->nsources++;
+		res->requests += w->requests;
+		res->resources += w->ctx.resources;
+		free(w->ctx.error);
+	}
+	free(ws);
+	fflush(stdout);
+	if (r != 0) {
+		snap_abort(sn);
+		return r;
+	}
+	return snap_commit(sn, res->nfailed > 0 ? "partial" : "complete");
+}
+
+static void
+hex_of(const unsigned char *d, unsigned int n, char *out)
+{
+	static const char	 xd[] = "0123456789abcdef";
+	unsigned int		 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = xd[d[i] >> 4];
+		out[2 * i + 1] = xd[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+run_seal(struct store *st, long long run)
+{
+	sqlite3_stmt	*s;
+	struct buf	 b;
+	const char	*key;
+	char		 prev[65] = "", chain[65];
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	int		 r = VGL_ERR_STORE, i;
+
+	buf_init(&b, 0);
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce((SELECT chain_hash "
+	    "FROM main.runs WHERE id < ?1 AND chain_hash IS NOT NULL ORDER BY "
+	    "id DESC LIMIT 1), ''), policy_sha256, rules_sha256, "
+	    "snapshot_sha256, findings_sha256 FROM main.runs WHERE id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, run);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		goto out;
+	}
+	snprintf(prev, sizeof(prev), "%s", sqlite3_column_text(s, 0));
+	for (i = 0; i < 5; i++) {
+		const unsigned char *v = sqlite3_column_text(s, i);
+		buf_printf(&b, "%s\n", v != NULL ? (const char *)v : "");
+	}
+	sqlite3_finalize(s);
+	if ((key = getenv("VIGIL_EVIDENCE_KEY")) != NULL && *key != '\0') {
+		HMAC(EVP_sha256(), key, (int)strlen(key),
+		    (unsigned char *)b.data, b.len, md, &mdlen);
+		hex_of(md, mdlen, chain);
+	} else
+		sha256_hex(b.data, b.len, chain);
+	if (sqlite3_prepare_v2(st->db, "UPDATE main.runs SET prev_chain_hash "
+	    "= ?, chain_hash = ?, chain_hmac = ? WHERE id = ?", -1, &s, NULL)
+	    != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, prev, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, chain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, key != NULL && *key != '\0');
+	sqlite3_bind_int64(s, 4, run);
+	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
+	sqlite3_finalize(s);
+ out:
+	buf_release(&b);
+	return r;
+}
+
+int
+run_evaluate(struct store *st, const struct policy *p,
+    const struct ruleset *rs, long long run, struct eval_summary *sum)
+{
+	int	 r;
+
+	if ((r = rules_evaluate(st, run, p, rs, sum)) != 0)
+		return r;
+	return run_seal(st, run);
+}
+
+int
+run_exit_code(struct store *st, long long run, int fail_on)
+{
+	sqlite3_stmt	*s;
+	int		 failed = 0, worst = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM main.sources "
+	    "WHERE run = ? AND status != 'ok'", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			failed = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (failed > 0)
+		return VGL_EXIT_INCOMPLETE;
+	if (sqlite3_prepare_v2(st->db, "SELECT severity FROM main.findings "
+	    "WHERE run = ? AND status IN ('fail', 'error')", -1, &s, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			int sev = severity_parse((const char *)
+			    sqlite3_column_text(s, 0));
+			if (sev > worst)
+				worst = sev;
+		}
+		sqlite3_finalize(s);
+	}
+	return worst >= fail_on ? VGL_EXIT_FINDINGS : VGL_EXIT_OK;
+}

@@ -1,0 +1,41 @@
+/*
+ * run.h: the pipeline stages shared by collect, audit and evaluate:
+ * sources -> snapshot, then rules -> findings, then the evidence seal.
+ */
+#ifndef RUN_H
+#define RUN_H
+
+#include "policy.h"
+#include "rules.h"
+#include "source.h"
+#include "store.h"
+
+struct collect_result {
+	long long	 run;
+	int		 nsources;
+	int		 nfailed;
+	long		 requests;
+	long		 resources;
+};
+
+/*
+ * Collects every source (or those named in only, comma-separated) into a
+ * new committed run, each source in its own thread.  Prints one status
+ * line per source to stdout unless quiet.  Returns 0 when the run was
+ * committed (even with failed sources: see res->nfailed), VGL_ERR_USAGE
+ * for an unknown --only name, or a store error.
+ */
+int	 run_collect(struct store *, const struct policy *, const char *only,
+	    const struct collect_opts *, int quiet, struct collect_result *);
+
+/* Evaluates rules on run and seals the run's evidence chain. */
+int	 run_evaluate(struct store *, const struct policy *,
+	    const struct ruleset *, long long run, struct eval_summary *);
+
+/* Recomputes and stores the run's chain hash (SPEC section 10). */
+int	 run_seal(struct store *, long long run);
+
+/* The exit code for a run: 3 when incomplete, 1 when findings >= fail_on. */
+int	 run_exit_code(struct store *, long long run, int fail_on);
+
+#endif

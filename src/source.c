@@ -1,0 +1,87 @@
+/*
+ * source.c: the table of source types and helpers shared by collectors.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "source.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+/* One row per provider type; keep sorted by name. */
+const struct source_type *const source_types[] = {
+	&source_rdap,
+	NULL
+};
+
+const struct source_type *
+source_type_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; name != NULL && source_types[i] != NULL; i++) {
+		if (strcmp(source_types[i]->name, name) == 0)
+			return source_types[i];
+	}
+	return NULL;
+}
+
+int
+source_fail(struct source_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(ctx->error);
+	ctx->error = log_redact(msg);
+	free(msg);
+	return VGL_ERR_PROVIDER;
+}
+
+void
+source_http_opts(const struct policy_source *ps,
+    const struct collect_opts *co, struct http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->source = ps->name;
+	o->ca_file = policy_source_str(ps, "ca_file", NULL);
+	o->timeout_s = policy_source_num(ps, "timeout_s", 30);
+	o->max_concurrency = (int)policy_source_num(ps, "max_concurrency", 4);
+	o->rate_limit_rps = policy_source_num(ps, "rate_limit_rps", 0);
+	/* The deadline grows with the per-request timeout. */
+	o->deadline_s = policy_source_num(ps, "deadline_s",
+	    o->timeout_s * 10 > 300 ? o->timeout_s * 10 : 300);
+	o->record_dir = co != NULL ? co->record_dir : NULL;
+	o->replay_dir = co != NULL ? co->replay_dir : NULL;
+}
+
+char *
+source_endpoint(const struct policy_source *ps, const char *key,
+    const char *def)
+{
+	json_t		*eps, *v;
+	const char	*s = NULL;
+	size_t		 n;
+
+	if (key != NULL && (eps = json_object_get(ps->obj, "endpoints")) !=
+	    NULL && (v = json_object_get(eps, key)) != NULL &&
+	    json_is_string(v))
+		s = json_string_value(v);
+	if (s == NULL)
+		s = policy_source_str(ps, "endpoint", NULL);
+	if (s == NULL)
+		s = def;
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		n--;
+	return xstrndup(s, n);
+}

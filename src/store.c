@@ -1,0 +1,729 @@
+/*
+ * store.c: the SQLite store: schema, runs, snapshot rows, per-run views.
+ * The schema is documented in docs/schema.md.
+ */
+#include "config.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "log.h"
+#include "source.h"
+#include "store.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+static const char core_schema[] =
+"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
+"CREATE TABLE IF NOT EXISTS runs(\n"
+"  id INTEGER PRIMARY KEY, started TEXT, finished TEXT, collected_at TEXT,\n"
+"  status TEXT, organization TEXT, command TEXT, policy_sha256 TEXT,\n"
+"  rules_sha256 TEXT, snapshot_sha256 TEXT, findings_sha256 TEXT,\n"
+"  prev_chain_hash TEXT, chain_hash TEXT, chain_hmac INTEGER DEFAULT 0);\n"
+"CREATE TABLE IF NOT EXISTS sources(run INTEGER NOT NULL, name TEXT,\n"
+"  type TEXT, status TEXT, error TEXT, resources INTEGER,\n"
+"  requests INTEGER, duration_ms INTEGER);\n"
+"CREATE INDEX IF NOT EXISTS sources_run ON sources(run);\n"
+"CREATE TABLE IF NOT EXISTS expected(run INTEGER NOT NULL, source TEXT,\n"
+"  kind TEXT, subject TEXT, value TEXT);\n"
+"CREATE INDEX IF NOT EXISTS expected_run ON expected(run);\n"
+"CREATE TABLE IF NOT EXISTS findings(run INTEGER NOT NULL, rule TEXT,\n"
+"  title TEXT, severity TEXT, provider TEXT, source TEXT, resource TEXT,\n"
+"  detail TEXT, evidence TEXT, status TEXT, is_new INTEGER, waiver TEXT);\n"
+"CREATE INDEX IF NOT EXISTS findings_run ON findings(run, rule, resource);\n"
+"CREATE TABLE IF NOT EXISTS rule_files(run INTEGER NOT NULL, rule TEXT,\n"
+"  path TEXT, sha256 TEXT);\n"
+"CREATE INDEX IF NOT EXISTS rule_files_run ON rule_files(run);\n";
+
+/* Tables restricted by store_use_run() besides the source tables. */
+static const char *const core_run_tables[] = {
+	"sources", "expected", "findings", "rule_files", NULL
+};
+
+struct snap_stmt {
+	char		*sql;
+	sqlite3_stmt	*stmt;
+};
+
+struct snapshot {
+	struct store	*st;
+	long long	 run;
+	pthread_mutex_t	 mtx;
+	struct snap_stmt *stmts;
+	size_t		 nstmts;
+};
+
+static int
+exec_sql(sqlite3 *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_error("store: %s", err != NULL ? err : "unknown error");
+		sqlite3_free(err);
+		return VGL_ERR_STORE;
+	}
+	return 0;
+}
+
+int
+store_create_schema(sqlite3 *db)
+{
+	size_t	 i;
+	int	 r;
+
+	if ((r = exec_sql(db, core_schema)) != 0)
+		return r;
+	for (i = 0; source_types[i] != NULL; i++) {
+		if (source_types[i]->schema == NULL)
+			continue;
+		if ((r = exec_sql(db, source_types[i]->schema)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+const char *const *
+store_snapshot_tables(void)
+{
+	static const char	**tables;
+	sqlite3			*db;
+	sqlite3_stmt		*st;
+	size_t			 n = 0;
+
+	if (tables != NULL)
+		return (const char *const *)tables;
+	/* Derive the names from the DDL itself, so one table entry is enough. */
+	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
+		abort();
+	if (store_create_schema(db) != 0)
+		abort();
+	tables = xcalloc(1, sizeof(*tables));
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND name NOT IN ('meta', 'runs', 'sources', "
+	    "'expected', 'findings', 'rule_files') ORDER BY name",
+	    -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			tables = xreallocarray(tables, n + 2, sizeof(*tables));
+			tables[n++] = xstrdup((const char *)
+			    sqlite3_column_text(st, 0));
+			tables[n] = NULL;
+		}
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return (const char *const *)tables;
+}
+
+static int
+store_lock(struct store *st, const char *path, int wait)
+{
+	char	*lpath;
+	int	 fd;
+
+	lpath = xasprintf("%s.lock", path);
+	fd = open(lpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(lpath);
+	if (fd == -1) {
+		log_error("cannot open lock for '%s': %s", path,
+		    strerror(errno));
+		return VGL_ERR_IO;
+	}
+	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) == -1) {
+		close(fd);
+		if (errno == EWOULDBLOCK) {
+			log_error("'%s' is in use by another vigil run; "
+			    "try again later or use --wait", path);
+			return VGL_ERR_LOCKED;
+		}
+		return VGL_ERR_IO;
+	}
+	st->lock_fd = fd;
+	return 0;
+}
+
+static int
+store_check_version(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1, r = 0;
+	char		 q[128];
+
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = "
+	    "'schema_version'", -1, &s, NULL) != SQLITE_OK)
+		return VGL_ERR_STORE;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = (int)strtol((const char *)sqlite3_column_text(s, 0),
+		    NULL, 10);
+	sqlite3_finalize(s);
+	if (v == -1) {
+		snprintf(q, sizeof(q), "INSERT INTO meta VALUES "
+		    "('schema_version', '%d')", STORE_SCHEMA_VERSION);
+		r = exec_sql(st->db, q);
+	} else if (v > STORE_SCHEMA_VERSION) {
+		log_error("'%s' has schema version %d; this vigil knows %d",
+		    st->path, v, STORE_SCHEMA_VERSION);
+		r = VGL_ERR_STORE;
+	}
+	return r;
+}
+
+int
+store_open(const char *path, int flags, struct store **out)
+{
+	struct store	*st;
+	int		 r = VGL_ERR_STORE, fd, oflags;
+
+	*out = NULL;
+	st = xcalloc(1, sizeof(*st));
+	st->lock_fd = -1;
+	st->path = xstrdup((flags & STORE_MEMORY) ? ":memory:" : path);
+	if (flags & STORE_MEMORY) {
+		if (sqlite3_open(":memory:", &st->db) != SQLITE_OK)
+			goto out;
+		if ((r = store_create_schema(st->db)) != 0)
+			goto out;
+		goto done;
+	}
+	if (flags & STORE_READONLY) {
+		if (access(path, R_OK) != 0) {
+			log_error("cannot open store '%s': %s", path,
+			    strerror(errno));
+			r = VGL_ERR_IO;
+			goto out;
+		}
+		oflags = SQLITE_OPEN_READONLY;
+	} else {
+		if ((r = store_lock(st, path, flags & STORE_WAIT)) != 0)
+			goto out;
+		/* Create the file 0600 before SQLite does. */
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd == -1) {
+			log_error("cannot create store '%s': %s", path,
+			    strerror(errno));
+			r = VGL_ERR_IO;
+			goto out;
+		}
+		if (fchmod(fd, 0600) == -1)
+			log_warn("cannot chmod '%s': %s", path,
+			    strerror(errno));
+		close(fd);
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	}
+	r = VGL_ERR_STORE;
+	if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_FULLMUTEX,
+	    NULL) != SQLITE_OK) {
+		log_error("cannot open store '%s': %s", path,
+		    sqlite3_errmsg(st->db));
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (!(flags & STORE_READONLY)) {
+		if (exec_sql(st->db, "PRAGMA journal_mode=WAL; "
+		    "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON") != 0)
+			goto out;
+		if (exec_sql(st->db, "BEGIN IMMEDIATE") != 0)
+			goto out;
+		if ((r = store_create_schema(st->db)) != 0 ||
+		    (r = store_check_version(st)) != 0) {
+			exec_sql(st->db, "ROLLBACK");
+			goto out;
+		}
+		if ((r = exec_sql(st->db, "COMMIT")) != 0)
+			goto out;
+	} else {
+		/* A store written by a newer or foreign tool is refused. */
+		if ((r = store_check_version(st)) != 0)
+			goto out;
+	}
+ done:
+	*out = st;
+	st = NULL;
+	r = 0;
+ out:
+	store_close(st);
+	return r;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	if (st->lock_fd != -1)
+		close(st->lock_fd);
+	free(st->path);
+	free(st);
+}
+
+static long long
+query_ll(sqlite3 *db, const char *sql, long long a)
+{
+	sqlite3_stmt	*s;
+	long long	 v = 0;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, a);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+long long
+store_last_run(struct store *st)
+{
+	return query_ll(st->db, "SELECT coalesce(max(id), 0) FROM main.runs "
+	    "WHERE status IN ('complete', 'partial')", 0);
+}
+
+long long
+store_prev_run(struct store *st, long long run)
+{
+	return query_ll(st->db, "SELECT coalesce(max(id), 0) FROM main.runs "
+	    "WHERE status IN ('complete', 'partial') AND id < ?", run);
+}
+
+int
+store_run_exists(struct store *st, long long run)
+{
+	return query_ll(st->db, "SELECT count(*) FROM main.runs WHERE id = ? "
+	    "AND status IN ('complete', 'partial')", run) > 0;
+}
+
+int
+store_run_info(struct store *st, long long run, char **collected_at,
+    char **status)
+{
+	sqlite3_stmt	*s;
+	int		 r = VGL_ERR_NOTFOUND;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT collected_at, status FROM "
+	    "main.runs WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return VGL_ERR_STORE;
+	sqlite3_bind_int64(s, 1, run);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		if (collected_at != NULL)
+			*collected_at = xstrdup((const char *)
+			    sqlite3_column_text(s, 0));
+		if (status != NULL)
+			*status = xstrdup((const char *)
+			    sqlite3_column_text(s, 1));
+		r = 0;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int
+make_run_view(sqlite3 *db, const char *table, long long run)
+{
+	sqlite3_stmt	*s;
+	struct buf	 sql;
+	char		*q;
+	int		 n = 0, r;
+
+	q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
+	r = sqlite3_prepare_v2(db, q, -1, &s, NULL);
+	sqlite3_free(q);
+	if (r != SQLITE_OK)
+		return VGL_ERR_STORE;
+	buf_init(&sql, 0);
+	q = sqlite3_mprintf("DROP VIEW IF EXISTS temp.%w; "
+	    "CREATE TEMP VIEW %w AS SELECT ", table, table);
+	buf_puts(&sql, q);
+	sqlite3_free(q);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(s, 1);
+		if (strcmp(col, "run") == 0)
+			continue;
+		q = sqlite3_mprintf("%s\"%w\"", n++ ? ", " : "", col);
+		buf_puts(&sql, q);
+		sqlite3_free(q);
+	}
+	sqlite3_finalize(s);
+	q = sqlite3_mprintf(" FROM main.%w WHERE run = %lld;", table, run);
+	buf_puts(&sql, q);
+	sqlite3_free(q);
+	r = n > 0 ? exec_sql(db, sql.data) : VGL_ERR_STORE;
+	buf_release(&sql);
+	return r;
+}
+
+int
+store_use_run(sqlite3 *db, long long run)
+{
+	const char *const	*t;
+	int			 r;
+
+	for (t = store_snapshot_tables(); *t != NULL; t++) {
+		if ((r = make_run_view(db, *t, run)) != 0)
+			return r;
+	}
+	for (t = core_run_tables; *t != NULL; t++) {
+		if ((r = make_run_view(db, *t, run)) != 0)
+			return r;
+	}
+	return exec_sql(db, "DROP VIEW IF EXISTS temp.identities;");
+}
+
+int
+store_run_begin(struct store *st, const struct policy *p,
+    const char *command, const char *collected_at, long long *run,
+    struct snapshot **out)
+{
+	struct snapshot	*sn;
+	sqlite3_stmt	*s;
+	char		 now[32];
+	int		 r;
+
+	*out = NULL;
+	if ((r = exec_sql(st->db, "BEGIN IMMEDIATE")) != 0)
+		return r;
+	iso8601_utc(time(NULL), now, sizeof(now));
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO main.runs(started, "
+	    "collected_at, status, organization, command, policy_sha256) "
+	    "VALUES (?, ?, 'running', ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
+		exec_sql(st->db, "ROLLBACK");
+		return VGL_ERR_STORE;
+	}
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, collected_at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, p->organization, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, command, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, p->sha256, -1, SQLITE_TRANSIENT);
+	r = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (r != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(st->db));
+		exec_sql(st->db, "ROLLBACK");
+		return VGL_ERR_STORE;
+	}
+	sn = xcalloc(1, sizeof(*sn));
+	sn->st = st;
+	sn->run = sqlite3_last_insert_rowid(st->db);
+	pthread_mutex_init(&sn->mtx, NULL);
+	*run = sn->run;
+	*out = sn;
+	return 0;
+}
+
+long long
+snap_run(const struct snapshot *sn)
+{
+	return sn->run;
+}
+
+sqlite3 *
+snap_db(struct snapshot *sn)
+{
+	return sn->st->db;
+}
+
+static sqlite3_stmt *
+snap_stmt(struct snapshot *sn, const char *sql)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < sn->nstmts; i++) {
+		if (strcmp(sn->stmts[i].sql, sql) == 0)
+			return sn->stmts[i].stmt;
+	}
+	if (sqlite3_prepare_v3(sn->st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s, NULL) != SQLITE_OK) {
+		log_error("store: %s", sqlite3_errmsg(sn->st->db));
+		return NULL;
+	}
+	sn->stmts = xreallocarray(sn->stmts, sn->nstmts + 1,
+	    sizeof(*sn->stmts));
+	sn->stmts[sn->nstmts].sql = xstrdup(sql);
+	sn->stmts[sn->nstmts].stmt = s;
+	sn->nstmts++;
+	return s;
+}
+
+static void
+bind_json(sqlite3_stmt *s, int idx, json_t *v)
+{
+	char	*txt;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		sqlite3_bind_text(s, idx, json_string_value(v),
+		    (int)json_string_length(v), SQLITE_TRANSIENT);
+		break;
+	case JSON_INTEGER:
+		sqlite3_bind_int64(s, idx, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		sqlite3_bind_double(s, idx, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		sqlite3_bind_int(s, idx, 1);
+		break;
+	case JSON_FALSE:
+		sqlite3_bind_int(s, idx, 0);
+		break;
+	case JSON_NULL:
+		sqlite3_bind_null(s, idx);
+		break;
+	default:
+		txt = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
+		    JSON_ENCODE_ANY);
+		sqlite3_bind_text(s, idx, txt != NULL ? txt : "null", -1,
+		    SQLITE_TRANSIENT);
+		free(txt);
+		break;
+	}
+}
+
+int
+snap_insert(struct snapshot *sn, const char *table, const char *source,
+    json_t *obj)
+{
+	struct buf	 sql;
+	sqlite3_stmt	*s;
+	const char	*key;
+	json_t		*v;
+	char		*q;
+	int		 i, r = 0;
+
+	buf_init(&sql, 0);
+	q = sqlite3_mprintf("INSERT INTO main.%w(run, source", table);
+	buf_puts(&sql, q);
+	sqlite3_free(q);
+	json_object_foreach(obj, key, v) {
+		q = sqlite3_mprintf(", \"%w\"", key);
+		buf_puts(&sql, q);
+		sqlite3_free(q);
+	}
+	buf_puts(&sql, ") VALUES (?, ?");
+	for (i = 0; i < (int)json_object_size(obj); i++)
+		buf_puts(&sql, ", ?");
+	buf_puts(&sql, ")");
+
+	pthread_mutex_lock(&sn->mtx);
+	if ((s = snap_stmt(sn, sql.data)) == NULL) {
+		r = VGL_ERR_STORE;
+		goto out;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int64(s, 1, sn->run);
+	sqlite3_bind_text(s, 2, source, -1, SQLITE_TRANSIENT);
+	i = 3;
+	json_object_foreach(obj, key, v)
+		bind_json(s, i++, v);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_error("store: insert into %s: %s", table,
+		    sqlite3_errmsg(sn->st->db));
+		r = VGL_ERR_STORE;
+	}
+	sqlite3_reset(s);
+ out:
+	pthread_mutex_unlock(&sn->mtx);
+	buf_release(&sql);
+	return r;
+}
+
+int
+snap_source(struct snapshot *sn, const char *name, const char *type,
+    const char *status, const char *error, long resources, long requests,
+    long duration_ms)
+{
+	sqlite3_stmt	*s;
+	int		 r = 0;
+
+	pthread_mutex_lock(&sn->mtx);
+	if ((s = snap_stmt(sn, "INSERT INTO main.sources(run, name, type, "
+	    "status, error, resources, requests, duration_ms) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)")) == NULL) {
+		r = VGL_ERR_STORE;
+		goto out;
+	}
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, sn->run);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, status, -1, SQLITE_TRANSIENT);
+	if (error != NULL)
+		sqlite3_bind_text(s, 5, error, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 5);
+	sqlite3_bind_int64(s, 6, resources);
+	sqlite3_bind_int64(s, 7, requests);
+	sqlite3_bind_int64(s, 8, duration_ms);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_error("store: %s", sqlite3_errmsg(sn->st->db));
+		r = VGL_ERR_STORE;
+	}
+	sqlite3_reset(s);
+ out:
+	pthread_mutex_unlock(&sn->mtx);
+	return r;
+}
+
+int
+snap_set_collected_at(struct snapshot *sn, const char *when)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if (sqlite3_prepare_v2(sn->st->db, "UPDATE main.runs SET "
+	    "collected_at = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
+		return VGL_ERR_STORE;
+	sqlite3_bind_text(s, 1, when, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, sn->run);
+	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
+	sqlite3_finalize(s);
+	return r;
+}
+
+/*
+ * SHA-256 over every snapshot row of a run, table by table in name order,
+ * rows in a canonical order, each row as a JSON array of its values.
+ */
+int
+store_snapshot_digest(sqlite3 *db, long long run, char out[65])
+{
+	const char *const	*t;
+	EVP_MD_CTX		*md;
+	sqlite3_stmt		*s;
+	unsigned char		 d[EVP_MAX_MD_SIZE];
+	unsigned int		 dl = 0, i;
+	char			*q;
+	int			 c, n, r = 0;
+	static const char	 xd[] = "0123456789abcdef";
+
+	md = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++) {
+		q = sqlite3_mprintf("SELECT * FROM main.%w WHERE run = %lld",
+		    *t, run);
+		if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
+			sqlite3_free(q);
+			r = VGL_ERR_STORE;
+			break;
+		}
+		n = sqlite3_column_count(s);
+		sqlite3_finalize(s);
+		/* Order by every column, so insertion order does not matter. */
+		sqlite3_free(q);
+		q = sqlite3_mprintf("SELECT * FROM main.%w WHERE run = %lld "
+		    "ORDER BY ", *t, run);
+		{
+			struct buf	 b;
+			char		*tmp;
+
+			buf_init(&b, 0);
+			buf_puts(&b, q);
+			for (c = 1; c <= n; c++)
+				buf_printf(&b, "%s%d", c > 1 ? ", " : "", c);
+			sqlite3_free(q);
+			tmp = buf_detach(&b, NULL);
+			q = sqlite3_mprintf("%s", tmp);
+			free(tmp);
+		}
+		if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
+			sqlite3_free(q);
+			r = VGL_ERR_STORE;
+			break;
+		}
+		sqlite3_free(q);
+		EVP_DigestUpdate(md, *t, strlen(*t) + 1);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			for (c = 0; c < n; c++) {
+				const unsigned char *v = sqlite3_column_text(s, c);
+				int len = sqlite3_column_bytes(s, c);
+				char tag = (char)('0' + sqlite3_column_type(s, c));
+
+				EVP_DigestUpdate(md, &tag, 1);
+				EVP_DigestUpdate(md, &len, sizeof(len));
+				if (v != NULL)
+					EVP_DigestUpdate(md, v, (size_t)len);
+			}
+		}
+		sqlite3_finalize(s);
+	}
+	EVP_DigestFinal_ex(md, d, &dl);
+	EVP_MD_CTX_free(md);
+	for (i = 0; i < dl; i++) {
+		out[2 * i] = xd[d[i] >> 4];
+		out[2 * i + 1] = xd[d[i] & 15];
+	}
+	out[2 * dl] = '\0';
+	return r;
+}
+
+static void
+snap_free(struct snapshot *sn)
+{
+	size_t	 i;
+
+	for (i = 0; i < sn->nstmts; i++) {
+		sqlite3_finalize(sn->stmts[i].stmt);
+		free(sn->stmts[i].sql);
+	}
+	free(sn->stmts);
+	pthread_mutex_destroy(&sn->mtx);
+	free(sn);
+}
+
+int
+snap_commit(struct snapshot *sn, const char *status)
+{
+	sqlite3_stmt	*s;
+	char		 now[32], digest[65];
+	int		 r;
+
+	iso8601_utc(time(NULL), now, sizeof(now));
+	if ((r = store_snapshot_digest(sn->st->db, sn->run, digest)) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(sn->st->db, "UPDATE main.runs SET status = ?, "
+	    "finished = ?, snapshot_sha256 = ? WHERE id = ?", -1, &s,
+	    NULL) != SQLITE_OK) {
+		r = VGL_ERR_STORE;
+		goto fail;
+	}
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, digest, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, sn->run);
+	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
+	sqlite3_finalize(s);
+	if (r != 0)
+		goto fail;
+	if ((r = exec_sql(sn->st->db, "COMMIT")) != 0)
+		goto fail;
+	snap_free(sn);
+	return 0;
+ fail:
+	snap_abort(sn);
+	return r;
+}
+
+void
+snap_abort(struct snapshot *sn)
+{
+	if (sn == NULL)
+		return;
+	exec_sql(sn->st->db, "ROLLBACK");
+	snap_free(sn);
+}

@@ -1,0 +1,91 @@
+/*
+ * store.h: the one SQLite store (SPEC section 10; docs/schema.md).
+ *
+ * The database is created with mode 0600 and WAL.  Snapshot tables hold
+ * every run's rows with a `run` column; store_use_run() creates TEMP
+ * views of the same names restricted to one run, so that rules and
+ * `query` see a single snapshot with the table names of SPEC section 5.
+ *
+ * A run is written inside one transaction (store_run_begin ..
+ * store_run_commit), so a killed run leaves no trace.  A lock file
+ * (DB.lock, flock) serialises writers.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "policy.h"
+
+#define STORE_SCHEMA_VERSION	1
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 lock_fd;
+};
+
+enum store_flags {
+	STORE_READONLY = 1 << 0,	/* open read-only, no lock */
+	STORE_WAIT = 1 << 1,		/* wait for the lock */
+	STORE_MEMORY = 1 << 2,		/* in-memory (validate) */
+};
+
+int	 store_open(const char *path, int flags, struct store **out);
+void	 store_close(struct store *);
+
+/* All CREATE statements (core and every source type), for validate. */
+int	 store_create_schema(sqlite3 *);
+
+/* The last committed run id, or 0. */
+long long store_last_run(struct store *);
+/* The committed run before run, or 0. */
+long long store_prev_run(struct store *, long long run);
+/* 1 when run exists and is committed. */
+int	 store_run_exists(struct store *, long long run);
+
+/*
+ * Creates TEMP views named like each snapshot table (and `sources`,
+ * `expected`, `findings`), restricted to run, on db (which may be a
+ * second, read-only connection to the same file).
+ */
+int	 store_use_run(sqlite3 *db, long long run);
+
+/* The snapshot being written for a run. */
+struct snapshot;
+/* Begins a run: BEGIN IMMEDIATE, inserts the runs row. */
+int	 store_run_begin(struct store *, const struct policy *,
+	    const char *command, const char *collected_at,
+	    long long *run, struct snapshot **out);
+/*
+ * Inserts a row into table: obj's keys are column names (numbers, strings,
+ * null as themselves; true/false as 1/0; arrays/objects as JSON text).
+ * run and source are added.  Thread-safe.
+ */
+int	 snap_insert(struct snapshot *, const char *table, const char *source,
+	    json_t *obj);
+/* Records a source's outcome in `sources`. */
+int	 snap_source(struct snapshot *, const char *name, const char *type,
+	    const char *status, const char *error, long resources,
+	    long requests, long duration_ms);
+long long snap_run(const struct snapshot *);
+sqlite3	*snap_db(struct snapshot *);
+/* Sets the collected_at of the run (replay: the recording's time). */
+int	 snap_set_collected_at(struct snapshot *, const char *);
+/* Commits with status "complete" or "partial"; frees snap. */
+int	 snap_commit(struct snapshot *, const char *status);
+/* Rolls back; frees snap. */
+void	 snap_abort(struct snapshot *);
+
+/* Runs' collection time, status ("complete"/"partial"), organisation. */
+int	 store_run_info(struct store *, long long run, char **collected_at,
+	    char **status);
+
+/* SHA-256 over every snapshot row of a run, in a canonical order. */
+int	 store_snapshot_digest(sqlite3 *, long long run, char out[65]);
+
+/* Snapshot table names (every source type's), NULL-terminated. */
+const char *const *store_snapshot_tables(void);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * vigil.c: main: global options, then the command from cmd_table[].
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "http.h"
+#include "log.h"
+#include "vigil.h"
+
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	fprintf(f, "usage: vigil [global options] COMMAND [options]\n\n"
+	    "vigil audits the accounts a team runs on (registrar, cloud, "
+	    "directory...)\nagainst declarative rules.\n\ncommands:\n");
+	for (i = 0; cmd_table[i] != NULL; i++)
+		fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
+		    cmd_table[i]->summary);
+	fprintf(f, "\nglobal options:\n"
+	    "  -p, --policy FILE  policy file (default $VIGIL_POLICY, "
+	    "else ./vigil.json)\n"
+	    "      --db FILE      store (default state.db in the policy, "
+	    "else $VIGIL_DB,\n"
+	    "                     else ./vigil.db)\n"
+	    "  -v, --verbose      more log output (repeatable)\n"
+	    "  -q, --quiet        errors only\n"
+	    "      --no-progress  plain log lines, no progress display\n"
+	    "      --version      print the version\n"
+	    "  -h, --help         this help; 'vigil COMMAND --help' for a "
+	    "command\n\n"
+	    "exit status: 0 ok, 1 findings at or above --fail-on, 2 usage/"
+	    "policy/rule\nerror, 3 incomplete (a source failed), 4 write "
+	    "failed.  See vigil(1).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_GLOBAL_LONGOPTS,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct globals	 g = { 0 };
+	size_t		 i;
+	int		 c, r;
+
+	setlocale(LC_ALL, "C");
+	log_set_level(LOG_WARN);
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "+" CMD_GLOBAL_SHORTOPTS,
+	    longopts, NULL)) != -1) {
+		if (cmd_global_opt(&g, c, optarg))
+			continue;
+		switch (c) {
+		case 'V':
+			printf("vigil %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return VGL_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return VGL_EXIT_USAGE;
+	}
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (strcmp(cmd_table[i]->name, argv[optind]) == 0)
+			break;
+	}
+	if (cmd_table[i] == NULL) {
+		fprintf(stderr, "vigil: unknown command '%s'; see 'vigil "
+		    "--help'\n", argv[optind]);
+		return VGL_EXIT_USAGE;
+	}
+	http_global_init();
+	argc -= optind;
+	argv += optind;
+	optind = 0;	/* full reinitialisation of getopt */
+	r = cmd_table[i]->exec(&g, argc, argv);
+	http_global_cleanup();
+	log_clear_secrets();
+	return r;
+}
