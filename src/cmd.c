@@ -88,14 +88,26 @@ int
 cmd_load_rules(const struct policy *p, struct ruleset *rs)
 {
 	struct diags	 d = { 0 };
+	struct store	*mem = NULL;
+	int		 r = VGL_EXIT_USAGE;
 
-	if (rules_load(p, rs, &d) != 0 || d.n > 0) {
+	/* Every rule is prepared against the schema before anything runs. */
+	if (rules_load(p, rs, &d) != 0 || d.n > 0)
+		goto out;
+	if (store_open(NULL, STORE_MEMORY, &mem) != 0)
+		goto out;
+	if (rules_check(rs, p, mem->db, &d) != 0 || d.n > 0)
+		goto out;
+	r = 0;
+ out:
+	if (d.n > 0) {
 		diags_print(&d);
-		diags_release(&d);
-		return VGL_EXIT_USAGE;
+		fprintf(stderr, "vigil: %zu error%s in the rules; see 'vigil "
+		    "validate'\n", d.n, d.n == 1 ? "" : "s");
 	}
+	store_close(mem);
 	diags_release(&d);
-	return 0;
+	return r;
 }
 
 const char *

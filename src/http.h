@@ -104,8 +104,11 @@ const char	*http_resp_header(const struct http_req *, const char *name);
 
 /*
  * Performs one request (with retries).  Returns 0 when an HTTP response
- * was received, whatever its status (check req->status); otherwise an
- * error (req->error says why, in words fit for sources.error).
+ * was received with a status that is not retried (check req->status:
+ * 404 is 0 here); VGL_ERR_HTTP when a retryable status (429, 5xx, or the
+ * retry callback's) persisted through every retry, with req->status and
+ * the body of the last answer kept; otherwise another error.  req->error
+ * says why, in words fit for sources.error.
  */
 int		 http_do(struct http_client *, struct http_req *);
 /*

@@ -1,0 +1,5 @@
+-- id: test.dup
+-- title: Two
+-- severity: low
+-- provider: test
+SELECT 1 AS resource;

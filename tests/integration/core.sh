@@ -1,0 +1,161 @@
+#!/bin/sh
+# core.sh: the CLI, store, rule and evidence behaviour that is not
+# specific to a provider, driven through the real binary against the
+# fake RDAP server.
+. "$TEST_SRCDIR/tests/integration/lib.sh"
+cd "$T" || exit 1
+FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+MAN=$TEST_SRCDIR/docs/vigil.1
+
+# ---- help and man page agree ------------------------------------------
+vg help --help
+expect_rc 0 "vigil --help exits 0"
+cmds=$(sed -n '/^commands:/,/^$/p' "$T/help.out" | awk 'NF { print $1 }' | grep -v '^commands:')
+[ -n "$cmds" ] && ok "--help lists commands" || not_ok "--help lists commands"
+for c in $cmds; do
+	vg "help-$c" "$c" --help
+	expect_rc 0 "vigil $c --help exits 0"
+	if grep -Eq "^\.It (Xo )?Ic $c( |\$)" "$MAN"; then
+		ok "vigil.1 documents '$c'"
+	else
+		not_ok "vigil.1 documents '$c'"
+	fi
+	for o in $(head -n 1 "$T/help-$c.out" | grep -oE -- '--[a-z-]+'); do
+		if grep -q -- "Fl -${o#--}" "$MAN"; then
+			ok "vigil.1 documents $c $o"
+		else
+			not_ok "vigil.1 documents $c $o"
+		fi
+	done
+done
+vg badcmd frobnicate
+expect_rc 2 "an unknown command exits 2"
+vg nopolicy -p "$T/missing.json" validate
+expect_rc 2 "a missing policy exits 2"
+
+# ---- a policy against the fake ----------------------------------------
+start_fake fake_rdap --fixtures "$FIX" --log "$T/req.log" \
+    --scenario hang:examplelabs.xyz || true
+HANGPORT=$FAKE_PORT
+start_fake fake_rdap --fixtures "$FIX" --log "$T/req2.log" || true
+PORT=$FAKE_PORT
+NS='["ns1.examplelabs-dns.net","ns2.examplelabs-dns.net"]'
+write_policy() {	# file port domains extra
+	cat >"$1" <<JSON
+{"organization": "Example Labs", "state": {"db": "vigil.db"},
+ "sources": [{"name": "registrar", "type": "rdap", "domains": [$3],
+   "endpoint": "http://127.0.0.1:$2/", "timeout_s": 3}],
+ "parameters": {"domain_expiry_days": 30},
+ "expect": {"nameservers": {"examplelabs.com": $NS, "examplelabs.xyz": $NS,
+   "examplelabs-launch.io": $NS}}$4}
+JSON
+}
+write_policy good.json "$PORT" '"examplelabs.com", "examplelabs-launch.io"' ''
+write_policy hang.json "$HANGPORT" '"examplelabs.xyz"' ''
+
+# ---- lock: a second writer fails fast, --wait waits --------------------
+"$VIGIL" -p hang.json --db lock.db audit >"$T/first.out" 2>&1 &
+first=$!
+sleep 1
+vg second -p hang.json --db lock.db audit
+expect_rc 2 "a second audit on a locked store exits 2"
+expect_contains "$T/second.err" "use --wait" "and says how to wait"
+[ "$elapsed" -le 2 ] && ok "it fails fast (${elapsed}s)" || not_ok "it fails fast (${elapsed}s)"
+vg waiter -p good.json --db lock.db audit --wait
+expect_rc 1 "with --wait the second audit runs after the first"
+wait "$first"
+expect_eq "$?" 3 "the first (hanging source) audit exits 3"
+
+# ---- a killed run leaves nothing --------------------------------------
+"$VIGIL" -p hang.json --db killed.db audit >/dev/null 2>&1 &
+victim=$!
+sleep 1
+kill -9 "$victim"
+wait "$victim" 2>/dev/null
+vg hist-killed -p hang.json --db killed.db history
+expect_rc 0 "history after a killed run works"
+expect_eq "$(grep -c '^[0-9]' "$T/hist-killed.out")" 0 "the killed run is not visible"
+vg q-killed -p hang.json --db killed.db query "SELECT 1"
+expect_rc 2 "query with no committed run exits 2"
+"$VIGIL" -p good.json --db killed.db audit >/dev/null 2>&1
+expect_eq "$?" 1 "the store is usable after a killed run"
+
+# ---- evaluate and report a stored run without the network -------------
+vg audit1 -p good.json audit --json "$T/a1.json"
+expect_rc 1 "audit exits 1 on high findings"
+expect_mode vigil.db 600 "store is 0600"
+expect_json "$T/a1.json" 'd["schema"] == "vigil.report/1"' "--json writes the report"
+stop_fakes
+vg eval -p good.json evaluate
+expect_rc 1 "evaluate re-runs rules offline, exit 1"
+vg eval-crit -p good.json evaluate --fail-on critical
+expect_rc 1 "--fail-on critical still 1 (a critical finding)"
+vg rep -p good.json report --format json -o "$T/r.json"
+expect_rc 0 "report -o writes a file"
+expect_mode "$T/r.json" 600 "report file is 0600"
+expect_json "$T/r.json" 'sorted((f["rule"], f["resource"]) for f in d["findings"] if f["status"] == "fail") == sorted((f["rule"], f["resource"]) for f in json.load(open("'"$T"'/a1.json"))["findings"] if f["status"] == "fail")' "evaluate gives the audit's findings"
+vg rep-text -p good.json report --format text
+expect_contains "$T/rep-text.out" "registrar.transfer_lock_missing" "text report lists findings"
+vg rep-bad -p good.json report --format pdf
+expect_rc 2 "an unknown report format exits 2"
+vg run-bad -p good.json report --format json --run 999
+expect_rc 2 "an unknown run exits 2"
+vg q -p good.json query --json "SELECT domain FROM domains ORDER BY domain"
+expect_json "$T/q.out" '[r["domain"] for r in d] == ["examplelabs-launch.io", "examplelabs.com"]' "query --json"
+vg q-attach -p good.json query "ATTACH DATABASE '$T/x.db' AS x"
+expect_rc 2 "query refuses ATTACH"
+vg q-pragma -p good.json query "PRAGMA writable_schema = 1"
+expect_rc 2 "query refuses PRAGMA"
+[ ! -e "$T/x.db" ] && ok "no file was attached" || not_ok "no file was attached"
+
+# ---- rules: broken rule, missing parameter ------------------------------
+mkdir -p myrules
+cat >myrules/broken.sql <<'SQL'
+-- id: custom.broken
+-- title: A broken rule
+-- severity: low
+-- provider: registrar
+SELECT domain AS resource FROM domainz;
+SQL
+cat >myrules/param.sql <<'SQL'
+-- id: custom.param
+-- title: A rule with a parameter
+-- severity: low
+-- provider: registrar
+SELECT domain AS resource FROM domains
+WHERE expires < :cutoff_date;
+SQL
+start_fake fake_rdap --fixtures "$FIX" || true
+write_policy rules.json "$FAKE_PORT" '"examplelabs.com"' ', "rules": {"paths": ["myrules"]}'
+vg val-rules -p rules.json validate
+expect_rc 2 "validate exits 2 on broken rules"
+expect_contains "$T/val-rules.err" "myrules/broken.sql:5:" "the SQL error names the rule file and line"
+expect_contains "$T/val-rules.err" "domainz" "and the problem"
+expect_contains "$T/val-rules.err" "myrules/param.sql:6:" "the missing parameter names file and line"
+expect_contains "$T/val-rules.err" ":cutoff_date" "and the parameter"
+vg audit-rules -p rules.json --db rules.db audit
+expect_rc 2 "audit refuses to run with broken rules"
+[ ! -s rules.db ] || [ "$(sqlite3 rules.db 'SELECT count(*) FROM runs' 2>/dev/null || echo 0)" = 0 ] &&
+    ok "nothing was stored" || not_ok "nothing was stored"
+
+# ---- waivers: expired and unused are reported ----------------------------
+start_fake fake_rdap --fixtures "$FIX" || true
+write_policy waive.json "$FAKE_PORT" '"examplelabs.com", "examplelabs-launch.io"' ', "waivers": [
+ {"rule": "registrar.transfer_lock_missing", "resource": "examplelabs-launch.io", "reason": "moving registrar", "approved_by": "cto", "expires": "2099-01-01"},
+ {"rule": "registrar.expiring_soon", "resource": "examplelabs-*", "reason": "renewal queued", "approved_by": "cto", "expires": "2020-01-01"},
+ {"rule": "registrar.nameservers_mismatch", "resource": "nothing.example", "reason": "old", "approved_by": "cto", "expires": "2099-01-01"}]'
+vg waive -p waive.json --db waive.db audit --json "$T/w.json"
+expect_json "$T/w.json" '[f["status"] for f in d["findings"] if f["rule"] == "registrar.transfer_lock_missing"] == ["waived"]' "a valid waiver waives"
+expect_json "$T/w.json" '[f["waiver"]["approved_by"] for f in d["findings"] if f["status"] == "waived"] == ["cto"]' "the waiver is shown with the finding"
+expect_json "$T/w.json" '[f["status"] for f in d["findings"] if f["rule"] == "registrar.expiring_soon"] == ["fail"]' "an expired waiver does not waive"
+expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_expired" and f["severity"] == "medium" for f in d["findings"])' "an expired waiver is reported"
+expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_unused" and f["severity"] == "info" for f in d["findings"])' "an unused waiver is reported"
+
+# ---- evidence: HMAC chain with VIGIL_EVIDENCE_KEY ------------------------
+h1=$(json_get "$T/w.json" 'd["run"]["chain_hash"]')
+VIGIL_EVIDENCE_KEY=k3y-for-tests vg hmac -p waive.json --db waive.db evaluate
+vg rep-h -p waive.json --db waive.db report --format json
+h2=$(json_get "$T/rep-h.out" 'd["run"]["chain_hash"]')
+[ -n "$h1" ] && [ -n "$h2" ] && [ "$h1" != "$h2" ] && ok "the chain hash is keyed by VIGIL_EVIDENCE_KEY" || not_ok "the chain hash is keyed by VIGIL_EVIDENCE_KEY ($h1 / $h2)"
+expect_lacks "$T/rep-h.out" "k3y-for-tests" "the evidence key is not in the report"
+finish
