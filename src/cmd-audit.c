@@ -90,6 +90,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
 		goto out;
 	r = VGL_EXIT_USAGE;
+	run_set_progress(!g->no_progress && !g->quiet);
 	if (run_collect(st, p, only, &co, g->quiet, &res) != 0)
 		goto out;
 	if (run_evaluate(st, p, &rs, res.run, &sum) != 0) {

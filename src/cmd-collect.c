@@ -65,6 +65,7 @@ cmd_collect_exec(struct globals *g, int argc, char **argv)
 		return r;
 	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
 		goto out;
+	run_set_progress(!g->no_progress && !g->quiet);
 	if (run_collect(st, p, only, &co, g->quiet, &res) != 0) {
 		r = VGL_EXIT_USAGE;
 		goto out;

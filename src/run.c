@@ -23,6 +23,35 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
+static int		 show_progress;
+static pthread_mutex_t	 progress_mtx = PTHREAD_MUTEX_INITIALIZER;
+static int		 progress_done, progress_total;
+
+void
+run_set_progress(int on)
+{
+	show_progress = on && isatty(STDERR_FILENO);
+}
+
+/* One updated line on stderr: "collecting: 2/5 sources done (name)". */
+static void
+progress(const char *name, int finished)
+{
+	if (!show_progress)
+		return;
+	pthread_mutex_lock(&progress_mtx);
+	if (finished)
+		progress_done++;
+	fprintf(stderr, "\r\033[Kcollecting: %d/%d sources done%s%s%s",
+	    progress_done, progress_total, name != NULL ? " (" : "",
+	    name != NULL ? name : "", name != NULL ? (finished ?
+	    " finished)" : " started)") : "");
+	if (progress_done == progress_total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+	pthread_mutex_unlock(&progress_mtx);
+}
+
 struct worker {
 	pthread_t			 tid;
 	const struct source_type	*type;
@@ -49,6 +78,7 @@ worker_main(void *arg)
 	struct http_opts	 o;
 	double			 t0 = now_s();
 
+	progress(w->ctx.ps->name, 0);
 	source_http_opts(w->ctx.ps, w->co, &o);
 	w->ctx.http = http_client_new(&o);
 	if (w->ctx.http == NULL)
@@ -62,6 +92,7 @@ worker_main(void *arg)
 	http_client_free(w->ctx.http);
 	w->ctx.http = NULL;
 	w->duration_ms = (long)((now_s() - t0) * 1000);
+	progress(w->ctx.ps->name, 1);
 	return NULL;
 }
 
@@ -207,6 +238,11 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		return r;
 	}
 	ws = xcalloc(p->nsources + 1, sizeof(*ws));
+	progress_done = 0;
+	progress_total = 0;
+	for (i = 0; i < p->nsources; i++)
+		if (only == NULL || only_has(only, p->sources[i].name))
+			progress_total++;
 	for (i = 0; i < p->nsources; i++) {
 		struct worker *w = &ws[n];
 

@@ -28,6 +28,12 @@ struct collect_result {
 int	 run_collect(struct store *, const struct policy *, const char *only,
 	    const struct collect_opts *, int quiet, struct collect_result *);
 
+/*
+ * Progress on a TTY: when set (and stderr is a terminal), run_collect
+ * shows which sources are still being collected, on one updated line.
+ */
+void	 run_set_progress(int);
+
 /* Evaluates rules on run and seals the run's evidence chain. */
 int	 run_evaluate(struct store *, const struct policy *,
 	    const struct ruleset *, long long run, struct eval_summary *);
