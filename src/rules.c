@@ -1008,6 +1008,10 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 			if (strcmp(name, ":now") == 0 || (pol != NULL &&
 			    json_object_get(pol->parameters, name + 1) != NULL))
 				continue;
+			/* A rule for a provider the policy has no source of
+			 * is not evaluated, so it needs no parameters. */
+			if (!rules_applies(r, pol))
+				continue;
 			off = param_offset(r->sql, name + 1);
 			if (off >= 0)
 				sql_position(r, r->sql, (size_t)off, &line,
@@ -1312,13 +1316,55 @@ run_rule(struct eval *ev, const struct rule *r)
 	free(rres);
 }
 
+/* Rule providers that stand for one source type. */
+static const struct {
+	const char	*provider;
+	const char	*type;
+} provider_types[] = {
+	{ "atlassian", "atlassian" },
+	{ "aws", "aws" },
+	{ "discord", "discord" },
+	{ "dns", "dns" },
+	{ "google_workspace", "google_workspace" },
+	{ "gws", "google_workspace" },
+	{ "ldap", "ldap" },
+	{ "rdap", "rdap" },
+	{ "registrar", "rdap" },
+};
+
 /* The source type whose failure silences a rule of provider. */
 static const char *
 provider_source_type(const char *provider)
 {
-	if (strcmp(provider, "registrar") == 0)
-		return "rdap";
+	size_t	 i;
+
+	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
+	    i++) {
+		if (strcmp(provider, provider_types[i].provider) == 0)
+			return provider_types[i].type;
+	}
 	return provider;
+}
+
+int
+rules_applies(const struct rule *r, const struct policy *pol)
+{
+	const char	*type = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
+	    i++) {
+		if (strcmp(r->provider, provider_types[i].provider) == 0)
+			type = provider_types[i].type;
+	}
+	if (type == NULL || pol == NULL)
+		return 1;	/* cross-provider, policy or custom rules */
+	for (i = 0; i < pol->nsources; i++) {
+		if (pol->sources[i].type != NULL &&
+		    strcmp(pol->sources[i].type, type) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int
@@ -1733,7 +1779,8 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 		goto out;
 
 	for (i = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].provider, "policy") == 0)
+		if (strcmp(rs->v[i].provider, "policy") == 0 ||
+		    !rules_applies(&rs->v[i], pol))
 			continue;
 		if ((r = source_errors(&ev, &rs->v[i])) != 0)
 			goto out;

@@ -63,6 +63,14 @@ void	 rules_release(struct ruleset *);
 const struct rule *rules_find(const struct ruleset *, const char *id);
 
 /*
+ * 0 when the rule's provider stands for a source type (aws, registrar,
+ * gws...) and the policy has no source of that type: such a rule is not
+ * evaluated and needs no parameters.  1 otherwise (also for cross-
+ * provider rules such as identity.*, drift.*, policy.* and custom ones).
+ */
+int	 rules_applies(const struct rule *, const struct policy *);
+
+/*
  * Prepares every rule against db (which has the full schema): SQL errors,
  * more than one statement, a statement that writes, a missing `resource`
  * column, or a parameter absent from policy.parameters are diags naming

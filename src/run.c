@@ -80,6 +80,7 @@ worker_main(void *arg)
 
 	progress(w->ctx.ps->name, 0);
 	source_http_opts(w->ctx.ps, w->co, &o);
+	o.follow_https_redirects = w->type->follow_redirects;
 	w->ctx.http = http_client_new(&o);
 	if (w->ctx.http == NULL)
 		w->result = source_fail(&w->ctx, "cannot set up HTTP client");

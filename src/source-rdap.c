@@ -420,6 +420,7 @@ const struct source_type source_rdap = {
 	.keys = rdap_keys,
 	.endpoint_keys = NULL,
 	.http = 1,
+	.follow_redirects = 1,	/* RFC 7480: registries redirect to registrars */
 	.schema = rdap_schema,
 	.check = rdap_check,
 	.collect = rdap_collect,

@@ -36,6 +36,8 @@ struct source_type {
 	/* Keys accepted inside "endpoints" (NULL: none). */
 	const char *const *endpoint_keys;
 	int		  http;		/* 1: accepts the common HTTP keys */
+	/* 1: follow 3xx redirects (to https only; loopback http in tests). */
+	int		  follow_redirects;
 	/* CREATE TABLE statements for its tables (each has run, source). */
 	const char	 *schema;
 	/* Extra checks at policy load; add to diags.  May be NULL. */
@@ -44,6 +46,7 @@ struct source_type {
 };
 
 extern const struct source_type *const source_types[];
+extern const struct source_type source_aws;
 extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);

@@ -151,6 +151,14 @@ expect_json "$T/w.json" '[f["status"] for f in d["findings"] if f["rule"] == "re
 expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_expired" and f["severity"] == "medium" for f in d["findings"])' "an expired waiver is reported"
 expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_unused" and f["severity"] == "info" for f in d["findings"])' "an unused waiver is reported"
 
+# ---- RDAP redirects are followed --------------------------------------
+start_fake fake_rdap --fixtures "$FIX" --log "$T/redir.log" --scenario redirect:examplelabs.com || true
+write_policy redir.json "$FAKE_PORT" '"examplelabs.com"' ''
+vg redir -p redir.json --db redir.db audit --json "$T/redir.json"
+expect_rc 0 "a redirected RDAP answer is followed (clean domain, exit 0)"
+expect_json "$T/redir.json" 'd["sources"][0]["status"] == "ok" and d["sources"][0]["resources"] == 1' "the redirected domain is collected"
+expect_eq "$(grep -c '"status": 30[12378]' "$T/redir.log")" 1 "the fake answered with one redirect"
+
 # ---- evidence: HMAC chain with VIGIL_EVIDENCE_KEY ------------------------
 h1=$(json_get "$T/w.json" 'd["run"]["chain_hash"]')
 VIGIL_EVIDENCE_KEY=k3y-for-tests vg hmac -p waive.json --db waive.db evaluate

@@ -22,6 +22,16 @@
 #include "xmalloc.h"
 #include "tap.h"
 
+static struct policy_source all_types[] = {
+	{ .name = "atlassian", .type = "atlassian" },
+	{ .name = "aws", .type = "aws" },
+	{ .name = "discord", .type = "discord" },
+	{ .name = "dns", .type = "dns" },
+	{ .name = "gws", .type = "google_workspace" },
+	{ .name = "ldap", .type = "ldap" },
+	{ .name = "registrar", .type = "rdap" },
+};
+
 static char *
 header(const char *text, const char *key)
 {
@@ -70,6 +80,9 @@ run_case(const struct rule *ru, const char *path)
 	memset(&pol, 0, sizeof(pol));
 	pol.organization = "test";
 	pol.rules_builtin = 1;
+	/* One source of every type, so that every rule applies. */
+	pol.sources = all_types;
+	pol.nsources = sizeof(all_types) / sizeof(all_types[0]);
 	pol.parameters = params != NULL ? json_loads(params, 0, &je) :
 	    json_object();
 	ok(pol.parameters != NULL && now != NULL && expect != NULL,

@@ -134,7 +134,7 @@ first_diag(const struct diags *d)
 /* ---- header parser ------------------------------------------------- */
 
 #define HDR \
-	"-- id: test.rule\n-- title: T\n-- severity: high\n-- provider: aws\n"
+	"-- id: test.rule\n-- title: T\n-- severity: high\n-- provider: registrar\n"
 
 static const struct {
 	const char	*name;
@@ -361,6 +361,38 @@ static const struct {
 	    "parameters are supported" },
 };
 
+/* The registrar rules under test apply only with an rdap source. */
+static struct policy_source rdap_source[] = {
+	{ .name = "rdap1", .type = "rdap" },
+	{ .name = "dns1", .type = "dns" },
+};
+
+static void
+test_applies(void)
+{
+	struct policy	 pol;
+	struct rule	 r;
+
+	memset(&pol, 0, sizeof(pol));
+	memset(&r, 0, sizeof(r));
+	r.provider = "registrar";
+	is_int(rules_applies(&r, &pol), 0,
+	    "applies: registrar rule without an rdap source");
+	pol.sources = rdap_source;
+	pol.nsources = 1;
+	is_int(rules_applies(&r, &pol), 1,
+	    "applies: registrar rule with an rdap source");
+	r.provider = "aws";
+	is_int(rules_applies(&r, &pol), 0, "applies: aws rule, rdap only");
+	r.provider = "identity";
+	is_int(rules_applies(&r, &pol), 1, "applies: cross-provider rule");
+	r.provider = "custom";
+	is_int(rules_applies(&r, &pol), 1, "applies: unknown provider");
+	pol.nsources = 0;
+	r.provider = "policy";
+	is_int(rules_applies(&r, &pol), 1, "applies: policy rules always");
+}
+
 static void
 test_check(void)
 {
@@ -370,6 +402,8 @@ test_check(void)
 	size_t		 i;
 
 	memset(&pol, 0, sizeof(pol));
+	pol.sources = rdap_source;
+	pol.nsources = 1;
 	pol.parameters = json_pack("{s:i}", "domain_expiry_days", 30);
 	for (i = 0; i < sizeof(check_cases) / sizeof(check_cases[0]); i++) {
 		got = check_sql(db, &pol, check_cases[i].sql);
@@ -617,6 +651,8 @@ test_evaluate(void)
 
 	memset(&pol, 0, sizeof(pol));
 	pol.path = "p.json";
+	pol.sources = rdap_source;
+	pol.nsources = 2;
 	pol.parameters = json_pack("{s:i}", "domain_expiry_days", 30);
 	pol.waivers = test_waivers;
 	pol.nwaivers = sizeof(test_waivers) / sizeof(test_waivers[0]);
@@ -781,6 +817,7 @@ main(void)
 {
 	test_parse();
 	test_parse_fields();
+	test_applies();
 	test_check();
 	test_bind();
 	test_load();
