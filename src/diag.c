@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
 #include "log.h"
@@ -28,12 +29,30 @@ diags_add(struct diags *d, const char *file, int line, int col,
 	va_end(ap);
 }
 
+static int
+diag_cmp(const void *a, const void *b)
+{
+	const struct diag	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->file, y->file)) != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return 0;
+}
+
+/* Prints in file, line, column order (files in name order). */
 void
 diags_print(const struct diags *d)
 {
 	size_t	 i;
 	char	*m;
 
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), diag_cmp);
 	for (i = 0; i < d->n; i++) {
 		m = log_redact(d->v[i].msg);
 		fprintf(stderr, "%s:%d:%d: %s\n", d->v[i].file,

@@ -9,6 +9,23 @@
 #include "report.h"
 #include "vigil.h"
 
+/*
+ * Provider-supplied text is printed with control characters (escape
+ * sequences, carriage returns) shown as '?', so that a hostile name
+ * cannot rewrite the operator's terminal.
+ */
+static const char *
+safe(const char *s, char *out, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++)
+		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ?
+		    '?' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
 static const char *
 str(json_t *o, const char *k)
 {
@@ -31,6 +48,8 @@ text_render(json_t *doc, FILE *out)
 	    str(run, "status"), str(run, "collected_at"));
 	fprintf(out, "\nsources:\n");
 	json_array_foreach(json_object_get(doc, "sources"), i, v) {
+		char err[1024];
+
 		fprintf(out, "  %-20s %-7s %6lld resources %5lld requests%s%s\n",
 		    str(v, "name"), str(v, "status"),
 		    (long long)json_integer_value(json_object_get(v,
@@ -38,7 +57,7 @@ text_render(json_t *doc, FILE *out)
 		    (long long)json_integer_value(json_object_get(v,
 		    "requests")),
 		    json_is_string(json_object_get(v, "error")) ? "  " : "",
-		    str(v, "error"));
+		    safe(str(v, "error"), err, sizeof(err)));
 	}
 	sum = json_object_get(doc, "summary");
 	fprintf(out, "\nfindings:");
@@ -55,10 +74,13 @@ text_render(json_t *doc, FILE *out)
 
 		if (i == 0)
 			fputc('\n', out);
+		char res[512], det[1024];
+
 		fprintf(out, "  %-8s %-6s %s %s: %s\n",
 		    strcmp(status, "fail") == 0 ? str(v, "severity") : status,
 		    json_is_true(json_object_get(v, "new")) ? "new" : "",
-		    str(v, "rule"), str(v, "resource"), str(v, "detail"));
+		    str(v, "rule"), safe(str(v, "resource"), res, sizeof(res)),
+		    safe(str(v, "detail"), det, sizeof(det)));
 	}
 	fprintf(out, "\nchain hash: %s\n", str(run, "chain_hash"));
 	return ferror(out) ? VGL_ERR_IO : 0;

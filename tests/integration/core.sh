@@ -159,6 +159,23 @@ expect_rc 0 "a redirected RDAP answer is followed (clean domain, exit 0)"
 expect_json "$T/redir.json" 'd["sources"][0]["status"] == "ok" and d["sources"][0]["resources"] == 1' "the redirected domain is collected"
 expect_eq "$(grep -c '"status": 30[12378]' "$T/redir.log")" 1 "the fake answered with one redirect"
 
+# ---- hostile provider strings -------------------------------------------
+start_fake fake_rdap --fixtures "$FIX" || true
+write_policy hostile.json "$FAKE_PORT" '"hostile.example"' ''
+vg hostile -p hostile.json --db hostile.db audit --json "$T/hostile-report.json"
+expect_rc 1 "odd types and hostile strings in RDAP do not crash (exit 1)"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/hostile.out"; then
+	not_ok "no escape sequence reaches the terminal summary"
+else
+	ok "no escape sequence reaches the terminal summary"
+fi
+expect_json "$T/hostile-report.json" 'any("\u001b[2J" in f["detail"] for f in d["findings"])' "the JSON report keeps the exact text (JSON-escaped)"
+vg hostile-q -p hostile.json --db hostile.db query "SELECT registrar, registrar_iana_id, expires FROM domains"
+expect_contains "$T/hostile-q.out" "DROP TABLE" "provider text is stored as data"
+expect_lacks "$T/hostile-q.out" "$(printf '\007')" "query output shows control characters inertly"
+vg hostile-n -p hostile.json --db hostile.db query "SELECT count(*) FROM domains"
+expect_eq "$(cat "$T/hostile-n.out")" 1 "the domains table is intact"
+
 # ---- evidence: HMAC chain with VIGIL_EVIDENCE_KEY ------------------------
 h1=$(json_get "$T/w.json" 'd["run"]["chain_hash"]')
 VIGIL_EVIDENCE_KEY=k3y-for-tests vg hmac -p waive.json --db waive.db evaluate
