@@ -1437,6 +1437,8 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		    req->retry != NULL && req->retry(req, req->cb_arg));
 		if (!retry) {
 			req->result = 0;
+			if (req->on_response != NULL)
+				req->on_response(req, req->cb_arg);
 			if (c->record_path != NULL)
 				record_exchange(c, req);
 			return;
@@ -1515,6 +1517,8 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		    req->url, x->errbuf[0] != '\0' ? x->errbuf :
 		    curl_easy_strerror(rc));
 	/* The final exchange of a request goes into the recording. */
+	if (rc == CURLE_OK && req->on_response != NULL)
+		req->on_response(req, req->cb_arg);
 	if (rc == CURLE_OK && c->record_path != NULL)
 		record_exchange(c, req);
  out:

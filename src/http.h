@@ -59,6 +59,12 @@ typedef int (*http_prepare_cb)(struct http_req *, void *arg);
  * inside a 400.  Returns 1 to retry.
  */
 typedef int (*http_retry_cb)(const struct http_req *, void *arg);
+/*
+ * Called once with the final response (any status), before it is written
+ * to a recording: a reply that carries new secrets (temporary credentials)
+ * registers them here with log_add_secret(), so the recording is redacted.
+ */
+typedef void (*http_response_cb)(struct http_req *, void *arg);
 
 struct http_req {
 	/* Set by the caller (http_req_new sets the strings). */
@@ -70,6 +76,7 @@ struct http_req {
 	size_t			 body_len;
 	http_prepare_cb		 prepare;
 	http_retry_cb		 retry;
+	http_response_cb	 on_response;
 	void			*cb_arg;
 	void			*user;		/* caller's own pointer */
 

@@ -14,6 +14,7 @@
 
 /* One row per provider type; keep sorted by name. */
 const struct source_type *const source_types[] = {
+	&source_aws,
 	&source_rdap,
 	NULL
 };

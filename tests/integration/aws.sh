@@ -1,0 +1,307 @@
+#!/bin/sh
+# aws.sh: drives the real vigil binary against tests/fakes/fake_aws.py
+# (SPEC sections 4-6, 10): an audit of the test account with every
+# service's endpoint pointed at the fake, SigV4 checked by botocore on
+# every request, the minimal request count, exact aws.* findings, a wrong
+# secret, an account mismatch, missing credentials, AssumeRole,
+# throttling, malformed XML, no secret in any output, record and replay.
+#
+# A live run's :now is the wall clock, while the fixture's dates sit near
+# 2026-03-01; the exact findings are therefore checked on a replay of the
+# recording whose capture time is set to the fixture's "now".  The
+# throttle scenario (retries with backoff) runs in the background.
+
+. "$(dirname "$0")/lib.sh"
+
+FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+CASES=$TEST_SRCDIR/tests/cases/aws
+ACCOUNT=123456789012
+AKID=AKIDFAKEAUDITOR00001
+SECRET='fakeSecretKey/ForVigilTests+0000000000001'
+WRONG='wrongSecretKey/NotTheRightOne+000000000001'
+FIXTURE_NOW=2026-03-01T00:00:00Z
+
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_REGION
+AWS_ACCESS_KEY_ID=$AKID
+AWS_SECRET_ACCESS_KEY=$SECRET
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+
+if [ ! -x "$VIGIL" ]; then
+	not_ok "vigil binary at $VIGIL is executable"
+	finish
+fi
+
+# mkcase NAME PORT ACCOUNT [EXTRA]: a work dir $T/NAME with policy.json;
+# EXTRA is inserted after the last key of the source (", \"k\": v").
+mkcase() {
+	mkdir -p "$T/$1"
+	sed -e "s/@PORT@/$2/g" -e "s/@ACCOUNT@/$3/" -e "s|@EXTRA@|${4:-}|" \
+	    "$CASES/policy.json.in" >"$T/$1/policy.json"
+}
+
+# pairs FILE: sorted "rule resource" pairs of aws.* fail findings.
+pairs() {
+	json_get "$1" '"\n".join(sorted("%s %s" % (f["rule"], f["resource"]) for f in d["findings"] if f["rule"].startswith("aws.") and f["status"] == "fail"))'
+}
+
+# logcheck LOG PYEXPR: evaluates PYEXPR with e = the fake's log entries.
+logcheck() {
+	"$PYTHON" - "$1" "$2" <<'EOF'
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+v = eval(sys.argv[2], {"e": e})
+print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+EOF
+}
+
+no_crash() {
+	check "$1: no sanitizer report or crash" \
+	    sh -c "! grep -Eq 'AddressSanitizer|runtime error:|Segmentation|Aborted' '$T/$2.err'"
+}
+
+A="arn:aws:iam::$ACCOUNT"
+WANT_PAIRS="aws.iam.access_key_too_old $A:user/carol/AKIAFAKECAROL0000001
+aws.iam.access_key_too_old $A:user/carol/AKIAFAKECAROL0000002
+aws.iam.access_key_too_old $A:user/service/svc-deploy/AKIAFAKESVCDEPLOY001
+aws.iam.access_key_unused $A:user/carol/AKIAFAKECAROL0000002
+aws.iam.access_key_unused $A:user/service/svc-deploy/AKIAFAKESVCDEPLOY001
+aws.iam.admin_not_allowlisted $A:role/legacy-ci
+aws.iam.password_policy_weak $ACCOUNT
+aws.iam.policy_full_admin_wildcard $A:policy/wildcard-admin
+aws.iam.root_access_keys_present $A:root
+aws.iam.root_mfa_disabled $A:root
+aws.iam.user_console_without_mfa $A:user/bob
+aws.iam.user_direct_policy $A:user/dave
+aws.iam.user_direct_policy $A:user/service/svc-deploy
+aws.iam.user_inactive $A:user/dave
+aws.iam.user_inactive $A:user/service/svc-deploy
+aws.iam.user_multiple_active_keys $A:user/carol
+aws.route53.domain_transfer_lock_disabled example.com"
+ALL_RULES="aws.iam.root_mfa_disabled aws.iam.root_access_keys_present
+aws.iam.user_console_without_mfa aws.iam.access_key_too_old
+aws.iam.access_key_unused aws.iam.user_inactive
+aws.iam.user_multiple_active_keys aws.iam.admin_not_allowlisted
+aws.iam.user_direct_policy aws.iam.password_policy_weak
+aws.iam.policy_full_admin_wildcard aws.route53.domain_transfer_lock_disabled"
+
+# ---- background: the throttling fake ------------------------------------
+
+start_fake fake_aws --fixture "$FIX" --log "$T/throttle.jsonl" \
+    --scenario throttle --throttle-every 2 || not_ok "fake_aws (throttle) starts"
+mkcase throttle "$FAKE_PORT" "$ACCOUNT"
+(cd "$T/throttle" && vg thr-audit -p policy.json audit --json thr.json &&
+    echo "$rc $elapsed" >"$T/thr-audit.rc") &
+BG_THR=$!
+
+start_fake fake_aws --fixture "$FIX" --log "$T/slow.jsonl" \
+    --scenario report-slow || not_ok "fake_aws (report-slow) starts"
+mkcase slow "$FAKE_PORT" "$ACCOUNT"
+(cd "$T/slow" && vg slow-audit -p policy.json audit --json slow.json &&
+    echo "$rc $elapsed" >"$T/slow-audit.rc") &
+BG_SLOW=$!
+
+# ---- the test account --------------------------------------------------
+
+start_fake fake_aws --fixture "$FIX" --log "$T/main.jsonl" ||
+    not_ok "fake_aws starts"
+MAIN_PORT=$FAKE_PORT
+MAIN_FAKE=$FAKE_DIR
+mkcase main "$MAIN_PORT" "$ACCOUNT"
+cd "$T/main" || exit 99
+
+vg validate -p policy.json validate
+expect_rc 0 "validate accepts the AWS policy"
+check "validate makes no request" test ! -s "$T/main.jsonl"
+
+REC=$T/recording
+vg audit -p policy.json audit --record "$REC" --json "$T/live.json"
+expect_rc 1 "audit of the test account exits 1 (findings)"
+no_crash "audit" audit
+NREQ=$(wc -l <"$T/main.jsonl")
+diag "requests for a full audit of the test account: $NREQ"
+expect_eq "$NREQ" 17 "the audit makes exactly 17 requests (the minimum for this account)"
+expect_eq "$(logcheck "$T/main.jsonl" 'all(x.get("signature_valid") and x.get("scope_valid") for x in e)')" \
+    true "every request carries a valid SigV4 signature and scope (botocore)"
+expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set("%s:%s" % (x["service"], x["action"]) for x in e)))')" \
+    "iam:GenerateCredentialReport iam:GetAccountAuthorizationDetails iam:GetAccountPasswordPolicy iam:GetAccountSummary iam:GetCredentialReport iam:ListAccessKeys route53:ListHostedZones route53:ListResourceRecordSets route53domains:GetDomainDetail route53domains:ListDomains sts:GetCallerIdentity" \
+    "the audit uses exactly the expected operations"
+expect_eq "$(logcheck "$T/main.jsonl" 'sorted(x["region"] + "/" + x["scope_service"] for x in e if x["service"] != "iam" and x["service"] != "route53")[0:1] + sorted(set(x["region"] + "/" + x["scope_service"] for x in e if x["service"] in ("iam", "route53")))')" \
+    '["us-east-1/route53domains", "us-east-1/iam", "us-east-1/route53"]' \
+    "global services are signed for us-east-1 with their own service name"
+expect_eq "$(logcheck "$T/main.jsonl" 'len([x for x in e if x["action"] == "ListAccessKeys"])')" 5 \
+    "ListAccessKeys only for the 5 users whose report shows a key"
+expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" true \
+    "every request succeeded"
+expect_json "$T/live.json" '[(s["name"], s["type"], s["status"]) for s in d["sources"]] == [("prod", "aws", "ok")]' \
+    "source prod: aws, ok"
+expect_json "$T/live.json" 'd["sources"][0]["requests"] == 17' "sources.requests counts the 17 requests"
+expect_json "$T/live.json" 'd["sources"][0]["resources"] == 47' "47 resources collected"
+expect_json "$T/live.json" 'd["run"]["status"] == "complete"' "run is complete"
+LIVE_PAIRS=$(pairs "$T/live.json")
+for r in $ALL_RULES; do
+	case "$LIVE_PAIRS" in
+	*"$r "*) ok "live audit: $r fires" ;;
+	*) not_ok "live audit: $r fires" ;;
+	esac
+done
+
+vg q-users -p policy.json query "SELECT user_name, password_enabled, mfa_active, is_admin, active_access_keys FROM aws_iam_users ORDER BY user_name"
+expect_eq "$(grep -E '^(alice|bob|carol|dave|svc-deploy|vigil-auditor)' "$T/q-users.out" | tr -s ' \t|' ' ')" \
+"alice 1 1 1 1
+bob 1 0 0 0
+carol 0 0 0 2
+dave 1 1 0 0
+svc-deploy 0 0 0 1
+vigil-auditor 0 0 0 1" "aws_iam_users: password, MFA, admin (via group), active keys"
+vg q-keys -p policy.json query "SELECT access_key_id, status, last_used_service FROM aws_iam_access_keys ORDER BY access_key_id"
+expect_eq "$(grep -E '^AK' "$T/q-keys.out" | tr -s ' \t|' ' ' | sed 's/ $//')" \
+"AKIAFAKEALICE0000001 Active iam
+AKIAFAKECAROL0000001 Active s3
+AKIAFAKECAROL0000002 Active
+AKIAFAKEDAVE00000001 Inactive sts
+AKIAFAKESVCDEPLOY001 Active
+AKIDFAKEAUDITOR00001 Active iam" "aws_iam_access_keys: ids from ListAccessKeys, use from the report"
+vg q-r53 -p policy.json query "SELECT (SELECT count(*) FROM route53_zones) || '/' || (SELECT count(*) FROM route53_records) || '/' || (SELECT value FROM route53_records WHERE name = 'cdn.example.com') || '/' || (SELECT count(*) FROM route53_records WHERE name = '*.example.com')"
+expect_contains "$T/q-r53.out" "2/18/d111111abcdef8.cloudfront.net./1" \
+    "route53: 2 zones, 18 record values, alias target, \\052 decoded"
+vg q-dom -p policy.json query "SELECT domain || ' ' || transfer_lock || ' ' || auto_renew || ' ' || expires FROM route53_domains ORDER BY domain"
+expect_eq "$(grep -E '^example' "$T/q-dom.out" | sed 's/[[:space:]]*$//')" \
+"example.com 0 1 2026-11-15T00:00:00Z
+example.org 1 0 2026-07-01T00:00:00Z" "route53_domains: lock, auto-renew, expiry from epoch seconds"
+
+# ---- failures against the same fake --------------------------------------
+
+mkcase wrong "$MAIN_PORT" "$ACCOUNT"
+cd "$T/wrong" || exit 99
+AWS_SECRET_ACCESS_KEY=$WRONG vg wrong -p policy.json audit --json "$T/wrong.json"
+expect_rc 3 "wrong secret key: audit exits 3"
+no_crash "wrong secret" wrong
+expect_json "$T/wrong.json" 'd["sources"][0]["status"] == "failed" and "SignatureDoesNotMatch" in d["sources"][0]["error"]' \
+    "wrong secret key: source failed with SignatureDoesNotMatch in sources.error"
+expect_json "$T/wrong.json" 'set(f["rule"] for f in d["findings"] if f["status"] == "error") == set("""'"$ALL_RULES"'""".split())' \
+    "wrong secret key: every aws rule reports error"
+
+mkcase mismatch "$MAIN_PORT" 999999999999
+cd "$T/mismatch" || exit 99
+vg mismatch -p policy.json audit --json "$T/mismatch.json"
+expect_rc 3 "account_id mismatch: audit exits 3"
+expect_json "$T/mismatch.json" '"credentials belong to account 123456789012, policy expects 999999999999" in d["sources"][0]["error"]' \
+    "account_id mismatch: the error names both accounts"
+
+mkcase nocreds "$MAIN_PORT" "$ACCOUNT"
+cd "$T/nocreds" || exit 99
+env -u AWS_ACCESS_KEY_ID "$VIGIL" -p policy.json audit --json "$T/nocreds.json" \
+    >"$T/nocreds.out" 2>"$T/nocreds.err" </dev/null
+rc=$?
+expect_rc 3 "missing credentials: audit exits 3"
+expect_json "$T/nocreds.json" '"AWS_ACCESS_KEY_ID" in d["sources"][0]["error"]' \
+    "missing credentials: the error names the environment variable"
+
+N0=$(wc -l <"$T/main.jsonl")
+mkcase assume "$MAIN_PORT" "$ACCOUNT" ', "assume_role_arn": "arn:aws:iam::123456789012:role/BreakGlass"'
+cd "$T/assume" || exit 99
+vg assume -p policy.json audit --json "$T/assume.json" --record "$T/assume-rec"
+expect_rc 1 "assume_role_arn: audit exits 1"
+if grep -rq "FwoGZXIvYXdzEFAKE" "$T/assume-rec"; then
+	not_ok "assume_role_arn: the temporary session token is not in the recording"
+else
+	ok "assume_role_arn: the temporary session token is not in the recording"
+fi
+if grep -rlq "AssumeRole" "$T/assume-rec" && grep -rq "<SecretAccessKey>\[REDACTED\]</SecretAccessKey>" "$T/assume-rec"; then
+	ok "assume_role_arn: the recorded AssumeRole reply has its secret redacted"
+else
+	not_ok "assume_role_arn: the recorded AssumeRole reply has its secret redacted"
+fi
+sed -n "$((N0 + 1)),\$p" "$T/main.jsonl" >"$T/assume.jsonl"
+expect_eq "$(logcheck "$T/assume.jsonl" '[x["action"] for x in e][0] + " " + str(all(x["access_key_id"].startswith("ASIA") for x in e[1:])) + " " + str(all(x["signature_valid"] for x in e))')" \
+    "AssumeRole True True" "assume_role_arn: AssumeRole first, then every call signed with the temporary key and token"
+expect_eq "$(pairs "$T/assume.json")" "$LIVE_PAIRS" "assume_role_arn: same findings as the direct audit"
+
+stop_fake "$MAIN_FAKE"
+
+# ---- replay --------------------------------------------------------------
+
+check "every recording file is mode 0600" \
+    test -z "$(find "$REC" -type f ! -perm 600 2>/dev/null)"
+mkcase replay "$MAIN_PORT" "$ACCOUNT"
+cd "$T/replay" || exit 99
+env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$VIGIL" -p policy.json \
+    audit --replay "$REC" --json "$T/replay.json" >"$T/replay.out" \
+    2>"$T/replay.err" </dev/null
+rc=$?
+_tag=replay
+expect_rc 1 "replay (fake stopped, no credentials) exits 1"
+expect_eq "$(pairs "$T/replay.json")" "$LIVE_PAIRS" "replay gives the same findings as the recorded audit"
+expect_eq "$(wc -l <"$T/main.jsonl")" "$((N0 + $(wc -l <"$T/assume.jsonl")))" "replay made no request"
+
+# The same recording evaluated at the fixture's time: the exact findings.
+REC2=$T/recording-fixture-time
+cp -r "$REC" "$REC2"
+for m in "$REC2/meta.json" "$REC2"/*/meta.json; do
+	sed -i "s/\"captured_at\": \"[^\"]*\"/\"captured_at\": \"$FIXTURE_NOW\"/" "$m"
+done
+mkcase fixed "$MAIN_PORT" "$ACCOUNT"
+cd "$T/fixed" || exit 99
+vg fixed -p policy.json audit --replay "$REC2" --json "$T/fixed.json"
+expect_rc 1 "replay at the fixture's time exits 1"
+expect_eq "$(pairs "$T/fixed.json")" "$WANT_PAIRS" \
+    "every aws.* rule fires on exactly the intended resources"
+expect_json "$T/fixed.json" 'all(f["severity"] == {"aws.iam.root_mfa_disabled": "critical", "aws.iam.root_access_keys_present": "critical", "aws.iam.user_console_without_mfa": "high", "aws.iam.admin_not_allowlisted": "high", "aws.iam.policy_full_admin_wildcard": "high", "aws.route53.domain_transfer_lock_disabled": "high", "aws.iam.user_multiple_active_keys": "low", "aws.iam.user_direct_policy": "low"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("aws."))' \
+    "aws rule severities as in SPEC section 6"
+
+# ---- malformed XML ---------------------------------------------------------
+
+start_fake fake_aws --fixture "$FIX" --log "$T/bad.jsonl" --scenario malformed ||
+    not_ok "fake_aws (malformed) starts"
+mkcase malformed "$FAKE_PORT" "$ACCOUNT"
+cd "$T/malformed" || exit 99
+vg bad -p policy.json audit --json "$T/bad.json"
+expect_rc 3 "malformed XML: audit exits 3"
+no_crash "malformed XML" bad
+expect_json "$T/bad.json" 'd["sources"][0]["status"] == "failed" and "GetAccountAuthorizationDetails" in d["sources"][0]["error"] and "xml" in d["sources"][0]["error"].lower()' \
+    "malformed XML: source failed with a parse error naming the call"
+stop_fake "$FAKE_DIR"
+
+# ---- throttling (background) ---------------------------------------------
+
+wait "$BG_THR"
+read -r rc elapsed <"$T/thr-audit.rc" 2>/dev/null || rc=255
+_tag=thr-audit
+expect_rc 1 "throttled: audit completes with exit 1, not 3"
+no_crash "throttled" thr-audit
+expect_json "$T/throttle/thr.json" 'd["sources"][0]["status"] == "ok"' "throttled: source ok"
+expect_eq "$(pairs "$T/throttle/thr.json")" "$LIVE_PAIRS" "throttled: same findings"
+NTHR=$(logcheck "$T/throttle.jsonl" 'len([x for x in e if x.get("throttled")])')
+diag "throttled answers: $NTHR, requests: $(wc -l <"$T/throttle.jsonl"), ${elapsed} s"
+check "throttled: the fake throttled some requests and they were retried" \
+    test "$NTHR" -gt 0 -a "$(wc -l <"$T/throttle.jsonl")" -eq $((17 + NTHR))
+expect_eq "$(logcheck "$T/throttle.jsonl" 'sorted(set(x.get("error_code", "") for x in e if x.get("throttled")))')" \
+    '["ServiceUnavailable", "Throttling", "ThrottlingException"]' \
+    "throttled: 400 Throttling, 400 ThrottlingException and 503 were all retried"
+expect_json "$T/throttle/thr.json" 'd["sources"][0]["requests"] > 17' "throttled: sources.requests counts the retries"
+
+# ---- a credential report that takes 3 s (background) ----------------------
+
+wait "$BG_SLOW"
+read -r rc elapsed <"$T/slow-audit.rc" 2>/dev/null || rc=255
+_tag=slow-audit
+expect_rc 1 "slow credential report: audit exits 1"
+expect_eq "$(pairs "$T/slow/slow.json")" "$LIVE_PAIRS" "slow credential report: same findings"
+expect_eq "$(logcheck "$T/slow.jsonl" '" ".join("%s:%s" % (x["action"], x["status"]) for x in e if x["action"] == "GetCredentialReport")')" \
+    "GetCredentialReport:404 GetCredentialReport:200" \
+    "slow credential report: one early ReportInProgress, then fetched once COMPLETE"
+check "slow credential report: generation polled with waits in between" \
+    test "$(logcheck "$T/slow.jsonl" 'len([x for x in e if x["action"] == "GenerateCredentialReport"])')" -ge 3
+
+# ---- secrets ---------------------------------------------------------------
+
+for s in "$SECRET" "$WRONG"; do
+	N=$(grep -r -l -F -e "$s" "$T" 2>/dev/null | wc -l)
+	expect_eq "$N" 0 "the secret key appears in no output, log, store or recording file"
+done
+check "the secret key is not in the store's bytes" \
+    sh -c "! grep -a -q -F -e '$SECRET' '$T/main/vigil.db'"
+check "the recording has no Authorization value" \
+    sh -c "! grep -r -q 'AWS4-HMAC-SHA256 Credential' '$REC'"
+
+finish

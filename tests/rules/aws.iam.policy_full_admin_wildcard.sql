@@ -1,0 +1,7 @@
+-- now: 2026-03-01T00:00:00Z
+-- parameters: {}
+-- expect: arn:aws:iam::111111111111:policy/wildcard-admin
+INSERT INTO aws_iam_policies(run, source, arn, policy_name, aws_managed, default_version, attachment_count, allows_full_admin) VALUES
+ (1, 'prod', 'arn:aws:iam::111111111111:policy/wildcard-admin', 'wildcard-admin', 0, 'v2', 0, 1),
+ (1, 'prod', 'arn:aws:iam::111111111111:policy/deploy-s3', 'deploy-s3', 0, 'v1', 1, 0),
+ (1, 'prod', 'arn:aws:iam::aws:policy/AdministratorAccess', 'AdministratorAccess', 1, 'v1', 2, 1);

@@ -1,0 +1,7 @@
+-- now: 2026-03-01T00:00:00Z
+-- parameters: {}
+-- expect: arn:aws:iam::111111111111:root
+INSERT INTO aws_account(run, source, account_id, root_mfa_enabled, root_access_keys_present, password_policy) VALUES
+ (1, 'prod', '111111111111', 0, 0, NULL),
+ (1, 'staging', '222222222222', 1, 0, NULL),
+ (2, 'prod', '333333333333', 0, 0, NULL);
