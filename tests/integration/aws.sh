@@ -217,6 +217,21 @@ expect_eq "$(logcheck "$T/assume.jsonl" '[x["action"] for x in e][0] + " " + str
     "AssumeRole True True" "assume_role_arn: AssumeRole first, then every call signed with the temporary key and token"
 expect_eq "$(pairs "$T/assume.json")" "$LIVE_PAIRS" "assume_role_arn: same findings as the direct audit"
 
+# ---- SSM GetParameter: the reader critical values use -------------------
+SSMGET=$TEST_BUILDDIR/tests/tools/ssm-get
+N1=$(wc -l <"$T/main.jsonl")
+mkcase ssm "$MAIN_PORT" "$ACCOUNT" ''
+"$SSMGET" "$T/ssm/policy.json" prod /launch/wallet >"$T/ssm.out" 2>"$T/ssm.err"
+expect_eq "$?" 0 "ssm: GetParameter succeeds"
+expect_eq "$(head -n 1 "$T/ssm.out")" "terra1qxyzfakewallet0000000000000000000000" "ssm: the decrypted value"
+sed -n "$((N1 + 1)),\$p" "$T/main.jsonl" >"$T/ssm.jsonl"
+expect_eq "$(logcheck "$T/ssm.jsonl" '" ".join(x["service"] + "." + x["action"] for x in e) + " " + str(all(x["signature_valid"] for x in e))')" \
+    "ssm.GetParameter True" "ssm: one signed JSON 1.1 GetParameter request"
+"$SSMGET" "$T/ssm/policy.json" prod /launch/nothing >"$T/ssm2.out" 2>"$T/ssm2.err"
+expect_eq "$?" 1 "ssm: a missing parameter is an error"
+expect_contains "$T/ssm2.out" "ParameterNotFound" "ssm: the error names the AWS error code"
+N2=$(wc -l <"$T/main.jsonl")
+
 stop_fake "$MAIN_FAKE"
 
 # ---- replay --------------------------------------------------------------
@@ -232,7 +247,7 @@ rc=$?
 _tag=replay
 expect_rc 1 "replay (fake stopped, no credentials) exits 1"
 expect_eq "$(pairs "$T/replay.json")" "$LIVE_PAIRS" "replay gives the same findings as the recorded audit"
-expect_eq "$(wc -l <"$T/main.jsonl")" "$((N0 + $(wc -l <"$T/assume.jsonl")))" "replay made no request"
+expect_eq "$(wc -l <"$T/main.jsonl")" "$N2" "replay made no request"
 
 # The same recording evaluated at the fixture's time: the exact findings.
 REC2=$T/recording-fixture-time
