@@ -244,18 +244,6 @@ sc_ws(struct scan *s)
 		sc_adv(s);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 put_utf8(struct buf *b, unsigned long cp)
 {
@@ -292,7 +280,7 @@ sc_hex4(struct scan *s)
 	int	 i, h;
 
 	for (i = 0; i < 4; i++) {
-		if (s->p >= s->end || (h = hexval(*s->p)) < 0)
+		if (s->p >= s->end || (h = hex_value(*s->p)) < 0)
 			return -1;
 		v = v * 16 + h;
 		sc_adv(s);

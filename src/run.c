@@ -300,19 +300,6 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 	return snap_commit(sn, res->nfailed > 0 ? "partial" : "complete");
 }
 
-static void
-hex_of(const unsigned char *d, unsigned int n, char *out)
-{
-	static const char	 xd[] = "0123456789abcdef";
-	unsigned int		 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = xd[d[i] >> 4];
-		out[2 * i + 1] = xd[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 int
 run_seal(struct store *st, long long run)
 {
@@ -345,7 +332,7 @@ run_seal(struct store *st, long long run)
 	if ((key = getenv("VIGIL_EVIDENCE_KEY")) != NULL && *key != '\0') {
 		HMAC(EVP_sha256(), key, (int)strlen(key),
 		    (unsigned char *)b.data, b.len, md, &mdlen);
-		hex_of(md, mdlen, chain);
+		hex_encode(md, mdlen, chain);
 	} else
 		sha256_hex(b.data, b.len, chain);
 	if (sqlite3_prepare_v2(st->db, "UPDATE main.runs SET prev_chain_hash "

@@ -66,18 +66,6 @@ uri_encode(struct buf *b, const char *s, size_t len, int keep_slash)
 	}
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..len) then re-encodes it canonically. */
 static char *
 query_component(const char *s, size_t len)
@@ -92,8 +80,8 @@ query_component(const char *s, size_t len)
 		int hi, lo;
 
 		if (s[i] == '%' && i + 2 < len &&
-		    (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		    (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
 			char c = (char)(hi << 4 | lo);
 
 			buf_append(&dec, &c, 1);

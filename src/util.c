@@ -144,17 +144,29 @@ iso8601_parse(const char *s, long long *out)
 	return 0;
 }
 
-static void
-hex(const unsigned char *md, unsigned int n, char *out)
+void
+hex_encode(const unsigned char *md, size_t n, char *out)
 {
 	static const char	 xd[] = "0123456789abcdef";
-	unsigned int		 i;
+	size_t			 i;
 
 	for (i = 0; i < n; i++) {
 		out[2 * i] = xd[md[i] >> 4];
 		out[2 * i + 1] = xd[md[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 void
@@ -164,7 +176,7 @@ sha256_hex(const void *data, size_t len, char out[65])
 	unsigned int	 n = 0;
 
 	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	hex(md, n, out);
+	hex_encode(md, n, out);
 }
 
 int

@@ -51,6 +51,11 @@ void		 iso8601_utc(long long t, char *out, size_t len);
 /* Parse ISO-8601 UTC (date, or date-time with Z/offset); -1 if invalid. */
 int		 iso8601_parse(const char *, long long *out);
 
+/* Lower-case hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
+void		 hex_encode(const unsigned char *, size_t n, char *out);
+/* The value of one hex digit, or -1. */
+int		 hex_value(int c);
+
 /* SHA-256 of data as 64 lowercase hex characters plus NUL in out[65]. */
 void		 sha256_hex(const void *data, size_t len, char out[65]);
 /* SHA-256 of a file; 0 or VGL_ERR_IO. */

@@ -61,6 +61,16 @@ main(void)
 	    "sha256 of abc");
 	is_int(sha256_file_hex("/nonexistent", out), VGL_ERR_IO,
 	    "sha256 of a missing file");
+	{
+		const unsigned char raw[] = { 0x00, 0x7f, 0xab, 0xff };
+
+		hex_encode(raw, sizeof(raw), out);
+		is_str(out, "007fabff", "hex_encode");
+	}
+	is_int(hex_value('7'), 7, "hex_value digit");
+	is_int(hex_value('c'), 12, "hex_value lower");
+	is_int(hex_value('F'), 15, "hex_value upper");
+	is_int(hex_value('g'), -1, "hex_value not hex");
 	is_str(vgl_err(VGL_ERR_LOCKED), "store is locked by another run",
 	    "error text");
 	return done_testing();
