@@ -97,15 +97,20 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		log_error("cannot evaluate run %lld", res.run);
 		goto out;
 	}
-	if ((doc = report_build(st, res.run, &rs)) == NULL)
-		goto out;
 	if (!g->quiet) {
+		if ((doc = report_build(st, res.run, &rs,
+		    REPORT_SUMMARY_FINDINGS)) == NULL)
+			goto out;
 		putchar('\n');
 		report_text.render(doc, stdout);
+		json_decref(doc);
+		doc = NULL;
 	}
-	if (json_path != NULL && report_write(&report_json, doc,
-	    json_path) != 0)
-		goto out;
+	if (json_path != NULL) {
+		if ((doc = report_build(st, res.run, &rs, -1)) == NULL ||
+		    report_write(&report_json, doc, json_path) != 0)
+			goto out;
+	}
 	r = run_exit_code(st, res.run, fail_on);
  out:
 	json_decref(doc);

@@ -74,7 +74,8 @@ cmd_evaluate_exec(struct globals *g, int argc, char **argv)
 	r = VGL_EXIT_USAGE;
 	if (run_evaluate(st, p, &rs, run, &sum) != 0)
 		goto out;
-	if ((doc = report_build(st, run, &rs)) == NULL)
+	if ((doc = report_build(st, run, &rs,
+	    REPORT_SUMMARY_FINDINGS)) == NULL)
 		goto out;
 	if (!g->quiet)
 		report_text.render(doc, stdout);

@@ -74,7 +74,7 @@ cmd_report_exec(struct globals *g, int argc, char **argv)
 	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
 		goto out;
 	r = VGL_EXIT_USAGE;
-	if ((doc = report_build(st, run, &rs)) == NULL)
+	if ((doc = report_build(st, run, &rs, -1)) == NULL)
 		goto out;
 	if (report_write(fmt, doc, out_path) != 0)
 		goto out;

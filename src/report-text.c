@@ -82,6 +82,10 @@ text_render(json_t *doc, FILE *out)
 		    str(v, "rule"), safe(str(v, "resource"), res, sizeof(res)),
 		    safe(str(v, "detail"), det, sizeof(det)));
 	}
+	if (json_integer_value(json_object_get(doc, "findings_omitted")) > 0)
+		fprintf(out, "  ... and %lld more: 'vigil report --format text' "
+		    "lists them all\n", (long long)json_integer_value(
+		    json_object_get(doc, "findings_omitted")));
 	fprintf(out, "\nchain hash: %s\n", str(run, "chain_hash"));
 	return ferror(out) ? VGL_ERR_IO : 0;
 }

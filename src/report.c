@@ -81,13 +81,60 @@ prep(struct store *st, const char *sql, long long run)
 	return s;
 }
 
-json_t *
-report_build(struct store *st, long long run, const struct ruleset *rs)
+/* Counts by severity of unwaived fail findings, and the other totals. */
+static json_t *
+report_summary(struct store *st, long long run, long *total)
 {
-	json_t		*doc = NULL, *o, *arr, *sum, *f;
+	json_t		*sum;
+	sqlite3_stmt	*s;
+	int		 i;
+
+	sum = json_object();
+	for (i = SEV_CRITICAL; i >= SEV_INFO; i--)
+		json_object_set_new(sum, severity_name(i), json_integer(0));
+	json_object_set_new(sum, "waived", json_integer(0));
+	json_object_set_new(sum, "errors", json_integer(0));
+	json_object_set_new(sum, "new", json_integer(0));
+	*total = 0;
+	if ((s = prep(st, "SELECT status, severity, count(*), sum(is_new) "
+	    "FROM main.findings WHERE run = ? GROUP BY status, severity",
+	    run)) == NULL) {
+		json_decref(sum);
+		return NULL;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char	*status = (const char *)sqlite3_column_text(s, 0);
+		const char	*sev = (const char *)sqlite3_column_text(s, 1);
+		json_int_t	 n = sqlite3_column_int64(s, 2);
+		json_int_t	 nnew = sqlite3_column_int64(s, 3);
+		const char	*key;
+
+		*total += (long)n;
+		if (status != NULL && strcmp(status, "fail") == 0 &&
+		    severity_parse(sev) >= 0) {
+			key = severity_name(severity_parse(sev));
+			json_object_set_new(sum, "new", json_integer(
+			    json_integer_value(json_object_get(sum, "new")) +
+			    nnew));
+		} else if (status != NULL && strcmp(status, "waived") == 0)
+			key = "waived";
+		else
+			key = "errors";
+		json_object_set_new(sum, key, json_integer(
+		    json_integer_value(json_object_get(sum, key)) + n));
+	}
+	sqlite3_finalize(s);
+	return sum;
+}
+
+json_t *
+report_build(struct store *st, long long run, const struct ruleset *rs,
+    long max_findings)
+{
+	json_t		*doc = NULL, *o, *arr = NULL, *sum, *f;
 	sqlite3_stmt	*s;
 	const struct rule *rule;
-	int		 i;
+	long		 total = 0;
 
 	if ((s = prep(st, "SELECT id, status, started, finished, "
 	    "collected_at, chain_hash, organization, policy_sha256, "
@@ -131,22 +178,18 @@ report_build(struct store *st, long long run, const struct ruleset *rs)
 	sqlite3_finalize(s);
 	json_object_set_new(doc, "sources", arr);
 
-	sum = json_object();
-	for (i = SEV_CRITICAL; i >= SEV_INFO; i--)
-		json_object_set_new(sum, severity_name(i), json_integer(0));
-	json_object_set_new(sum, "waived", json_integer(0));
-	json_object_set_new(sum, "errors", json_integer(0));
-	json_object_set_new(sum, "new", json_integer(0));
+	if ((sum = report_summary(st, run, &total)) == NULL)
+		goto fail_doc;
+	json_object_set_new(doc, "summary", sum);
 	arr = json_array();
 	if ((s = prep(st, "SELECT rule, title, severity, provider, source, "
 	    "status, resource, detail, is_new, waiver, evidence FROM "
 	    "main.findings WHERE run = ? ORDER BY CASE severity WHEN "
 	    "'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN "
-	    "'low' THEN 3 ELSE 4 END, rule, resource", run)) == NULL)
+	    "'low' THEN 3 ELSE 4 END, rule, resource LIMIT ?2", run)) == NULL)
 		goto fail;
+	sqlite3_bind_int64(s, 2, max_findings < 0 ? -1 : max_findings);
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *sev = (const char *)sqlite3_column_text(s, 2);
-		const char *status = (const char *)sqlite3_column_text(s, 5);
 		int is_new = sqlite3_column_int(s, 8);
 
 		f = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
@@ -169,32 +212,19 @@ report_build(struct store *st, long long run, const struct ruleset *rs)
 				    json_string(rule->frameworks));
 		}
 		json_array_append_new(arr, f);
-		if (status != NULL && strcmp(status, "fail") == 0 &&
-		    severity_parse(sev) >= 0) {
-			json_object_set_new(sum, sev, json_integer(
-			    json_integer_value(json_object_get(sum, sev)) + 1));
-			if (is_new)
-				json_object_set_new(sum, "new", json_integer(
-				    json_integer_value(json_object_get(sum,
-				    "new")) + 1));
-		} else if (status != NULL && strcmp(status, "waived") == 0)
-			json_object_set_new(sum, "waived", json_integer(
-			    json_integer_value(json_object_get(sum,
-			    "waived")) + 1));
-		else
-			json_object_set_new(sum, "errors", json_integer(
-			    json_integer_value(json_object_get(sum,
-			    "errors")) + 1));
 	}
 	sqlite3_finalize(s);
-	json_object_set_new(doc, "summary", sum);
 	json_object_set_new(doc, "findings", arr);
+	if (max_findings >= 0)
+		json_object_set_new(doc, "findings_omitted", json_integer(
+		    total - (long)json_array_size(arr)));
 	/* Drift and critical values arrive with their commands. */
 	json_object_set_new(doc, "changes", json_array());
 	json_object_set_new(doc, "critical_values", json_array());
 	return doc;
  fail:
 	json_decref(arr);
+ fail_doc:
 	json_decref(doc);
 	return NULL;
 }

@@ -17,9 +17,17 @@
 
 /*
  * Builds the report of run from the store.  rs (may be NULL) supplies
- * remediation and framework references.  Returns NULL on a store error.
+ * remediation and framework references.  max_findings < 0 includes every
+ * finding; otherwise at most that many, most severe first, and the
+ * document says how many were left out ("findings_omitted"), so that a
+ * terminal summary of a large organisation stays small.  The summary
+ * always counts every finding.  Returns NULL on a store error.
  */
-json_t	*report_build(struct store *, long long run, const struct ruleset *);
+json_t	*report_build(struct store *, long long run, const struct ruleset *,
+	    long max_findings);
+
+/* Findings shown in the terminal summary of audit and evaluate. */
+#define REPORT_SUMMARY_FINDINGS	50
 
 struct report_format {
 	const char	*name;

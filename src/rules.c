@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "buf.h"
@@ -776,6 +777,7 @@ rules_load(const struct policy *pol, struct ruleset *out, struct diags *d)
 struct auth {
 	int	 denied;	/* first action code denied, or 0 */
 	char	 what[64];
+	int	 engine;	/* the engine itself is storing a finding */
 };
 
 static const char *
@@ -836,6 +838,8 @@ rule_authorizer(void *arg, int code, const char *a, const char *b,
 {
 	struct auth	*au = arg;
 
+	if (au->engine)
+		return SQLITE_OK;
 	switch (code) {
 	case SQLITE_SELECT:
 	case SQLITE_READ:
@@ -1060,16 +1064,42 @@ rules_bind_json(sqlite3_stmt *st, int idx, json_t *v)
 
 /* ---- evaluation ---------------------------------------------------- */
 
-struct finding {
-	const struct rule *rule;
-	const char	*status;	/* fail, waived, error */
-	char		*resource;
-	char		*detail;
-	char		*source;
-	char		*evidence;	/* JSON text or NULL */
-	char		*waiver;	/* JSON text or NULL */
-	int		 is_new;
-};
+/*
+ * Findings are not kept in memory: each one is inserted into
+ * main.findings as it is produced, inside the evaluation's transaction,
+ * and the steps that need the whole run (de-duplication, new or
+ * persisting, the summary and findings_sha256) are done in SQL over the
+ * stored rows, through the index findings_run(run, rule, resource).
+ * Memory therefore does not grow with the number of findings.
+ */
+
+/*
+ * One finding; is_new is 1 unless the previous run ?11 (NULL for none)
+ * has a finding of any status with the same rule and resource.
+ */
+static const char insert_sql[] =
+    "INSERT INTO main.findings(run, rule, title, severity, provider, "
+    "source, resource, detail, evidence, status, is_new, waiver) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NOT EXISTS "
+    "(SELECT 1 FROM main.findings p WHERE p.run = ?11 AND p.rule = ?2 "
+    "AND p.resource = ?7), ?12)";
+
+/* Whether the rule already reported the resource in this run. */
+static const char seen_sql[] =
+    "SELECT 1 FROM main.findings WHERE run = ? AND rule = ? AND "
+    "resource = ? AND status <> 'error' LIMIT 1";
+
+/* The partial results of a rule that failed while running. */
+static const char partial_sql[] =
+    "DELETE FROM main.findings WHERE run = ? AND rule = ? AND "
+    "status <> 'error'";
+
+/* The run's findings in findings_sha256 order. */
+static const char digest_sql[] =
+    "SELECT rule, resource, status, severity, title, provider, source, "
+    "detail, evidence, waiver, is_new FROM main.findings WHERE run = ? "
+    "ORDER BY rule COLLATE BINARY, resource COLLATE BINARY, "
+    "status COLLATE BINARY, rowid";
 
 struct wstate {
 	const struct waiver *w;
@@ -1080,40 +1110,15 @@ struct wstate {
 struct eval {
 	sqlite3		*db;
 	long long	 run;
+	long long	 prev;		/* previous committed run, or 0 */
 	const struct policy *pol;
 	const char	*now;
 	struct wstate	*ws;
 	size_t		 nws;
-	struct finding	*f;
-	size_t		 nf;
+	sqlite3_stmt	*ins;		/* insert_sql */
+	sqlite3_stmt	*seen;		/* seen_sql */
+	struct auth	*au;		/* of the rule running, or NULL */
 };
-
-static void
-finding_release(struct finding *f)
-{
-	free(f->resource);
-	free(f->detail);
-	free(f->source);
-	free(f->evidence);
-	free(f->waiver);
-}
-
-static struct finding *
-add_finding(struct eval *ev, const struct rule *r, const char *status,
-    const char *resource, const char *detail, const char *source)
-{
-	struct finding	*f;
-
-	ev->f = xreallocarray(ev->f, ev->nf + 1, sizeof(*ev->f));
-	f = &ev->f[ev->nf++];
-	memset(f, 0, sizeof(*f));
-	f->rule = r;
-	f->status = status;
-	f->resource = xstrdup(resource);
-	f->detail = detail != NULL ? xstrdup(detail) : NULL;
-	f->source = source != NULL ? xstrdup(source) : NULL;
-	return f;
-}
 
 static char *
 waiver_json(const struct waiver *w)
@@ -1139,9 +1144,14 @@ waiver_json(const struct waiver *w)
 	return s;
 }
 
-/* Applies the first matching unexpired waiver to a fail finding. */
-static void
-apply_waivers(struct eval *ev, struct finding *f)
+
+/*
+ * The first unexpired waiver, in policy order, matching a fail finding
+ * of rule r on resource, or NULL.  Every matching waiver up to it, and
+ * an expired one, counts as used.
+ */
+static const struct waiver *
+match_waiver(struct eval *ev, const struct rule *r, const char *resource)
 {
 	struct wstate	*w;
 	size_t		 i;
@@ -1149,16 +1159,91 @@ apply_waivers(struct eval *ev, struct finding *f)
 	for (i = 0; i < ev->nws; i++) {
 		w = &ev->ws[i];
 		if (w->w->rule == NULL || w->w->resource == NULL ||
-		    fnmatch(w->w->rule, f->rule->id, 0) != 0 ||
-		    fnmatch(w->w->resource, f->resource, 0) != 0)
+		    fnmatch(w->w->rule, r->id, 0) != 0 ||
+		    fnmatch(w->w->resource, resource, 0) != 0)
 			continue;
 		w->used = 1;
 		if (w->expired)
 			continue;
-		f->status = "waived";
-		f->waiver = waiver_json(w->w);
-		return;
+		return w->w;
 	}
+	return NULL;
+}
+
+/*
+ * Runs st, a prepared insert or query of the engine's, while the rule's
+ * authorizer may be installed.  Returns sqlite3_step()'s result.
+ */
+static int
+engine_step(struct eval *ev, sqlite3_stmt *st)
+{
+	int	 rc;
+
+	if (ev->au != NULL)
+		ev->au->engine = 1;
+	rc = sqlite3_step(st);
+	if (ev->au != NULL)
+		ev->au->engine = 0;
+	return rc;
+}
+
+/*
+ * Stores one finding of rule r (status fail or error).  A fail finding
+ * whose resource the rule already reported is ignored (the first row is
+ * kept); one that a waiver matches is stored as waived.  evidence is
+ * JSON text or NULL.
+ */
+static int
+put_finding(struct eval *ev, const struct rule *r, const char *status,
+    const char *resource, const char *detail, const char *source,
+    const char *evidence)
+{
+	const struct waiver	*w = NULL;
+	sqlite3_stmt		*st = ev->ins;
+	char			*wj = NULL;
+	int			 rc;
+
+	if (strcmp(status, "fail") == 0) {
+		sqlite3_bind_int64(ev->seen, 1, ev->run);
+		sqlite3_bind_text(ev->seen, 2, r->id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ev->seen, 3, resource, -1, SQLITE_STATIC);
+		rc = engine_step(ev, ev->seen);
+		sqlite3_reset(ev->seen);
+		sqlite3_clear_bindings(ev->seen);
+		if (rc == SQLITE_ROW)
+			return 0;
+		if (rc != SQLITE_DONE)
+			goto bad;
+		if ((w = match_waiver(ev, r, resource)) != NULL) {
+			status = "waived";
+			wj = waiver_json(w);
+		}
+	}
+	sqlite3_bind_int64(st, 1, ev->run);
+	sqlite3_bind_text(st, 2, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, severity_name(r->severity), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->provider, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, resource, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, evidence, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, status, -1, SQLITE_STATIC);
+	if (ev->prev > 0)
+		sqlite3_bind_int64(st, 11, ev->prev);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_text(st, 12, wj, -1, SQLITE_STATIC);
+	rc = engine_step(ev, st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	free(wj);
+	if (rc == SQLITE_DONE)
+		return 0;
+ bad:
+	log_error("cannot store findings: %s", sqlite3_errmsg(ev->db));
+	return VGL_ERR_STORE;
 }
 
 /* The JSON value of column i of the current row. */
@@ -1230,181 +1315,6 @@ bind_params(struct eval *ev, const struct rule *r, sqlite3_stmt *st,
 	*msg = xasprintf("cannot bind '%s': %s", name,
 	    sqlite3_errmsg(ev->db));
 	return VGL_ERR_RULE;
-}
-
-/* Runs one rule, appending its findings. */
-static void
-run_rule(struct eval *ev, const struct rule *r)
-{
-	struct auth	 au;
-	sqlite3_stmt	*st = NULL;
-	json_t		*evid, *seen;
-	char		*msg = NULL, *res = NULL, *ev_s, *rres;
-	const char	*cname;
-	struct finding	*f;
-	size_t		 start = ev->nf, k;
-	long		 off, nulls = 0;
-	int		 rc, i, ncol, ridx, didx, sidx;
-
-	rres = xasprintf("rule:%s", r->id);
-	seen = json_object();
-	memset(&au, 0, sizeof(au));
-	sqlite3_set_authorizer(ev->db, rule_authorizer, &au);
-	if (rule_prepare(ev->db, r, &au, &st, &msg, &off) != 0 ||
-	    bind_params(ev, r, st, &msg) != 0) {
-		add_finding(ev, r, "error", rres, msg, NULL);
-		goto out;
-	}
-	ncol = sqlite3_column_count(st);
-	ridx = column_index(st, "resource");
-	didx = column_index(st, "detail");
-	sidx = column_index(st, "source");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, ridx) == SQLITE_NULL) {
-			nulls++;
-			continue;
-		}
-		free(res);
-		res = xstrndup((const char *)sqlite3_column_text(st, ridx),
-		    (size_t)sqlite3_column_bytes(st, ridx));
-		if (json_object_get(seen, res) != NULL)
-			continue;
-		json_object_set_new_nocheck(seen, res, json_true());
-		f = add_finding(ev, r, "fail", res, didx >= 0 ?
-		    (const char *)sqlite3_column_text(st, didx) : NULL,
-		    sidx >= 0 ? (const char *)sqlite3_column_text(st, sidx) :
-		    NULL);
-		evid = json_object();
-		for (i = 0; i < ncol; i++) {
-			if (i == ridx || i == didx)
-				continue;
-			if ((cname = sqlite3_column_name(st, i)) == NULL)
-				continue;
-			json_object_set_new_nocheck(evid, cname,
-			    column_json(st, i));
-		}
-		ev_s = json_dumps(evid, JSON_COMPACT);
-		json_decref(evid);
-		f->evidence = ev_s;
-	}
-	if (rc != SQLITE_DONE) {
-		/* A failed rule reports an error, not a partial result. */
-		for (k = start; k < ev->nf; k++)
-			finding_release(&ev->f[k]);
-		ev->nf = start;
-		free(msg);
-		msg = xasprintf("rule failed: %s", sqlite3_errmsg(ev->db));
-		add_finding(ev, r, "error", rres, msg, NULL);
-		goto out;
-	}
-	if (nulls > 0) {
-		free(msg);
-		msg = xasprintf("rule returned %ld row%s with a NULL resource",
-		    nulls, nulls == 1 ? "" : "s");
-		add_finding(ev, r, "error", rres, msg, NULL);
-	}
- out:
-	sqlite3_finalize(st);
-	sqlite3_set_authorizer(ev->db, NULL, NULL);
-	for (k = start; k < ev->nf; k++) {
-		if (strcmp(ev->f[k].status, "fail") == 0)
-			apply_waivers(ev, &ev->f[k]);
-	}
-	json_decref(seen);
-	free(res);
-	free(msg);
-	free(rres);
-}
-
-/* Rule providers that stand for one source type. */
-static const struct {
-	const char	*provider;
-	const char	*type;
-} provider_types[] = {
-	{ "atlassian", "atlassian" },
-	{ "aws", "aws" },
-	{ "discord", "discord" },
-	{ "dns", "dns" },
-	{ "google_workspace", "google_workspace" },
-	{ "gws", "google_workspace" },
-	{ "ldap", "ldap" },
-	{ "rdap", "rdap" },
-	{ "registrar", "rdap" },
-};
-
-/* The source type whose failure silences a rule of provider. */
-static const char *
-provider_source_type(const char *provider)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
-	    i++) {
-		if (strcmp(provider, provider_types[i].provider) == 0)
-			return provider_types[i].type;
-	}
-	return provider;
-}
-
-int
-rules_applies(const struct rule *r, const struct policy *pol)
-{
-	const char	*type = NULL;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
-	    i++) {
-		if (strcmp(r->provider, provider_types[i].provider) == 0)
-			type = provider_types[i].type;
-	}
-	if (type == NULL || pol == NULL)
-		return 1;	/* cross-provider, policy or custom rules */
-	for (i = 0; i < pol->nsources; i++) {
-		if (pol->sources[i].type != NULL &&
-		    strcmp(pol->sources[i].type, type) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int
-source_errors(struct eval *ev, const struct rule *r)
-{
-	sqlite3_stmt	*st = NULL;
-	const char	*name, *err;
-	char		*res, *detail;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(ev->db, "SELECT name, error FROM main.sources "
-	    "WHERE run = ? AND type = ? AND status = 'failed' ORDER BY name",
-	    -1, &st, NULL) != SQLITE_OK)
-		goto bad;
-	sqlite3_bind_int64(st, 1, ev->run);
-	sqlite3_bind_text(st, 2, provider_source_type(r->provider), -1,
-	    SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		name = (const char *)sqlite3_column_text(st, 0);
-		err = (const char *)sqlite3_column_text(st, 1);
-		if (name == NULL)
-			name = "";
-		res = xasprintf("source:%s", name);
-		if (err != NULL && *err != '\0')
-			detail = xasprintf("source %s failed: %s", name, err);
-		else
-			detail = xasprintf("source %s failed", name);
-		add_finding(ev, r, "error", res, detail, name);
-		free(res);
-		free(detail);
-	}
-	if (rc != SQLITE_DONE)
-		goto bad;
-	sqlite3_finalize(st);
-	return 0;
- bad:
-	log_error("cannot read sources of run %lld: %s", ev->run,
-	    sqlite3_errmsg(ev->db));
-	sqlite3_finalize(st);
-	return VGL_ERR_STORE;
 }
 
 static int
@@ -1501,166 +1411,352 @@ mark_used_waivers(struct eval *ev)
 	return VGL_ERR_STORE;
 }
 
+
+/* Deletes the findings a failed rule stored before it failed. */
 static int
-mark_new(struct eval *ev, long long prev)
+drop_partial(struct eval *ev, const struct rule *r)
 {
 	sqlite3_stmt	*st = NULL;
-	size_t		 i;
 	int		 rc;
 
-	if (prev <= 0) {
-		for (i = 0; i < ev->nf; i++)
-			ev->f[i].is_new = 1;
-		return 0;
+	if (sqlite3_prepare_v2(ev->db, partial_sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		log_error("cannot clear findings: %s", sqlite3_errmsg(ev->db));
+		return VGL_ERR_STORE;
 	}
-	if (sqlite3_prepare_v2(ev->db, "SELECT 1 FROM main.findings WHERE "
-	    "run = ? AND rule = ? AND resource = ? LIMIT 1", -1, &st,
-	    NULL) != SQLITE_OK)
-		goto bad;
-	for (i = 0; i < ev->nf; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, prev);
-		sqlite3_bind_text(st, 2, ev->f[i].rule->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, ev->f[i].resource, -1,
-		    SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			goto bad;
-		ev->f[i].is_new = rc == SQLITE_DONE;
-	}
+	sqlite3_bind_int64(st, 1, ev->run);
+	sqlite3_bind_text(st, 2, r->id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		log_error("cannot clear findings: %s", sqlite3_errmsg(ev->db));
 	sqlite3_finalize(st);
-	return 0;
- bad:
-	log_error("cannot read previous findings: %s",
-	    sqlite3_errmsg(ev->db));
-	sqlite3_finalize(st);
-	return VGL_ERR_STORE;
+	return rc == SQLITE_DONE ? 0 : VGL_ERR_STORE;
 }
 
+/*
+ * Runs one rule, storing its findings.  A rule that fails while running
+ * leaves one error finding: the results it stored are deleted, and the
+ * waivers only they matched count as unused again.  Returns 0, or
+ * VGL_ERR_STORE when a finding cannot be stored.
+ */
 static int
-finding_cmp(const void *a, const void *b)
+run_rule(struct eval *ev, const struct rule *r)
 {
-	const struct finding	*x = *(const struct finding *const *)a;
-	const struct finding	*y = *(const struct finding *const *)b;
-	int			 c;
+	struct auth	 au;
+	sqlite3_stmt	*st = NULL;
+	json_t		*evid;
+	char		*msg = NULL, *ev_s, *rres;
+	const char	*cname, *res, *detail, *source;
+	int		*used;
+	size_t		 k;
+	long		 off, nulls = 0;
+	int		 rc, i, ncol, ridx, didx, sidx, ret = 0, failed = 0;
 
-	if ((c = strcmp(x->rule->id, y->rule->id)) != 0)
-		return c;
-	if ((c = strcmp(x->resource, y->resource)) != 0)
-		return c;
-	return strcmp(x->status, y->status);
+	rres = xasprintf("rule:%s", r->id);
+	used = xcalloc(ev->nws + 1, sizeof(*used));
+	for (k = 0; k < ev->nws; k++)
+		used[k] = ev->ws[k].used;
+	memset(&au, 0, sizeof(au));
+	sqlite3_set_authorizer(ev->db, rule_authorizer, &au);
+	ev->au = &au;
+	if (rule_prepare(ev->db, r, &au, &st, &msg, &off) != 0 ||
+	    bind_params(ev, r, st, &msg) != 0) {
+		failed = 1;
+		goto out;
+	}
+	ncol = sqlite3_column_count(st);
+	ridx = column_index(st, "resource");
+	didx = column_index(st, "detail");
+	sidx = column_index(st, "source");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, ridx) == SQLITE_NULL) {
+			nulls++;
+			continue;
+		}
+		res = (const char *)sqlite3_column_text(st, ridx);
+		detail = didx >= 0 ?
+		    (const char *)sqlite3_column_text(st, didx) : NULL;
+		source = sidx >= 0 ?
+		    (const char *)sqlite3_column_text(st, sidx) : NULL;
+		evid = json_object();
+		for (i = 0; i < ncol; i++) {
+			if (i == ridx || i == didx)
+				continue;
+			if ((cname = sqlite3_column_name(st, i)) == NULL)
+				continue;
+			json_object_set_new_nocheck(evid, cname,
+			    column_json(st, i));
+		}
+		ev_s = json_dumps(evid, JSON_COMPACT);
+		json_decref(evid);
+		ret = put_finding(ev, r, "fail", res, detail, source, ev_s);
+		free(ev_s);
+		if (ret != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		/* A failed rule reports an error, not a partial result. */
+		free(msg);
+		msg = xasprintf("rule failed: %s", sqlite3_errmsg(ev->db));
+		failed = 1;
+		goto out;
+	}
+	if (nulls > 0) {
+		free(msg);
+		msg = xasprintf("rule returned %ld row%s with a NULL resource",
+		    nulls, nulls == 1 ? "" : "s");
+		ret = put_finding(ev, r, "error", rres, msg, NULL, NULL);
+	}
+ out:
+	sqlite3_finalize(st);
+	ev->au = NULL;
+	sqlite3_set_authorizer(ev->db, NULL, NULL);
+	if (failed && ret == 0 && (ret = drop_partial(ev, r)) == 0) {
+		for (k = 0; k < ev->nws; k++)
+			ev->ws[k].used = used[k];
+		ret = put_finding(ev, r, "error", rres, msg, NULL, NULL);
+	}
+	free(used);
+	free(msg);
+	free(rres);
+	return ret;
+}
+
+/* Rule providers that stand for one source type. */
+static const struct {
+	const char	*provider;
+	const char	*type;
+} provider_types[] = {
+	{ "atlassian", "atlassian" },
+	{ "aws", "aws" },
+	{ "discord", "discord" },
+	{ "dns", "dns" },
+	{ "google_workspace", "google_workspace" },
+	{ "gws", "google_workspace" },
+	{ "ldap", "ldap" },
+	{ "rdap", "rdap" },
+	{ "registrar", "rdap" },
+};
+
+/* The source type whose failure silences a rule of provider. */
+static const char *
+provider_source_type(const char *provider)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
+	    i++) {
+		if (strcmp(provider, provider_types[i].provider) == 0)
+			return provider_types[i].type;
+	}
+	return provider;
+}
+
+int
+rules_applies(const struct rule *r, const struct policy *pol)
+{
+	const char	*type = NULL;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
+	    i++) {
+		if (strcmp(r->provider, provider_types[i].provider) == 0)
+			type = provider_types[i].type;
+	}
+	if (type == NULL || pol == NULL)
+		return 1;	/* cross-provider, policy or custom rules */
+	for (i = 0; i < pol->nsources; i++) {
+		if (pol->sources[i].type != NULL &&
+		    strcmp(pol->sources[i].type, type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+
+static int
+source_errors(struct eval *ev, const struct rule *r)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*name, *err;
+	char		*res, *detail;
+	int		 rc, ret = VGL_ERR_STORE;
+
+	if (sqlite3_prepare_v2(ev->db, "SELECT name, error FROM main.sources "
+	    "WHERE run = ? AND type = ? AND status = 'failed' ORDER BY name",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto bad;
+	sqlite3_bind_int64(st, 1, ev->run);
+	sqlite3_bind_text(st, 2, provider_source_type(r->provider), -1,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		err = (const char *)sqlite3_column_text(st, 1);
+		if (name == NULL)
+			name = "";
+		res = xasprintf("source:%s", name);
+		if (err != NULL && *err != '\0')
+			detail = xasprintf("source %s failed: %s", name, err);
+		else
+			detail = xasprintf("source %s failed", name);
+		ret = put_finding(ev, r, "error", res, detail, name, NULL);
+		free(res);
+		free(detail);
+		if (ret != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		goto bad;
+	ret = 0;
+	goto out;
+ bad:
+	log_error("cannot read sources of run %lld: %s", ev->run,
+	    sqlite3_errmsg(ev->db));
+ out:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Points the temporary view `findings` at no rows while the run's
+ * findings are being stored, so that a rule reading it sees what it saw
+ * when findings were written at the end: the run's old findings are
+ * deleted, the new ones not yet there.  store_use_run() restores it.
+ */
+static int
+hide_findings(sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	struct buf	 sql;
+	const char	*col;
+	char		*q;
+	int		 n = 0, r = VGL_ERR_STORE;
+
+	buf_init(&sql, 0);
+	buf_puts(&sql, "DROP VIEW IF EXISTS temp.findings; "
+	    "CREATE TEMP VIEW findings AS SELECT ");
+	if (sqlite3_prepare_v2(db, "PRAGMA main.table_info('findings')", -1,
+	    &st, NULL) != SQLITE_OK)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((col = (const char *)sqlite3_column_text(st, 1)) == NULL ||
+		    strcmp(col, "run") == 0)
+			continue;
+		q = sqlite3_mprintf("%s\"%w\"", n++ > 0 ? ", " : "", col);
+		buf_puts(&sql, q);
+		sqlite3_free(q);
+	}
+	buf_puts(&sql, " FROM main.findings WHERE 0");
+	if (n > 0)
+		r = exec(db, sql.data);
+ out:
+	if (r != 0 && n == 0)
+		log_error("cannot read the findings table: %s",
+		    sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	buf_release(&sql);
+	return r;
 }
 
 static json_t *
-jstr(const char *s)
+column_str(sqlite3_stmt *st, int i)
 {
+	const char	*s = (const char *)sqlite3_column_text(st, i);
+
 	return json_text(s, s != NULL ? strlen(s) : 0);
 }
 
-static void
-findings_digest(struct eval *ev, char out[65])
+/*
+ * Streams the run's stored findings, in findings_sha256 order, into the
+ * digest out and counts them into sum.
+ */
+static int
+findings_digest(struct eval *ev, char out[65], struct eval_summary *sum)
 {
-	struct finding	**v;
-	struct buf	  b;
-	json_t		 *a;
-	char		 *s;
-	size_t		  i;
+	sqlite3_stmt	*st = NULL;
+	EVP_MD_CTX	*ctx;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, k;
+	const char	*status;
+	json_t		*a;
+	char		*s;
+	int		 i, rc, sev, is_new, r = VGL_ERR_STORE;
 
-	v = xcalloc(ev->nf + 1, sizeof(*v));
-	for (i = 0; i < ev->nf; i++)
-		v[i] = &ev->f[i];
-	qsort(v, ev->nf, sizeof(*v), finding_cmp);
-	buf_init(&b, 0);
-	for (i = 0; i < ev->nf; i++) {
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		log_error("cannot compute the findings digest");
+		goto out;
+	}
+	if (sqlite3_prepare_v2(ev->db, digest_sql, -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto bad;
+	sqlite3_bind_int64(st, 1, ev->run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		is_new = sqlite3_column_int(st, 10) != 0;
 		a = json_array();
-		json_array_append_new(a, jstr(v[i]->rule->id));
-		json_array_append_new(a, jstr(v[i]->resource));
-		json_array_append_new(a, jstr(v[i]->status));
-		json_array_append_new(a,
-		    jstr(severity_name(v[i]->rule->severity)));
-		json_array_append_new(a, jstr(v[i]->rule->title));
-		json_array_append_new(a, jstr(v[i]->rule->provider));
-		json_array_append_new(a, jstr(v[i]->source));
-		json_array_append_new(a, jstr(v[i]->detail));
-		json_array_append_new(a, jstr(v[i]->evidence));
-		json_array_append_new(a, jstr(v[i]->waiver));
-		json_array_append_new(a, json_integer(v[i]->is_new));
+		for (i = 0; i < 10; i++)
+			json_array_append_new(a, column_str(st, i));
+		json_array_append_new(a, json_integer(is_new));
 		s = json_dumps(a, JSON_COMPACT);
 		json_decref(a);
 		if (s != NULL) {
-			buf_puts(&b, s);
-			buf_puts(&b, "\n");
+			EVP_DigestUpdate(ctx, s, strlen(s));
+			EVP_DigestUpdate(ctx, "\n", 1);
 			free(s);
 		}
-	}
-	sha256_hex(b.data, b.len, out);
-	buf_release(&b);
-	free(v);
-}
-
-static int
-write_findings(struct eval *ev, struct eval_summary *sum)
-{
-	sqlite3_stmt	*st = NULL;
-	struct finding	*f;
-	size_t		 i;
-
-	if (sqlite3_prepare_v2(ev->db, "INSERT INTO main.findings(run, rule, "
-	    "title, severity, provider, source, resource, detail, evidence, "
-	    "status, is_new, waiver) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	    "?)", -1, &st, NULL) != SQLITE_OK)
-		goto bad;
-	for (i = 0; i < ev->nf; i++) {
-		f = &ev->f[i];
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, ev->run);
-		sqlite3_bind_text(st, 2, f->rule->id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f->rule->title, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, severity_name(f->rule->severity), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, f->rule->provider, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, f->source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, f->resource, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, f->detail, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, f->evidence, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, f->status, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 11, f->is_new);
-		sqlite3_bind_text(st, 12, f->waiver, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto bad;
 		sum->total++;
-		if (strcmp(f->status, "fail") == 0) {
-			sum->counts[f->rule->severity]++;
-			if (f->is_new)
+		if ((status = (const char *)sqlite3_column_text(st, 2)) ==
+		    NULL)
+			status = "";
+		if (strcmp(status, "fail") == 0) {
+			sev = severity_parse((const char *)
+			    sqlite3_column_text(st, 3));
+			if (sev >= 0 && sev < (int)(sizeof(sum->counts) /
+			    sizeof(sum->counts[0])))
+				sum->counts[sev]++;
+			if (is_new)
 				sum->new_findings++;
-		} else if (strcmp(f->status, "waived") == 0)
+		} else if (strcmp(status, "waived") == 0)
 			sum->waived++;
 		else
 			sum->errors++;
 	}
-	sqlite3_finalize(st);
-	return 0;
+	if (rc != SQLITE_DONE)
+		goto bad;
+	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1) {
+		log_error("cannot compute the findings digest");
+		goto out;
+	}
+	for (k = 0; k < mdlen && k < 32; k++)
+		snprintf(out + 2 * k, 3, "%02x", md[k]);
+	out[2 * k] = '\0';
+	r = 0;
+	goto out;
  bad:
-	log_error("cannot store findings: %s", sqlite3_errmsg(ev->db));
+	log_error("cannot read findings: %s", sqlite3_errmsg(ev->db));
+ out:
 	sqlite3_finalize(st);
-	return VGL_ERR_STORE;
+	EVP_MD_CTX_free(ctx);
+	return r;
 }
 
 static int
-write_digests(struct eval *ev, const struct ruleset *rs)
+write_digests(struct eval *ev, const struct ruleset *rs,
+    struct eval_summary *sum)
 {
 	sqlite3_stmt	*st = NULL;
 	struct buf	 b;
 	char		 rsha[65], fsha[65];
 	size_t		 i;
+	int		 r;
 
 	buf_init(&b, 0);
 	for (i = 0; i < rs->n; i++)
 		buf_printf(&b, "%s %s\n", rs->v[i].id, rs->v[i].sha256);
 	sha256_hex(b.data, b.len, rsha);
 	buf_release(&b);
-	findings_digest(ev, fsha);
+	if ((r = findings_digest(ev, fsha, sum)) != 0)
+		return r;
 
 	if (sqlite3_prepare_v2(ev->db, "UPDATE main.runs SET rules_sha256 = ?, "
 	    "findings_sha256 = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
@@ -1759,6 +1855,7 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	if ((r = run_times(ev.db, run, &now, &prev)) != 0)
 		goto out;
 	ev.now = now;
+	ev.prev = prev;
 	if ((r = store_use_run(ev.db, run)) != 0)
 		goto out;
 	if ((r = exec(ev.db, "BEGIN IMMEDIATE")) != 0)
@@ -1775,42 +1872,53 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if ((r = load_waivers(&ev)) != 0)
+	if ((r = load_waivers(&ev)) != 0 ||
+	    (r = hide_findings(ev.db)) != 0)
 		goto out;
+	if (sqlite3_prepare_v2(ev.db, insert_sql, -1, &ev.ins, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(ev.db, seen_sql, -1, &ev.seen,
+	    NULL) != SQLITE_OK) {
+		log_error("cannot store findings: %s", sqlite3_errmsg(ev.db));
+		r = VGL_ERR_STORE;
+		goto out;
+	}
 
 	for (i = 0; i < rs->n; i++) {
 		if (strcmp(rs->v[i].provider, "policy") == 0 ||
 		    !rules_applies(&rs->v[i], pol))
 			continue;
-		if ((r = source_errors(&ev, &rs->v[i])) != 0)
+		if ((r = source_errors(&ev, &rs->v[i])) != 0 ||
+		    (r = run_rule(&ev, &rs->v[i])) != 0)
 			goto out;
-		run_rule(&ev, &rs->v[i]);
 	}
 	if ((r = mark_used_waivers(&ev)) != 0)
 		goto out;
 	for (i = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].provider, "policy") == 0)
-			run_rule(&ev, &rs->v[i]);
+		if (strcmp(rs->v[i].provider, "policy") == 0 &&
+		    (r = run_rule(&ev, &rs->v[i])) != 0)
+			goto out;
 	}
+	sqlite3_finalize(ev.ins);
+	sqlite3_finalize(ev.seen);
+	ev.ins = ev.seen = NULL;
 
-	if ((r = mark_new(&ev, prev)) != 0 ||
-	    (r = write_findings(&ev, &s)) != 0 ||
-	    (r = write_digests(&ev, rs)) != 0)
+	if ((r = write_digests(&ev, rs, &s)) != 0)
 		goto out;
 	if ((r = exec(ev.db, "COMMIT")) != 0)
 		goto out;
 	began = 0;
 	(void)exec(ev.db, "DROP TABLE IF EXISTS temp.waivers");
+	if ((r = store_use_run(ev.db, run)) != 0)
+		goto out;
 	if (sum != NULL)
 		*sum = s;
 	r = 0;
  out:
 	sqlite3_finalize(st);
+	sqlite3_finalize(ev.ins);
+	sqlite3_finalize(ev.seen);
 	if (began)
 		(void)sqlite3_exec(ev.db, "ROLLBACK", NULL, NULL, NULL);
-	for (i = 0; i < ev.nf; i++)
-		finding_release(&ev.f[i]);
-	free(ev.f);
 	free(ev.ws);
 	free(now);
 	return r;

@@ -176,6 +176,17 @@ expect_lacks "$T/hostile-q.out" "$(printf '\007')" "query output shows control c
 vg hostile-n -p hostile.json --db hostile.db query "SELECT count(*) FROM domains"
 expect_eq "$(cat "$T/hostile-n.out")" 1 "the domains table is intact"
 
+# ---- the terminal summary is bounded, the reports are complete ----------
+start_fake fake_rdap --fixtures "$FIX" || true
+many=$(i=1; while [ $i -le 60 ]; do printf '%s"gone%02d.example"' "${sep:-}" $i; sep=", "; i=$((i + 1)); done)
+write_policy many.json "$FAKE_PORT" "$many" ''
+vg many -p many.json --db many.db audit --fail-on medium --json "$T/many-report.json"
+expect_rc 1 "60 unregistered domains: exit 1 at --fail-on medium"
+expect_eq "$(grep -c 'registrar.rdap_unverified' "$T/many.out")" 50 "the terminal summary lists 50 findings"
+expect_contains "$T/many.out" "and 10 more" "and says how many it left out"
+expect_contains "$T/many.out" "findings: 0 critical, 0 high, 60 medium" "its counts cover every finding"
+expect_json "$T/many-report.json" 'len(d["findings"]) == 60 and d["summary"]["medium"] == 60' "the JSON report lists all 60"
+
 # ---- evidence: HMAC chain with VIGIL_EVIDENCE_KEY ------------------------
 h1=$(json_get "$T/w.json" 'd["run"]["chain_hash"]')
 VIGIL_EVIDENCE_KEY=k3y-for-tests vg hmac -p waive.json --db waive.db evaluate

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "policy.h"
 #include "rules.h"
@@ -638,6 +639,52 @@ finding(sqlite3 *db, long long run, const char *rule, const char *res,
 	free(g__);							\
 } while (0)
 
+/*
+ * findings_sha256 recomputed from the stored rows by its definition in
+ * vigil-rules(5), with SQLite's json_array() standing in for the
+ * engine's JSON (caller frees).
+ */
+static char *
+sql_digest(sqlite3 *db, long long run)
+{
+	sqlite3_stmt	*st;
+	struct buf	 b;
+	char		 hex[65];
+
+	buf_init(&b, 0);
+	if (sqlite3_prepare_v2(db, "SELECT json_array(rule, resource, status, "
+	    "severity, title, provider, source, detail, evidence, waiver, "
+	    "is_new) FROM main.findings WHERE run = ? ORDER BY rule, "
+	    "resource, status", -1, &st, NULL) != SQLITE_OK) {
+		printf("# %s\n", sqlite3_errmsg(db));
+		return xstrdup("(error)");
+	}
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		buf_puts(&b, (const char *)sqlite3_column_text(st, 0));
+		buf_puts(&b, "\n");
+	}
+	sqlite3_finalize(st);
+	sha256_hex(b.data, b.len, hex);
+	buf_release(&b);
+	return xstrdup(hex);
+}
+
+static void
+is_digest(sqlite3 *db, long long run)
+{
+	char	*sql, *got, *exp;
+
+	sql = sqlite3_mprintf("SELECT findings_sha256 FROM runs WHERE "
+	    "id = %lld", run);
+	got = q_str(db, sql);
+	exp = sql_digest(db, run);
+	is_str(got, exp, "run %lld: findings_sha256 as documented", run);
+	sqlite3_free(sql);
+	free(got);
+	free(exp);
+}
+
 static void
 test_evaluate(void)
 {
@@ -764,6 +811,7 @@ test_evaluate(void)
 	ok(h1 != NULL && strlen(h1) == 64, "run 1: findings_sha256 set");
 	is_int(q_int(st.db, "SELECT length(rules_sha256) FROM runs WHERE "
 	    "id = 1"), 64, "run 1: rules_sha256 set");
+	is_digest(st.db, 1);
 
 	/* re-evaluating replaces and is deterministic */
 	rc = rules_evaluate(&st, 1, &pol, &rs, &sum);
@@ -798,6 +846,7 @@ test_evaluate(void)
 	    "1");
 	is_int(sum.new_findings, 3, "run 2: new fails (d.example, a newly "
 	    "expired and a newly unused waiver)");
+	is_digest(st.db, 2);
 
 	/* run 3: a runtime error in a rule is an error finding */
 	rc = rules_evaluate(&st, 3, &pol, &rs, &sum);
@@ -812,6 +861,121 @@ test_evaluate(void)
 	json_decref(pol.parameters);
 }
 
+/*
+ * Findings are stored as they are produced: within a rule the first row
+ * of a resource is kept, a rule failing after some rows leaves only its
+ * error finding (and the waivers those rows matched count as unused),
+ * a rule reading the run's findings sees none, and a fail and an error
+ * finding may share a resource (findings_sha256 orders them by status).
+ */
+static const char *const stream_rules[] = {
+	"-- id: test.dup\n-- title: Dup\n-- severity: low\n"
+	"-- provider: custom\n"
+	"SELECT column1 AS resource, column2 AS detail FROM (VALUES "
+	"('x', 'first'), ('y', 'y1'), ('x', 'second'));\n",
+	"-- id: test.partial\n-- title: Partial\n-- severity: medium\n"
+	"-- provider: custom\n"
+	"SELECT column1 AS resource, json_extract(column2, '$.a') AS a "
+	"FROM (VALUES ('p1', '{}'), ('p2', 'not json'));\n",
+	"-- id: test.reads_findings\n-- title: Reads\n-- severity: info\n"
+	"-- provider: custom\n"
+	"SELECT 'seen:' || count(*) AS resource FROM findings;\n",
+	"-- id: test.nulls\n-- title: Nulls\n-- severity: high\n"
+	"-- provider: custom\n"
+	"SELECT column1 AS resource FROM (VALUES ('rule:test.nulls'), "
+	"(NULL));\n",
+};
+
+#define NSTREAM	(sizeof(stream_rules) / sizeof(stream_rules[0]))
+
+static struct waiver stream_waivers[] = {
+	{ "test.partial", "p1", "partial", "erin", NULL, NULL, 0, 0 },
+	{ "test.dup", "x", "dup", "frank", NULL, NULL, 0, 0 },
+};
+
+static void
+test_evaluate_stream(void)
+{
+	struct policy		 pol;
+	struct ruleset		 rs = { NULL, 0 };
+	struct diags		 d = { NULL, 0 };
+	struct eval_summary	 sum;
+	struct store		 st;
+	char			*paths[1];
+	size_t			 i;
+	int			 pass;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.path = "p.json";
+	pol.waivers = stream_waivers;
+	pol.nwaivers = sizeof(stream_waivers) / sizeof(stream_waivers[0]);
+	paths[0] = VIGIL_SRCDIR "/rules/policy";
+	pol.rule_paths = paths;
+	pol.nrule_paths = 1;
+	if (rules_load(&pol, &rs, &d) != 0) {
+		diags_print(&d);
+		ok(0, "stream: policy rules load");
+		return;
+	}
+	rs.v = xreallocarray(rs.v, rs.n + NSTREAM, sizeof(*rs.v));
+	for (i = 0; i < NSTREAM; i++) {
+		if (rule_parse("stream.sql", stream_rules[i], &rs.v[rs.n],
+		    &d) != 0) {
+			diags_print(&d);
+			ok(0, "stream: rule %zu parses", i);
+			goto out;
+		}
+		rs.n++;
+	}
+	memset(&st, 0, sizeof(st));
+	st.db = open_db();
+	exec_ok(st.db, "INSERT INTO runs(id, status, collected_at) VALUES "
+	    "(1, 'complete', '2024-01-01T00:00:00Z')");
+
+	for (pass = 1; pass <= 2; pass++) {
+		memset(&sum, 0, sizeof(sum));
+		is_int(rules_evaluate(&st, 1, &pol, &rs, &sum), 0,
+		    "stream pass %d: evaluates", pass);
+		is_int(q_int(st.db, "SELECT count(*) FROM main.findings WHERE "
+		    "run = 1 AND rule = 'test.dup'"), 2,
+		    "stream pass %d: one finding per resource", pass);
+		IS_FINDING(st.db, 1, "test.dup", "x", "detail", "first");
+		IS_FINDING(st.db, 1, "test.dup", "x", "status", "waived");
+		IS_FINDING(st.db, 1, "test.dup", "y", "detail", "y1");
+		IS_FINDING(st.db, 1, "test.partial", "p1", "status", "(none)");
+		IS_FINDING(st.db, 1, "test.partial", "rule:test.partial",
+		    "detail", "rule failed: malformed JSON");
+		IS_FINDING(st.db, 1, "policy.waiver_unused",
+		    "waiver:test.partial:p1", "status", "fail");
+		IS_FINDING(st.db, 1, "policy.waiver_unused",
+		    "waiver:test.dup:x", "status", "(none)");
+		IS_FINDING(st.db, 1, "test.reads_findings", "seen:0", "status",
+		    "fail");
+		is_int(q_int(st.db, "SELECT count(*) FROM main.findings WHERE "
+		    "run = 1 AND rule = 'test.nulls' AND resource = "
+		    "'rule:test.nulls'"), 2,
+		    "stream pass %d: a fail and an error on one resource", pass);
+		is_int(q_int(st.db, "SELECT count(*) FROM main.findings WHERE "
+		    "run = 1"), 7, "stream pass %d: seven findings", pass);
+		is_int(sum.total, 7, "stream pass %d: summary total", pass);
+		is_int(sum.waived, 1, "stream pass %d: summary waived", pass);
+		is_int(sum.errors, 2, "stream pass %d: summary errors", pass);
+		is_int(sum.counts[SEV_LOW], 1, "stream pass %d: summary low",
+		    pass);
+		is_int(sum.counts[SEV_HIGH], 1, "stream pass %d: summary high",
+		    pass);
+		is_int(sum.new_findings, 4, "stream pass %d: new", pass);
+		is_int(q_int(st.db, "SELECT count(*) FROM findings"), 7,
+		    "stream pass %d: the findings view shows the run again",
+		    pass);
+		is_digest(st.db, 1);
+	}
+	sqlite3_close(st.db);
+ out:
+	rules_release(&rs);
+	diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -822,5 +986,6 @@ main(void)
 	test_bind();
 	test_load();
 	test_evaluate();
+	test_evaluate_stream();
 	return done_testing();
 }
