@@ -81,6 +81,12 @@ struct http_client {
 	double			 deadline;	/* monotonic */
 	int			 expired;	/* deadline cut a transfer */
 	double			 next_start;	/* monotonic, rate limit */
+	struct rate_group {
+		char		*name;
+		double		 rps;
+		double		 next_start;	/* monotonic */
+	}			 groups[8];
+	size_t			 ngroups;
 
 	pthread_mutex_t		 mtx;
 	long			 requests;
@@ -118,6 +124,10 @@ struct xfer {
 	long			 os_errno;
 	char			 errbuf[CURL_ERROR_SIZE];
 };
+
+struct rate_group;
+static struct rate_group *rate_group_of(struct http_client *,
+		    const struct http_req *);
 
 static double
 mono_now(void)
@@ -1005,6 +1015,8 @@ http_client_free(struct http_client *c)
 	free(c->record_path);
 	free(c->replay_path);
 	free(c->source);
+	for (i = 0; i < c->ngroups; i++)
+		free(c->groups[i].name);
 	pthread_mutex_destroy(&c->mtx);
 	free(c);
 }
@@ -1529,8 +1541,9 @@ static void
 run_live(struct http_client *c, struct xfer *x, size_t n)
 {
 	struct CURLMsg	*msg;
+	struct rate_group *grp;
 	struct xfer	*xp;
-	double		 now, wake;
+	double		 now, wake, t;
 	size_t		 i, ndone = 0, nrun = 0;
 	int		 still, q;
 	long		 ms;
@@ -1560,6 +1573,9 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 				continue;
 			if (c->rate_limit_rps > 0 && c->next_start > now)
 				break;
+			grp = rate_group_of(c, x[i].req);
+			if (grp != NULL && grp->next_start > now)
+				continue;
 			if (xfer_start(c, &x[i], now) != 0) {
 				xfer_finish(&x[i]);
 				x[i].state = X_DONE;
@@ -1571,6 +1587,11 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 				if (c->next_start < now)
 					c->next_start = now;
 				c->next_start += 1 / c->rate_limit_rps;
+			}
+			if (grp != NULL) {
+				if (grp->next_start < now)
+					grp->next_start = now;
+				grp->next_start += 1 / grp->rps;
 			}
 		}
 		if (nrun > 0)
@@ -1597,9 +1618,13 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 		for (i = 0; i < n; i++) {
 			if (x[i].state != X_WAIT)
 				continue;
-			if (nrun < (size_t)c->max_concurrency &&
-			    x[i].not_before < wake)
-				wake = x[i].not_before;
+			/* Held back by its rate group: wake when it may go. */
+			grp = rate_group_of(c, x[i].req);
+			t = x[i].not_before;
+			if (grp != NULL && grp->next_start > t)
+				t = grp->next_start;
+			if (nrun < (size_t)c->max_concurrency && t < wake)
+				wake = t;
 		}
 		if (c->rate_limit_rps > 0 && wake < c->next_start)
 			wake = c->next_start;
@@ -1668,6 +1693,44 @@ http_do_all(struct http_client *c, struct http_req **reqs, size_t n)
 	}
 	free(x);
 	return r;
+}
+
+static struct rate_group *
+rate_group_of(struct http_client *c, const struct http_req *req)
+{
+	size_t	 i;
+
+	if (req->rate_group == NULL)
+		return NULL;
+	for (i = 0; i < c->ngroups; i++) {
+		if (strcmp(c->groups[i].name, req->rate_group) == 0)
+			return &c->groups[i];
+	}
+	return NULL;
+}
+
+void
+http_client_set_rate(struct http_client *c, const char *group, double rps)
+{
+	size_t	 i;
+
+	if (c == NULL || group == NULL || rps <= 0)
+		return;
+	for (i = 0; i < c->ngroups; i++) {
+		if (strcmp(c->groups[i].name, group) == 0) {
+			c->groups[i].rps = rps;
+			return;
+		}
+	}
+	if (c->ngroups == sizeof(c->groups) / sizeof(c->groups[0])) {
+		log_warn("%s: too many rate groups; '%s' is not paced",
+		    c->source, group);
+		return;
+	}
+	c->groups[c->ngroups].name = xstrdup(group);
+	c->groups[c->ngroups].rps = rps;
+	c->groups[c->ngroups].next_start = 0;
+	c->ngroups++;
 }
 
 int

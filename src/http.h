@@ -77,6 +77,13 @@ struct http_req {
 	http_prepare_cb		 prepare;
 	http_retry_cb		 retry;
 	http_response_cb	 on_response;
+	/*
+	 * Rate group (not owned; NULL: none): requests of a group set with
+	 * http_client_set_rate() start at most that many per second, on top
+	 * of the client's own rate_limit_rps (e.g. Route 53: 5 per second per
+	 * account, whatever else the source is doing).
+	 */
+	const char		*rate_group;
 	void			*cb_arg;
 	void			*user;		/* caller's own pointer */
 
@@ -95,6 +102,13 @@ struct http_client;
 
 struct http_client *http_client_new(const struct http_opts *);
 void		 http_client_free(struct http_client *);
+/*
+ * Paces the requests whose rate_group is group to rps starts per second
+ * (every attempt counts).  Up to 8 groups per client; a second call for
+ * the same group replaces its rate.
+ */
+void		 http_client_set_rate(struct http_client *, const char *group,
+		    double rps);
 /* Requests sent (every attempt counts), for sources.requests. */
 long		 http_client_requests(const struct http_client *);
 /* Wall-clock capture time of a replayed recording, or 0 when live. */

@@ -740,6 +740,11 @@ aws_init(struct aws *a, const struct policy_source *ps,
 	a->ps = ps;
 	a->http = http;
 	a->replay = http_client_replay_time(http) != 0;
+	/*
+	 * Route 53 allows 5 requests per second per account, for all its
+	 * calls together: pace them before the limit hits, not after.
+	 */
+	http_client_set_rate(http, "route53", 5);
 	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
 	for (i = 0; i < AWS_NSVC; i++) {
 		def = aws_svcs[i].sign_region == NULL ?
@@ -778,6 +783,8 @@ aws_sign(struct aws *a, struct http_req *q, enum aws_svc svc)
 		q->prepare = sigv4_prepare;
 	q->cb_arg = &a->sg[svc];
 	q->retry = aws_retry;
+	if (svc == SVC_R53)
+		q->rate_group = "route53";
 }
 
 /* Form/URL component encoding (RFC 3986 unreserved kept). */

@@ -128,6 +128,8 @@ expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set("%s:%s" % (x["service
 expect_eq "$(logcheck "$T/main.jsonl" 'sorted(x["region"] + "/" + x["scope_service"] for x in e if x["service"] != "iam" and x["service"] != "route53")[0:1] + sorted(set(x["region"] + "/" + x["scope_service"] for x in e if x["service"] in ("iam", "route53")))')" \
     '["us-east-1/route53domains", "us-east-1/iam", "us-east-1/route53"]' \
     "global services are signed for us-east-1 with their own service name"
+expect_eq "$(logcheck "$T/main.jsonl" 'min([b - a for a, b in zip(sorted(x["time"] for x in e if x["service"] == "route53"), sorted(x["time"] for x in e if x["service"] == "route53")[1:])] or [1]) >= 0.18')" true \
+    "Route 53 calls are paced to its 5 requests per second"
 expect_eq "$(logcheck "$T/main.jsonl" 'len([x for x in e if x["action"] == "ListAccessKeys"])')" 5 \
     "ListAccessKeys only for the 5 users whose report shows a key"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" true \

@@ -971,6 +971,62 @@ test_refused_and_policy(void)
 	free(url);
 }
 
+/*
+ * A rate group paces its own requests and no others: 3 grouped requests
+ * at 5 per second take at least 0.4 s, while an ungrouped one is not held
+ * back behind them.
+ */
+static void
+test_rate_group(void)
+{
+	static const struct canned script[] = {
+		{ 200, NULL, "g", 0, 0, 0 },
+		{ 200, NULL, "g", 0, 0, 0 },
+		{ 200, NULL, "g", 0, 0, 0 },
+		{ 200, NULL, "g", 0, 0, 0 },
+	};
+	struct server		*s;
+	struct http_opts	 o;
+	struct http_client	*c;
+	struct http_req		*reqs[4];
+	char			*url;
+	double			 t0, el, el_free;
+	int			 r, i;
+
+	s = server_start(script, 4);
+	fast_opts(&o);
+	o.max_concurrency = 4;
+	c = http_client_new(&o);
+	http_client_set_rate(c, "route53", 5);
+	http_client_set_rate(c, "route53", 5);	/* replaces, no new group */
+	url = url_for(s, "/g");
+	for (i = 0; i < 4; i++) {
+		reqs[i] = http_req_new("GET", url);
+		if (i < 3)
+			reqs[i]->rate_group = "route53";
+	}
+	t0 = now_s();
+	r = http_do_all(c, reqs, 4);
+	el = now_s() - t0;
+	is_int(r, 0, "rate group: all succeed");
+	ok(el >= 0.39, "rate group: 3 grouped starts at 5/s take >= 0.4 s "
+	    "(%.2f s)", el);
+	ok(el < 2.0, "rate group: no busy wait or stall (%.2f s)", el);
+	for (i = 0; i < 4; i++)
+		http_req_free(reqs[i]);
+	/* Without a group, the same client is not paced. */
+	reqs[0] = http_req_new("GET", url);
+	t0 = now_s();
+	http_do(c, reqs[0]);
+	el_free = now_s() - t0;
+	http_req_free(reqs[0]);
+	ok(el_free < 0.2, "rate group: an ungrouped request goes at once "
+	    "(%.2f s)", el_free);
+	free(url);
+	http_client_free(c);
+	server_stop(s);
+}
+
 static void
 test_concurrent(void)
 {
@@ -1343,6 +1399,7 @@ main(void)
 	test_toobig();
 	test_refused_and_policy();
 	test_concurrent();
+	test_rate_group();
 	test_redirect();
 	test_record_replay();
 	test_tls();
