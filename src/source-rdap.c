@@ -33,7 +33,7 @@ static const char rdap_schema[] =
 "CREATE INDEX IF NOT EXISTS domains_run ON domains(run, domain);\n";
 
 static const char *const rdap_keys[] = {
-	"domains", "bootstrap_file", "deadline_s", NULL
+	"domains", "bootstrap_path", "deadline_s", NULL
 };
 
 /* The bootstrap file: from the policy, the build tree or datadir. */
@@ -43,8 +43,16 @@ bootstrap_path(const struct policy_source *ps)
 	const char	*p;
 	char		*s;
 
-	if ((p = policy_source_str(ps, "bootstrap_file", NULL)) != NULL)
-		return xstrdup(p);
+	if ((p = policy_source_str(ps, "bootstrap_path", NULL)) != NULL) {
+		/* Relative to the policy file that names it. */
+		const char *slash = ps->file != NULL ? strrchr(ps->file, '/') :
+		    NULL;
+
+		if (p[0] == '/' || slash == NULL)
+			return xstrdup(p);
+		return xasprintf("%.*s/%s", (int)(slash - ps->file), ps->file,
+		    p);
+	}
 	if ((p = getenv("VIGIL_RDAP_BOOTSTRAP")) != NULL)
 		return xstrdup(p);
 	s = xasprintf("%s/rdap-dns.json", VIGIL_DATADIR);

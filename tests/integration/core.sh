@@ -176,6 +176,29 @@ expect_lacks "$T/hostile-q.out" "$(printf '\007')" "query output shows control c
 vg hostile-n -p hostile.json --db hostile.db query "SELECT count(*) FROM domains"
 expect_eq "$(cat "$T/hostile-n.out")" 1 "the domains table is intact"
 
+# ---- the bootstrap file picks the server by the longest label -------------
+start_fake fake_rdap --fixtures "$FIX" --log "$T/boot.log" || true
+cat >boot.json <<JSON
+{"version": "1.0", "publication": "2026-11-01T00:00:00Z", "services": [
+ [["com"], ["http://127.0.0.1:9/wrong/"]],
+ [["examplelabs.com", "xyz"], ["http://127.0.0.1:$FAKE_PORT/boot/"]]]}
+JSON
+cat >bootpol.json <<JSON
+{"organization": "Example Labs", "state": {"db": "boot.db"},
+ "sources": [{"name": "registrar", "type": "rdap", "timeout_s": 3,
+   "domains": ["examplelabs.com", "examplelabs.xyz", "examplelabs.nosuchtld"],
+   "bootstrap_path": "boot.json"}],
+ "parameters": {"domain_expiry_days": 30}}
+JSON
+mkdir -p elsewhere
+cd elsewhere || exit 1
+vg boot -p ../bootpol.json audit --fail-on medium --json "$T/boot-report.json"
+cd "$T" || exit 1
+expect_rc 1 "audit through a custom bootstrap file"
+expect_json "$T/boot-report.json" 'd["sources"][0]["status"] == "ok"' "every domain found its RDAP server"
+expect_eq "$(grep -c '"/boot/domain/' "$T/boot.log")" 2 "the longest label match and the TLD entry were used"
+expect_json "$T/boot-report.json" '[f["resource"] for f in d["findings"] if f["rule"] == "registrar.rdap_unverified"] == ["examplelabs.nosuchtld"]' "a TLD without RDAP service is reported, not skipped"
+
 # ---- the terminal summary is bounded, the reports are complete ----------
 start_fake fake_rdap --fixtures "$FIX" || true
 many=$(i=1; while [ $i -le 60 ]; do printf '%s"gone%02d.example"' "${sep:-}" $i; sep=", "; i=$((i + 1)); done)
