@@ -70,6 +70,11 @@ cmd_collect_exec(struct globals *g, int argc, char **argv)
 		r = VGL_EXIT_USAGE;
 		goto out;
 	}
+	if (run_seal(st, res.run) != 0) {
+		log_error("cannot seal run %lld", res.run);
+		r = VGL_EXIT_USAGE;
+		goto out;
+	}
 	if (!g->quiet)
 		printf("run %lld: %d source%s, %d failed, %ld resources, "
 		    "%ld requests\n", res.run, res.nsources,

@@ -24,6 +24,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_rules_entry,
 	&cmd_history_entry,
 	&cmd_query_entry,
+	&cmd_verify_entry,
 	NULL
 };
 

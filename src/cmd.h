@@ -35,6 +35,7 @@ extern const struct cmd_entry cmd_query_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_validate_entry;
+extern const struct cmd_entry cmd_verify_entry;
 
 /*
  * Global options accepted after the command too.  CMD_GLOBAL_LONGOPTS

@@ -1740,6 +1740,19 @@ findings_digest(struct eval *ev, char out[65], struct eval_summary *sum)
 	return r;
 }
 
+int
+rules_findings_digest(sqlite3 *db, long long run, char out[65])
+{
+	struct eval		 ev;
+	struct eval_summary	 sum;
+
+	memset(&ev, 0, sizeof(ev));
+	memset(&sum, 0, sizeof(sum));
+	ev.db = db;
+	ev.run = run;
+	return findings_digest(&ev, out, &sum);
+}
+
 static int
 write_digests(struct eval *ev, const struct ruleset *rs,
     struct eval_summary *sum)

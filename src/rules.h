@@ -97,6 +97,12 @@ struct eval_summary {
 int	 rules_evaluate(struct store *, long long run, const struct policy *,
 	    const struct ruleset *, struct eval_summary *);
 
+/*
+ * Recomputes findings_sha256 of a run from its stored findings (the
+ * definition is in vigil-rules(5)); 0 or VGL_ERR_STORE.
+ */
+int	 rules_findings_digest(sqlite3 *, long long run, char out[65]);
+
 /* Binds a JSON value as SQL parameter idx (for tests and rules). */
 int	 rules_bind_json(sqlite3_stmt *, int idx, json_t *);
 

@@ -300,53 +300,92 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 	return snap_commit(sn, res->nfailed > 0 ? "partial" : "complete");
 }
 
+void
+run_chain_hash(const char *prev, const char *policy, const char *rules,
+    const char *snapshot, const char *findings, const char *key,
+    char out[65])
+{
+	struct buf	 b;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+
+	buf_init(&b, 0);
+	buf_printf(&b, "%s\n%s\n%s\n%s\n%s\n", prev != NULL ? prev : "",
+	    policy != NULL ? policy : "", rules != NULL ? rules : "",
+	    snapshot != NULL ? snapshot : "", findings != NULL ? findings : "");
+	if (key != NULL && *key != '\0') {
+		HMAC(EVP_sha256(), key, (int)strlen(key),
+		    (unsigned char *)b.data, b.len, md, &mdlen);
+		hex_encode(md, mdlen, out);
+	} else
+		sha256_hex(b.data, b.len, out);
+	buf_release(&b);
+}
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*v = sqlite3_column_text(s, i);
+
+	return v != NULL ? (const char *)v : "";
+}
+
+/*
+ * Seals run: chain_hash over the previous sealed run's chain hash and the
+ * run's digests.  Every later sealed run is sealed again in order, since
+ * its link to this one changed (re-evaluating an old run).
+ */
 int
 run_seal(struct store *st, long long run)
 {
-	sqlite3_stmt	*s;
-	struct buf	 b;
+	sqlite3_stmt	*s = NULL, *u = NULL;
 	const char	*key;
 	char		 prev[65] = "", chain[65];
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
-	int		 r = VGL_ERR_STORE, i;
+	long long	 id, last = 0;
+	int		 r = VGL_ERR_STORE, n = 0;
 
-	buf_init(&b, 0);
+	key = getenv("VIGIL_EVIDENCE_KEY");
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce((SELECT chain_hash "
 	    "FROM main.runs WHERE id < ?1 AND chain_hash IS NOT NULL ORDER BY "
-	    "id DESC LIMIT 1), ''), policy_sha256, rules_sha256, "
-	    "snapshot_sha256, findings_sha256 FROM main.runs WHERE id = ?1",
-	    -1, &s, NULL) != SQLITE_OK)
+	    "id DESC LIMIT 1), '')", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, run);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		goto out;
-	}
-	snprintf(prev, sizeof(prev), "%s", sqlite3_column_text(s, 0));
-	for (i = 0; i < 5; i++) {
-		const unsigned char *v = sqlite3_column_text(s, i);
-		buf_printf(&b, "%s\n", v != NULL ? (const char *)v : "");
-	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snprintf(prev, sizeof(prev), "%s", col(s, 0));
 	sqlite3_finalize(s);
-	if ((key = getenv("VIGIL_EVIDENCE_KEY")) != NULL && *key != '\0') {
-		HMAC(EVP_sha256(), key, (int)strlen(key),
-		    (unsigned char *)b.data, b.len, md, &mdlen);
-		hex_encode(md, mdlen, chain);
-	} else
-		sha256_hex(b.data, b.len, chain);
-	if (sqlite3_prepare_v2(st->db, "UPDATE main.runs SET prev_chain_hash "
-	    "= ?, chain_hash = ?, chain_hmac = ? WHERE id = ?", -1, &s, NULL)
+	s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT id, policy_sha256, "
+	    "rules_sha256, snapshot_sha256, findings_sha256 FROM main.runs "
+	    "WHERE (id = ?1 OR (id > ?1 AND chain_hash IS NOT NULL)) AND "
+	    "status IN ('complete', 'partial') ORDER BY id", -1, &s, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, "UPDATE main.runs SET prev_chain_hash "
+	    "= ?, chain_hash = ?, chain_hmac = ? WHERE id = ?", -1, &u, NULL)
 	    != SQLITE_OK)
 		goto out;
-	sqlite3_bind_text(s, 1, prev, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, chain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 3, key != NULL && *key != '\0');
-	sqlite3_bind_int64(s, 4, run);
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
-	sqlite3_finalize(s);
+	sqlite3_bind_int64(s, 1, run);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		run_chain_hash(prev, col(s, 1), col(s, 2), col(s, 3), col(s, 4),
+		    key, chain);
+		sqlite3_reset(u);
+		sqlite3_bind_text(u, 1, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(u, 2, chain, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(u, 3, key != NULL && *key != '\0');
+		sqlite3_bind_int64(u, 4, id);
+		if (sqlite3_step(u) != SQLITE_DONE)
+			goto out;
+		memcpy(prev, chain, sizeof(prev));
+		last = id;
+		n++;
+	}
+	if (n > 1)
+		log_info("re-sealed the evidence chain of runs %lld to %lld",
+		    run, last);
+	r = 0;
  out:
-	buf_release(&b);
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
 	return r;
 }
 

@@ -38,8 +38,18 @@ void	 run_set_progress(int);
 int	 run_evaluate(struct store *, const struct policy *,
 	    const struct ruleset *, long long run, struct eval_summary *);
 
-/* Recomputes and stores the run's chain hash (SPEC section 10). */
+/*
+ * Recomputes and stores the run's chain hash (SPEC section 10), and those
+ * of every later sealed run, whose links depend on it.
+ */
 int	 run_seal(struct store *, long long run);
+/*
+ * The chain hash: SHA-256 (or, with a non-empty key, HMAC-SHA-256) of
+ * "prev\npolicy\nrules\nsnapshot\nfindings\n" (docs/schema.md).
+ */
+void	 run_chain_hash(const char *prev, const char *policy,
+	    const char *rules, const char *snapshot, const char *findings,
+	    const char *key, char out[65]);
 
 /* The exit code for a run: 3 when incomplete, 1 when findings >= fail_on. */
 int	 run_exit_code(struct store *, long long run, int fail_on);

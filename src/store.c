@@ -597,78 +597,78 @@ snap_set_collected_at(struct snapshot *sn, const char *when)
 }
 
 /*
- * SHA-256 over every snapshot row of a run, table by table in name order,
- * rows in a canonical order, each row as a JSON array of its values.
+ * Feeds the rows of one table for run into md: the table name, then each
+ * row ordered by all its columns (so insertion order does not matter),
+ * each value as its SQLite type, its length and its bytes.
+ */
+static int
+digest_table(sqlite3 *db, EVP_MD_CTX *md, const char *table, long long run)
+{
+	sqlite3_stmt	*s;
+	struct buf	 q;
+	char		*sql;
+	int		 c, n, len;
+	char		 tag;
+
+	sql = sqlite3_mprintf("SELECT * FROM main.%w WHERE run = %lld", table,
+	    run);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_free(sql);
+		return VGL_ERR_STORE;
+	}
+	n = sqlite3_column_count(s);
+	sqlite3_finalize(s);
+	buf_init(&q, 0);
+	buf_printf(&q, "%s ORDER BY ", sql);
+	sqlite3_free(sql);
+	for (c = 1; c <= n; c++)
+		buf_printf(&q, "%s%d", c > 1 ? ", " : "", c);
+	if (sqlite3_prepare_v2(db, q.data, -1, &s, NULL) != SQLITE_OK) {
+		buf_release(&q);
+		return VGL_ERR_STORE;
+	}
+	buf_release(&q);
+	EVP_DigestUpdate(md, table, strlen(table) + 1);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		for (c = 0; c < n; c++) {
+			const unsigned char *v = sqlite3_column_text(s, c);
+
+			len = sqlite3_column_bytes(s, c);
+			tag = (char)('0' + sqlite3_column_type(s, c));
+			EVP_DigestUpdate(md, &tag, 1);
+			EVP_DigestUpdate(md, &len, sizeof(len));
+			if (v != NULL)
+				EVP_DigestUpdate(md, v, (size_t)len);
+		}
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/*
+ * SHA-256 over every snapshot row of a run: the run's `sources` and
+ * `expected` rows (what was collected and how it went are evidence too),
+ * then every source table in name order.
  */
 int
 store_snapshot_digest(sqlite3 *db, long long run, char out[65])
 {
+	static const char *const core[] = { "sources", "expected", NULL };
 	const char *const	*t;
 	EVP_MD_CTX		*md;
-	sqlite3_stmt		*s;
 	unsigned char		 d[EVP_MAX_MD_SIZE];
-	unsigned int		 dl = 0, i;
-	char			*q;
-	int			 c, n, r = 0;
-	static const char	 xd[] = "0123456789abcdef";
+	unsigned int		 dl = 0;
+	int			 r = 0;
 
 	md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++) {
-		q = sqlite3_mprintf("SELECT * FROM main.%w WHERE run = %lld",
-		    *t, run);
-		if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
-			sqlite3_free(q);
-			r = VGL_ERR_STORE;
-			break;
-		}
-		n = sqlite3_column_count(s);
-		sqlite3_finalize(s);
-		/* Order by every column, so insertion order does not matter. */
-		sqlite3_free(q);
-		q = sqlite3_mprintf("SELECT * FROM main.%w WHERE run = %lld "
-		    "ORDER BY ", *t, run);
-		{
-			struct buf	 b;
-			char		*tmp;
-
-			buf_init(&b, 0);
-			buf_puts(&b, q);
-			for (c = 1; c <= n; c++)
-				buf_printf(&b, "%s%d", c > 1 ? ", " : "", c);
-			sqlite3_free(q);
-			tmp = buf_detach(&b, NULL);
-			q = sqlite3_mprintf("%s", tmp);
-			free(tmp);
-		}
-		if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
-			sqlite3_free(q);
-			r = VGL_ERR_STORE;
-			break;
-		}
-		sqlite3_free(q);
-		EVP_DigestUpdate(md, *t, strlen(*t) + 1);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			for (c = 0; c < n; c++) {
-				const unsigned char *v = sqlite3_column_text(s, c);
-				int len = sqlite3_column_bytes(s, c);
-				char tag = (char)('0' + sqlite3_column_type(s, c));
-
-				EVP_DigestUpdate(md, &tag, 1);
-				EVP_DigestUpdate(md, &len, sizeof(len));
-				if (v != NULL)
-					EVP_DigestUpdate(md, v, (size_t)len);
-			}
-		}
-		sqlite3_finalize(s);
-	}
+	for (t = core; *t != NULL && r == 0; t++)
+		r = digest_table(db, md, *t, run);
+	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++)
+		r = digest_table(db, md, *t, run);
 	EVP_DigestFinal_ex(md, d, &dl);
 	EVP_MD_CTX_free(md);
-	for (i = 0; i < dl; i++) {
-		out[2 * i] = xd[d[i] >> 4];
-		out[2 * i + 1] = xd[d[i] & 15];
-	}
-	out[2 * dl] = '\0';
+	hex_encode(d, dl, out);
 	return r;
 }
 
@@ -690,14 +690,20 @@ int
 snap_commit(struct snapshot *sn, const char *status)
 {
 	sqlite3_stmt	*s;
-	char		 now[32], digest[65];
+	char		 now[32], digest[65], empty[65];
 	int		 r;
 
 	iso8601_utc(time(NULL), now, sizeof(now));
 	if ((r = store_snapshot_digest(sn->st->db, sn->run, digest)) != 0)
 		goto fail;
+	/*
+	 * Until rules are evaluated, the run has no findings and no rule
+	 * files: their digests are those of the empty sets.
+	 */
+	sha256_hex("", 0, empty);
 	if (sqlite3_prepare_v2(sn->st->db, "UPDATE main.runs SET status = ?, "
-	    "finished = ?, snapshot_sha256 = ? WHERE id = ?", -1, &s,
+	    "finished = ?, snapshot_sha256 = ?, rules_sha256 = ?5, "
+	    "findings_sha256 = ?5 WHERE id = ?4", -1, &s,
 	    NULL) != SQLITE_OK) {
 		r = VGL_ERR_STORE;
 		goto fail;
@@ -706,6 +712,7 @@ snap_commit(struct snapshot *sn, const char *status)
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, digest, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 4, sn->run);
+	sqlite3_bind_text(s, 5, empty, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
 	sqlite3_finalize(s);
 	if (r != 0)
