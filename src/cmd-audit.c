@@ -19,6 +19,7 @@
 #define OPT_WAIT	2002
 #define OPT_FAIL_ON	2003
 #define OPT_JSON	2004
+#define OPT_REPORT	2005
 
 static int
 cmd_audit_exec(struct globals *g, int argc, char **argv)
@@ -31,6 +32,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", required_argument, NULL, OPT_JSON },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct collect_opts	 co = { 0 };
@@ -41,6 +43,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	struct ruleset		 rs = { 0 };
 	json_t			*doc = NULL;
 	const char		*only = NULL, *json_path = NULL;
+	const char		*html_path = NULL;
 	int			 c, r, flags = 0, fail_on = SEV_HIGH;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
@@ -70,6 +73,9 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json_path = optarg;
+			break;
+		case OPT_REPORT:
+			html_path = optarg;
 			break;
 		default:
 			cmd_usage(&cmd_audit_entry, c == 'h' ? stdout :
@@ -106,9 +112,14 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		json_decref(doc);
 		doc = NULL;
 	}
-	if (json_path != NULL) {
-		if ((doc = report_build(st, res.run, &rs, -1)) == NULL ||
+	if (json_path != NULL || html_path != NULL) {
+		if ((doc = report_build(st, res.run, &rs, -1)) == NULL)
+			goto out;
+		if (json_path != NULL &&
 		    report_write(&report_json, doc, json_path) != 0)
+			goto out;
+		if (html_path != NULL &&
+		    report_write(&report_html, doc, html_path) != 0)
 			goto out;
 	}
 	r = run_exit_code(st, res.run, fail_on);
@@ -123,7 +134,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--only SRC,...] [--record DIR | --replay DIR] "
-	    "[--fail-on SEV] [--json FILE] [--wait]",
+	    "[--fail-on SEV] [--report FILE] [--json FILE] [--wait]",
 	.summary = "collect, evaluate, store and summarise (the nightly job)",
 	.exec = cmd_audit_exec,
 };

@@ -89,7 +89,7 @@ cmd_report_exec(struct globals *g, int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.usage = "[--run N] --format json|text [-o FILE]",
+	.usage = "[--run N] --format html|json|text|csv|ocsf [-o FILE]",
 	.summary = "render a stored run",
 	.exec = cmd_report_exec,
 };

@@ -21,6 +21,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_audit_entry,
 	&cmd_evaluate_entry,
 	&cmd_report_entry,
+	&cmd_drift_entry,
+	&cmd_baseline_entry,
 	&cmd_rules_entry,
 	&cmd_history_entry,
 	&cmd_query_entry,

@@ -28,7 +28,9 @@ struct cmd_entry {
 
 extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_audit_entry;
+extern const struct cmd_entry cmd_baseline_entry;
 extern const struct cmd_entry cmd_collect_entry;
+extern const struct cmd_entry cmd_drift_entry;
 extern const struct cmd_entry cmd_evaluate_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_query_entry;

@@ -10,13 +10,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drift.h"
 #include "log.h"
 #include "report.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
 static const struct report_format *const report_formats[] = {
+	&report_csv,
+	&report_html,
 	&report_json,
+	&report_ocsf,
 	&report_text,
 	NULL
 };
@@ -36,13 +40,76 @@ report_format_find(const char *name)
 const char *
 report_format_names(void)
 {
-	return "json, text";
+	return "csv, html, json, ocsf, text";
+}
+
+char *
+report_utf8(const char *s, int pictures)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	unsigned char	*out, *o;
+	unsigned int	 cp;
+	size_t		 n, i;
+
+	out = o = xmalloc(strlen((const char *)p) * 3 + 1);
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (!pictures || *p == '\t' || *p == '\n' ||
+			    (*p >= 0x20 && *p != 0x7f))
+				*o++ = *p;
+			else {
+				cp = *p == 0x7f ? 0x2421 : 0x2400 + *p;
+				*o++ = 0xe0 | (cp >> 12);
+				*o++ = 0x80 | ((cp >> 6) & 0x3f);
+				*o++ = 0x80 | (cp & 0x3f);
+			}
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			n = 0;
+		for (i = 1; n > 0 && i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				n = 0;
+				break;
+			}
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		if (n == 0 || (n == 2 && cp < 0x800) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0 ||
+		    (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe) {
+			/* One replacement per bad lead byte; resync after. */
+			*o++ = 0xef;
+			*o++ = 0xbf;
+			*o++ = 0xbd;
+			p += (n == 0) ? 1 : n + 1;
+			continue;
+		}
+		memcpy(o, p, n + 1);
+		o += n + 1;
+		p += n + 1;
+	}
+	*o = '\0';
+	return (char *)out;
 }
 
 /* A column as a JSON value: NULL -> null, integers, reals, text. */
 static json_t *
 col_json(sqlite3_stmt *s, int i)
 {
+	json_t	*v;
+	char	*t;
+
 	switch (sqlite3_column_type(s, i)) {
 	case SQLITE_NULL:
 		return json_null();
@@ -51,8 +118,16 @@ col_json(sqlite3_stmt *s, int i)
 	case SQLITE_FLOAT:
 		return json_real(sqlite3_column_double(s, i));
 	default:
-		return json_string((const char *)sqlite3_column_text(s, i));
+		break;
 	}
+	/* Text that is not valid UTF-8 is shown with U+FFFD. */
+	if ((v = json_string((const char *)sqlite3_column_text(s, i))) ==
+	    NULL) {
+		t = report_utf8((const char *)sqlite3_column_text(s, i), 0);
+		v = json_string(t);
+		free(t);
+	}
+	return v;
 }
 
 static json_t *
@@ -63,8 +138,7 @@ col_parsed(sqlite3_stmt *s, int i)
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return json_null();
 	v = json_loads((const char *)sqlite3_column_text(s, i), 0, NULL);
-	return v != NULL ? v : json_string((const char *)
-	    sqlite3_column_text(s, i));
+	return v != NULL ? v : col_json(s, i);
 }
 
 static sqlite3_stmt *
@@ -79,6 +153,46 @@ prep(struct store *st, const char *sql, long long run)
 	if (sqlite3_bind_parameter_count(s) > 0)
 		sqlite3_bind_int64(s, 1, run);
 	return s;
+}
+
+/*
+ * The trend: the last REPORT_HISTORY_RUNS committed runs up to run, oldest
+ * first, each with its unwaived fail findings by severity and its error
+ * findings.
+ */
+static json_t *
+report_history(struct store *st, long long run)
+{
+	json_t		*arr, *h;
+	sqlite3_stmt	*s;
+	size_t		 i;
+	int		 sev;
+
+	if ((s = prep(st, "SELECT r.id, r.collected_at, r.status, "
+	    "sum(f.status = 'fail' AND f.severity = 'critical'), "
+	    "sum(f.status = 'fail' AND f.severity = 'high'), "
+	    "sum(f.status = 'fail' AND f.severity = 'medium'), "
+	    "sum(f.status = 'fail' AND f.severity = 'low'), "
+	    "sum(f.status = 'fail' AND f.severity = 'info'), "
+	    "sum(f.status = 'error') "
+	    "FROM main.runs r LEFT JOIN main.findings f ON f.run = r.id "
+	    "WHERE r.id <= ?1 AND r.status IN ('complete', 'partial') "
+	    "GROUP BY r.id ORDER BY r.id DESC LIMIT ?2", run)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(s, 2, REPORT_HISTORY_RUNS);
+	arr = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		h = json_pack("{s:o, s:o, s:o}", "id", col_json(s, 0),
+		    "collected_at", col_json(s, 1), "status", col_json(s, 2));
+		for (sev = SEV_CRITICAL, i = 3; sev >= SEV_INFO; sev--, i++)
+			json_object_set_new(h, severity_name(sev),
+			    json_integer(sqlite3_column_int64(s, (int)i)));
+		json_object_set_new(h, "errors",
+		    json_integer(sqlite3_column_int64(s, 8)));
+		json_array_insert_new(arr, 0, h);
+	}
+	sqlite3_finalize(s);
+	return arr;
 }
 
 /* Counts by severity of unwaived fail findings, and the other totals. */
@@ -219,8 +333,11 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 		json_object_set_new(doc, "findings_omitted", json_integer(
 		    total - (long)json_array_size(arr)));
 	/* Drift and critical values arrive with their commands. */
-	json_object_set_new(doc, "changes", json_array());
+	json_object_set_new(doc, "changes", drift_changes_json(st->db, run));
 	json_object_set_new(doc, "critical_values", json_array());
+	if ((arr = report_history(st, run)) == NULL)
+		goto fail_doc;
+	json_object_set_new(doc, "history", arr);
 	return doc;
  fail:
 	json_decref(arr);

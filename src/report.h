@@ -26,6 +26,9 @@
 json_t	*report_build(struct store *, long long run, const struct ruleset *,
 	    long max_findings);
 
+/* Past runs in the document's "history" (the HTML trend chart). */
+#define REPORT_HISTORY_RUNS	30
+
 /* Findings shown in the terminal summary of audit and evaluate. */
 #define REPORT_SUMMARY_FINDINGS	50
 
@@ -34,12 +37,24 @@ struct report_format {
 	int		(*render)(json_t *doc, FILE *out);
 };
 
+extern const struct report_format report_csv;
+extern const struct report_format report_html;
 extern const struct report_format report_json;
+extern const struct report_format report_ocsf;
 extern const struct report_format report_text;
 
 /* The format named name, or NULL (lists the known ones in *known). */
 const struct report_format *report_format_find(const char *name);
 const char *report_format_names(void);
+
+/*
+ * A copy of s (free() it) that is valid UTF-8: invalid or overlong
+ * sequences, surrogates, noncharacters and C1 controls become U+FFFD.
+ * With pictures, C0 controls other than tab and newline, and DEL, become
+ * their control pictures (U+2400 + c, U+2421), so that an escape sequence
+ * in a provider string is visible in HTML instead of hidden.
+ */
+char	*report_utf8(const char *s, int pictures);
 
 /* Renders doc in format to path ("-" or NULL: stdout), mode 0600. */
 int	 report_write(const struct report_format *, json_t *doc,

@@ -18,6 +18,7 @@
 #include <openssl/hmac.h>
 
 #include "buf.h"
+#include "drift.h"
 #include "log.h"
 #include "run.h"
 #include "vigil.h"
@@ -88,8 +89,8 @@ worker_main(void *arg)
 		w->result = w->type->collect(&w->ctx);
 	if (w->result != 0 && w->ctx.error == NULL)
 		w->ctx.error = xstrdup(vgl_err(w->result));
-	w->requests = w->ctx.http != NULL ?
-	    http_client_requests(w->ctx.http) : 0;
+	w->requests = w->ctx.requests + (w->ctx.http != NULL ?
+	    http_client_requests(w->ctx.http) : 0);
 	http_client_free(w->ctx.http);
 	w->ctx.http = NULL;
 	w->duration_ms = (long)((now_s() - t0) * 1000);
@@ -255,6 +256,7 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		w->ctx.ps = &p->sources[i];
 		w->ctx.snap = sn;
 		w->ctx.now = when;
+		w->ctx.co = co;
 		if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
 			log_error("cannot start a thread for source '%s'",
 			    p->sources[i].name);
@@ -395,6 +397,9 @@ run_evaluate(struct store *st, const struct policy *p,
 {
 	int	 r;
 
+	/* Drift first, so that drift rules see this run's changes. */
+	if ((r = drift_record(st, run)) != 0)
+		return r;
 	if ((r = rules_evaluate(st, run, p, rs, sum)) != 0)
 		return r;
 	return run_seal(st, run);

@@ -15,6 +15,7 @@
 /* One row per provider type; keep sorted by name. */
 const struct source_type *const source_types[] = {
 	&source_aws,
+	&source_dns,
 	&source_rdap,
 	NULL
 };

@@ -24,7 +24,10 @@ struct source_ctx {
 	struct snapshot			*snap;
 	struct http_client		*http;
 	const char			*now;	/* run's collection time */
+	/* The run's record/replay dirs (non-HTTP sources: dns). */
+	const struct collect_opts	*co;
 	long				 resources; /* rows written */
+	long				 requests; /* sent without http (DNS) */
 	char				*error;	/* set on failure */
 	void				*priv;
 };
@@ -47,6 +50,7 @@ struct source_type {
 
 extern const struct source_type *const source_types[];
 extern const struct source_type source_aws;
+extern const struct source_type source_dns;
 extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);

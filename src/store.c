@@ -45,11 +45,17 @@ static const char core_schema[] =
 "CREATE INDEX IF NOT EXISTS findings_run ON findings(run, rule, resource);\n"
 "CREATE TABLE IF NOT EXISTS rule_files(run INTEGER NOT NULL, rule TEXT,\n"
 "  path TEXT, sha256 TEXT);\n"
-"CREATE INDEX IF NOT EXISTS rule_files_run ON rule_files(run);\n";
+"CREATE INDEX IF NOT EXISTS rule_files_run ON rule_files(run);\n"
+"CREATE TABLE IF NOT EXISTS baselines(id INTEGER PRIMARY KEY,\n"
+"  run INTEGER NOT NULL, accepted_at TEXT, accepted_by TEXT, note TEXT);\n"
+"CREATE TABLE IF NOT EXISTS changes(run INTEGER NOT NULL,\n"
+"  baseline_run INTEGER, table_name TEXT, source TEXT, key TEXT,\n"
+"  change TEXT, column_name TEXT, old, new);\n"
+"CREATE INDEX IF NOT EXISTS changes_run ON changes(run);\n";
 
 /* Tables restricted by store_use_run() besides the source tables. */
 static const char *const core_run_tables[] = {
-	"sources", "expected", "findings", "rule_files", NULL
+	"sources", "expected", "findings", "rule_files", "changes", NULL
 };
 
 struct snap_stmt {
@@ -113,7 +119,8 @@ store_snapshot_tables(void)
 	tables = xcalloc(1, sizeof(*tables));
 	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE "
 	    "type = 'table' AND name NOT IN ('meta', 'runs', 'sources', "
-	    "'expected', 'findings', 'rule_files') ORDER BY name",
+	    "'expected', 'findings', 'rule_files', 'baselines', 'changes') "
+	    "ORDER BY name",
 	    -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			tables = xreallocarray(tables, n + 2, sizeof(*tables));
@@ -361,7 +368,11 @@ make_run_view(sqlite3 *db, const char *table, long long run)
 	q = sqlite3_mprintf(" FROM main.%w WHERE run = %lld;", table, run);
 	buf_puts(&sql, q);
 	sqlite3_free(q);
-	r = n > 0 ? exec_sql(db, sql.data) : VGL_ERR_STORE;
+	/*
+	 * A table this store does not have yet (written by an older vigil,
+	 * opened read-only) has no view: nothing of that run is in it.
+	 */
+	r = n > 0 ? exec_sql(db, sql.data) : 0;
 	buf_release(&sql);
 	return r;
 }

@@ -1,0 +1,901 @@
+/*
+ * source-dns.c: the DNS source (type "dns"): live answers for the audited
+ * zones and names, from the system resolver or a named nameserver.
+ *
+ * Queries go through glibc's resolver with a private res_state per
+ * thread (res_nmkquery + res_nsend, so that NXDOMAIN and NODATA stay
+ * apart); answers are parsed with ns_initparse/ns_parserr.  For each
+ * zone: NS, SOA, A, AAAA, MX, TXT, CAA and DS at the apex and TXT at
+ * _dmarc.<zone>; for each of `names`: A, AAAA and CNAME, and the target
+ * of every CNAME is looked up (A, then AAAA) to tell a dangling alias.
+ *
+ * Rows of dns_records (docs/schema.md): one per answered record with
+ * status "answer"; a negative answer is one row with status "nxdomain"
+ * or "nodata" and no value, so that an absent record is a fact a rule
+ * can see.  A timeout, an unreachable server or any other RCODE
+ * (SERVFAIL, REFUSED...) fails the source.
+ *
+ * With --record DIR every exchange is written to DIR/<source>/NNNNNN.json
+ * (query name and type, the raw reply in base64); with --replay DIR the
+ * answers come from there and no packet is sent.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <resolv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "log.h"
+#include "source.h"
+#include "store.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+#define DNS_ANSWER_MAX	65535
+#define DNS_T_CAA	257
+
+static const char dns_schema[] =
+"CREATE TABLE IF NOT EXISTS dns_records(run INTEGER NOT NULL, source TEXT,\n"
+"  zone TEXT, name TEXT, type TEXT, ttl INTEGER, value TEXT, status TEXT,\n"
+"  target TEXT, target_status TEXT, raw TEXT);\n"
+"CREATE INDEX IF NOT EXISTS dns_records_run ON dns_records(run, zone, "
+"name, type);\n";
+
+static const char *const dns_keys[] = {
+	"zones", "names", "nameserver", "timeout_s", NULL
+};
+
+struct dns {
+	struct source_ctx	*ctx;
+	struct __res_state	 rs;
+	int			 rs_open;
+	char			*server;	/* "host:port" for messages */
+	char			*record_path;	/* record_dir/source */
+	unsigned long		 seq;
+	json_t			*replay;	/* recorded exchanges */
+	char			*replay_path;
+};
+
+/* One reply: the raw message and its header facts. */
+struct reply {
+	unsigned char	*msg;
+	int		 len;
+	int		 rcode;
+	ns_msg		 m;
+};
+
+static const struct {
+	int		 type;
+	const char	*name;
+} rr_types[] = {
+	{ ns_t_a, "A" }, { ns_t_ns, "NS" }, { ns_t_cname, "CNAME" },
+	{ ns_t_soa, "SOA" }, { ns_t_mx, "MX" }, { ns_t_txt, "TXT" },
+	{ ns_t_aaaa, "AAAA" }, { 43, "DS" }, { DNS_T_CAA, "CAA" },
+};
+
+static const char *
+type_name(int type)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(rr_types) / sizeof(rr_types[0]); i++)
+		if (rr_types[i].type == type)
+			return rr_types[i].name;
+	return NULL;
+}
+
+static const char *
+rcode_name(int rcode)
+{
+	static const char *const names[] = {
+		"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
+		"REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH",
+		"NOTZONE"
+	};
+
+	if (rcode >= 0 && rcode < (int)(sizeof(names) / sizeof(names[0])))
+		return names[rcode];
+	return "RCODE?";
+}
+
+/* Lower-case, without trailing dots; "" for the root. */
+static char *
+norm_name(const char *s)
+{
+	char	*d;
+	size_t	 i, n;
+
+	d = xstrdup(s);
+	n = strlen(d);
+	while (n > 0 && d[n - 1] == '.')
+		d[--n] = '\0';
+	for (i = 0; i < n; i++)
+		d[i] = (char)tolower((unsigned char)d[i]);
+	return d;
+}
+
+/* Recording and replay. */
+
+static int
+mkdir_p(const char *path)
+{
+	char	*tmp, *p;
+	int	 r = 0;
+
+	tmp = xstrdup(path);
+	for (p = tmp + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			char	 save = *p;
+
+			*p = '\0';
+			if (mkdir(tmp, 0700) == -1 && errno != EEXIST) {
+				r = VGL_ERR_IO;
+				break;
+			}
+			*p = save;
+		}
+		if (*p == '\0')
+			break;
+	}
+	free(tmp);
+	return r;
+}
+
+static int
+write_excl(const char *path, const char *data, size_t len)
+{
+	int	 fd;
+	ssize_t	 w;
+	size_t	 off = 0;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		return errno == EEXIST ? 1 : VGL_ERR_IO;
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			unlink(path);
+			return VGL_ERR_IO;
+		}
+		off += (size_t)w;
+	}
+	return close(fd) == -1 ? VGL_ERR_IO : 0;
+}
+
+/* Writes one exchange: the query and the raw reply in base64. */
+static int
+record_exchange(struct dns *d, const char *name, const char *type,
+    const struct reply *rp)
+{
+	json_t	*o;
+	char	*b64, *text, *path = NULL;
+	char	 when[32];
+	int	 r;
+
+	b64 = xmalloc(4 * (((size_t)rp->len + 2) / 3) + 1);
+	EVP_EncodeBlock((unsigned char *)b64, rp->msg, rp->len);
+	iso8601_utc((long long)time(NULL), when, sizeof(when));
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", name,
+	    "type", type, "server", d->server, "rcode", rcode_name(rp->rcode),
+	    "answer_base64", b64, "captured_at", when);
+	free(b64);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (mkdir_p(d->record_path) != 0) {
+		r = source_fail(d->ctx, "cannot create recording directory "
+		    "'%s': %s", d->record_path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		free(path);
+		path = xasprintf("%s/%06lu.json", d->record_path, ++d->seq);
+		if ((r = write_excl(path, text, strlen(text))) != 1)
+			break;
+	}
+	if (r != 0)
+		r = source_fail(d->ctx, "cannot write recording '%s': %s",
+		    path, strerror(errno));
+ out:
+	free(path);
+	free(text);
+	return r;
+}
+
+static int
+rec_filter(const struct dirent *e)
+{
+	size_t	 n = strlen(e->d_name);
+
+	return n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
+	    strcmp(e->d_name, "meta.json") != 0;
+}
+
+static int
+replay_load(struct dns *d)
+{
+	struct dirent	**list = NULL;
+	json_t		*o;
+	json_error_t	 jerr;
+	char		*path;
+	int		 n, i, r = 0;
+
+	d->replay = json_array();
+	if ((n = scandir(d->replay_path, &list, rec_filter, alphasort)) < 0)
+		return source_fail(d->ctx, "no recording for source '%s': "
+		    "cannot read '%s': %s", d->ctx->ps->name, d->replay_path,
+		    strerror(errno));
+	for (i = 0; i < n; i++) {
+		path = xasprintf("%s/%s", d->replay_path, list[i]->d_name);
+		free(list[i]);
+		if (r != 0) {
+			free(path);
+			continue;
+		}
+		o = json_load_file(path, 0, &jerr);
+		if (o == NULL)
+			r = source_fail(d->ctx, "cannot parse recording '%s': "
+			    "%d:%d: %s", path, jerr.line, jerr.column,
+			    jerr.text);
+		else if (!json_is_string(json_object_get(o, "name")) ||
+		    !json_is_string(json_object_get(o, "type")) ||
+		    !json_is_string(json_object_get(o, "answer_base64")))
+			r = source_fail(d->ctx, "invalid recording '%s': "
+			    "expected name, type and answer_base64", path);
+		else
+			json_array_append(d->replay, o);
+		json_decref(o);
+		free(path);
+	}
+	free(list);
+	return r;
+}
+
+static int
+b64_decode(const char *s, unsigned char **out, int *lenp)
+{
+	size_t	 len = strlen(s);
+	int	 n, pad = 0;
+
+	if (len % 4 != 0 || len > DNS_ANSWER_MAX * 2)
+		return -1;
+	*out = xmalloc(len / 4 * 3 + 1);
+	if ((n = EVP_DecodeBlock(*out, (const unsigned char *)s,
+	    (int)len)) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	if (len > 0 && s[len - 1] == '=')
+		pad++;
+	if (len > 1 && s[len - 2] == '=')
+		pad++;
+	*lenp = n - pad;
+	return 0;
+}
+
+/* The first unused recorded answer for name and type. */
+static int
+replay_one(struct dns *d, const char *name, const char *type,
+    struct reply *rp)
+{
+	json_t		*o;
+	size_t		 i;
+
+	json_array_foreach(d->replay, i, o) {
+		if (json_is_true(json_object_get(o, "used")) ||
+		    strcmp(json_string_value(json_object_get(o, "name")),
+		    name) != 0 ||
+		    strcmp(json_string_value(json_object_get(o, "type")),
+		    type) != 0)
+			continue;
+		json_object_set_new(o, "used", json_true());
+		if (b64_decode(json_string_value(json_object_get(o,
+		    "answer_base64")), &rp->msg, &rp->len) != 0)
+			return source_fail(d->ctx, "invalid recording in '%s':"
+			    " answer for %s %s is not base64", d->replay_path,
+			    name, type);
+		return 0;
+	}
+	return source_fail(d->ctx, "no recorded answer for %s %s in %s",
+	    name, type, d->replay_path);
+}
+
+/* Queries. */
+
+/*
+ * Sets up the resolver: the system's, or the policy's nameserver
+ * ("host" or "host:port", IPv4 address or a name resolving to one).
+ */
+static int
+resolver_init(struct dns *d, const char *ns, double timeout_s)
+{
+	struct addrinfo	 hints, *ai = NULL;
+	struct sockaddr_in sin;
+	const char	*colon;
+	char		*host, *end;
+	long		 port = 53;
+	int		 e, t;
+
+	memset(&d->rs, 0, sizeof(d->rs));
+	if (res_ninit(&d->rs) != 0)
+		return source_fail(d->ctx, "cannot initialise the resolver");
+	d->rs_open = 1;
+	t = timeout_s < 1 ? 1 : (int)(timeout_s + 0.5);
+	d->rs.retrans = t;
+	d->rs.retry = 2;
+	d->rs.options &= ~(RES_DNSRCH | RES_DEFNAMES);
+	if (ns == NULL) {
+		d->server = xstrdup("the system resolver");
+		return 0;
+	}
+	if ((colon = strrchr(ns, ':')) != NULL) {
+		host = xstrndup(ns, (size_t)(colon - ns));
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (errno != 0 || *end != '\0' || end == colon + 1 ||
+		    port < 1 || port > 65535) {
+			free(host);
+			return source_fail(d->ctx, "nameserver '%s': bad port",
+			    ns);
+		}
+	} else
+		host = xstrdup(ns);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	if (inet_pton(AF_INET, host, &sin.sin_addr) != 1) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_INET;
+		hints.ai_socktype = SOCK_DGRAM;
+		if ((e = getaddrinfo(host, NULL, &hints, &ai)) != 0 ||
+		    ai == NULL) {
+			free(host);
+			return source_fail(d->ctx, "nameserver '%s': cannot "
+			    "resolve '%.*s' to an IPv4 address: %s", ns,
+			    (int)(colon != NULL ? colon - ns :
+			    (long)strlen(ns)), ns, gai_strerror(e));
+		}
+		sin.sin_addr = ((struct sockaddr_in *)(void *)
+		    ai->ai_addr)->sin_addr;
+		freeaddrinfo(ai);
+	}
+	free(host);
+	d->rs.nsaddr_list[0] = sin;
+	d->rs.nscount = 1;
+	d->server = xstrdup(ns);
+	return 0;
+}
+
+/*
+ * Asks name/type.  Any reply (whatever its RCODE) is 0 with rp filled;
+ * no reply is a source failure.
+ */
+static int
+ask(struct dns *d, const char *name, int type, struct reply *rp)
+{
+	unsigned char	 q[NS_PACKETSZ];
+	const char	*tn = type_name(type);
+	int		 qlen, n, r;
+
+	memset(rp, 0, sizeof(*rp));
+	d->ctx->requests++;
+	if (d->replay != NULL) {
+		if ((r = replay_one(d, name, tn, rp)) != 0)
+			return r;
+	} else {
+		qlen = res_nmkquery(&d->rs, ns_o_query, name, ns_c_in, type,
+		    NULL, 0, NULL, q, sizeof(q));
+		if (qlen < 0)
+			return source_fail(d->ctx, "cannot make a DNS query "
+			    "for %s %s (bad name?)", name, tn);
+		rp->msg = xmalloc(DNS_ANSWER_MAX);
+		errno = 0;
+		n = res_nsend(&d->rs, q, qlen, rp->msg, DNS_ANSWER_MAX);
+		if (n < 0) {
+			int e = errno;
+
+			return source_fail(d->ctx, "no answer from %s for %s "
+			    "%s: %s", d->server, name, tn, e == ETIMEDOUT ||
+			    e == 0 ? "timed out" : strerror(e));
+		}
+		rp->len = n;
+	}
+	if (ns_initparse(rp->msg, rp->len, &rp->m) != 0)
+		return source_fail(d->ctx, "malformed DNS reply from %s for "
+		    "%s %s", d->server, name, tn);
+	rp->rcode = ns_msg_getflag(rp->m, ns_f_rcode);
+	if (d->record_path != NULL &&
+	    (r = record_exchange(d, name, tn, rp)) != 0)
+		return r;
+	if (rp->rcode != ns_r_noerror && rp->rcode != ns_r_nxdomain)
+		return source_fail(d->ctx, "%s answered %s for %s %s",
+		    d->server, rcode_name(rp->rcode), name, tn);
+	return 0;
+}
+
+static void
+reply_free(struct reply *rp)
+{
+	free(rp->msg);
+	rp->msg = NULL;
+}
+
+/* A domain name in RDATA at *p, normalised; advances *p. */
+static int
+rd_name(const struct reply *rp, const unsigned char **p,
+    const unsigned char *end, struct buf *b)
+{
+	char	 nb[NS_MAXDNAME];
+	char	*n;
+	int	 k;
+
+	if ((k = dn_expand(ns_msg_base(rp->m), end, *p, nb, sizeof(nb))) < 0)
+		return -1;
+	*p += k;
+	n = norm_name(nb);
+	buf_puts(b, n);
+	free(n);
+	return 0;
+}
+
+static unsigned long
+rd_u32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 |
+	    (unsigned long)p[2] << 8 | p[3];
+}
+
+/* A character-string quoted for presentation. */
+static void
+quote_string(struct buf *b, const unsigned char *s, size_t n)
+{
+	size_t	 i;
+
+	buf_puts(b, "\"");
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			buf_printf(b, "\\%c", s[i]);
+		else if (s[i] < 0x20 || s[i] > 0x7e)
+			buf_printf(b, "\\%03u", s[i]);
+		else
+			buf_append(b, &s[i], 1);
+	}
+	buf_puts(b, "\"");
+}
+
+/*
+ * The value of a record: its RDATA in presentation form (names
+ * normalised), except TXT: the character-strings concatenated.  pres
+ * gets the presentation form (TXT: quoted strings).  -1 if malformed.
+ */
+static int
+rdata_text(const struct reply *rp, const ns_rr *rr, struct buf *val,
+    struct buf *pres)
+{
+	const unsigned char	*p = ns_rr_rdata(*rr);
+	const unsigned char	*end = p + ns_rr_rdlen(*rr);
+	const unsigned char	*msgend = ns_msg_end(rp->m);
+	char			 ab[INET6_ADDRSTRLEN];
+	size_t			 i, k;
+	int			 type = ns_rr_type(*rr);
+
+	switch (type) {
+	case ns_t_a:
+	case ns_t_aaaa:
+		if (ns_rr_rdlen(*rr) != (type == ns_t_a ? 4 : 16) ||
+		    inet_ntop(type == ns_t_a ? AF_INET : AF_INET6, p, ab,
+		    sizeof(ab)) == NULL)
+			return -1;
+		buf_puts(val, ab);
+		break;
+	case ns_t_ns:
+	case ns_t_cname:
+		if (rd_name(rp, &p, msgend, val) != 0)
+			return -1;
+		break;
+	case ns_t_mx:
+		if (end - p < 3)
+			return -1;
+		buf_printf(val, "%u ", (unsigned)(p[0] << 8 | p[1]));
+		p += 2;
+		if (rd_name(rp, &p, msgend, val) != 0)
+			return -1;
+		break;
+	case ns_t_soa:
+		if (rd_name(rp, &p, msgend, val) != 0)
+			return -1;
+		buf_puts(val, " ");
+		if (rd_name(rp, &p, msgend, val) != 0 || end - p != 20)
+			return -1;
+		for (i = 0; i < 5; i++)
+			buf_printf(val, " %lu", rd_u32(p + 4 * i));
+		break;
+	case ns_t_txt:
+		while (p < end) {
+			k = *p++;
+			if ((size_t)(end - p) < k)
+				return -1;
+			buf_append(val, p, k);
+			if (pres->len > 0)
+				buf_puts(pres, " ");
+			quote_string(pres, p, k);
+			p += k;
+		}
+		break;
+	case 43:	/* DS: key tag, algorithm, digest type, digest */
+		if (end - p < 5)
+			return -1;
+		buf_printf(val, "%u %u %u ", (unsigned)(p[0] << 8 | p[1]),
+		    p[2], p[3]);
+		for (p += 4; p < end; p++)
+			buf_printf(val, "%02X", *p);
+		break;
+	case DNS_T_CAA:	/* flags, tag, value (RFC 8659) */
+		if (end - p < 2 || (size_t)(end - p - 2) < p[1])
+			return -1;
+		buf_printf(val, "%u ", p[0]);
+		buf_append(val, p + 2, p[1]);
+		buf_puts(val, " ");
+		k = p[1];
+		p += 2 + k;
+		quote_string(val, p, (size_t)(end - p));
+		break;
+	default:
+		return -1;
+	}
+	if (type != ns_t_txt)
+		buf_append(pres, val->data, val->len);
+	buf_append(val, "", 1);
+	val->len--;
+	buf_append(pres, "", 1);
+	pres->len--;
+	return 0;
+}
+
+static int
+insert_row(struct source_ctx *ctx, json_t *row)
+{
+	int	 r;
+
+	r = snap_insert(ctx->snap, "dns_records", ctx->ps->name, row);
+	json_decref(row);
+	if (r == 0)
+		ctx->resources++;
+	return r;
+}
+
+/* Does the answer section hold a CNAME owned by qname? */
+static int
+has_cname(struct reply *rp, const char *qname)
+{
+	ns_rr	 rr;
+	char	*owner;
+	int	 i, found = 0;
+
+	for (i = 0; i < ns_msg_count(rp->m, ns_s_an) && !found; i++) {
+		if (ns_parserr(&rp->m, ns_s_an, i, &rr) != 0)
+			break;
+		if (ns_rr_type(rr) != ns_t_cname)
+			continue;
+		owner = norm_name(ns_rr_name(rr));
+		found = strcmp(owner, qname) == 0;
+		free(owner);
+	}
+	return found;
+}
+
+/* Does the answer section hold any record of type? */
+static int
+has_type(struct reply *rp, int type)
+{
+	ns_rr	 rr;
+	int	 i;
+
+	for (i = 0; i < ns_msg_count(rp->m, ns_s_an); i++) {
+		if (ns_parserr(&rp->m, ns_s_an, i, &rr) != 0)
+			break;
+		if ((int)ns_rr_type(rr) == type)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the target of a CNAME is: "resolves" (an A or AAAA answer),
+ * "nxdomain" (dangling) or "nodata" (exists, no address).
+ */
+static int
+target_status(struct dns *d, const char *target, const char **status)
+{
+	struct reply	 rp;
+	int		 r, i;
+	static const int types[] = { ns_t_a, ns_t_aaaa };
+
+	*status = "nodata";
+	for (i = 0; i < 2; i++) {
+		if ((r = ask(d, target, types[i], &rp)) != 0) {
+			reply_free(&rp);
+			return r;
+		}
+		if (rp.rcode == ns_r_nxdomain) {
+			*status = "nxdomain";
+			reply_free(&rp);
+			return 0;
+		}
+		if (has_type(&rp, types[i])) {
+			*status = "resolves";
+			reply_free(&rp);
+			return 0;
+		}
+		reply_free(&rp);
+	}
+	return 0;
+}
+
+/*
+ * Asks name/type and writes the rows: one per record of that type owned
+ * by name, else a negative row (unless name is an alias: its CNAME row,
+ * from the CNAME query, says so).
+ */
+static int
+query(struct dns *d, const char *zone, const char *name, int type)
+{
+	struct reply	 rp;
+	struct buf	 val, pres;
+	ns_rr		 rr;
+	json_t		*row, *raw;
+	char		*owner;
+	const char	*tn = type_name(type), *ts;
+	int		 r, i, n = 0;
+
+	buf_init(&val, 0);
+	buf_init(&pres, 0);
+	if ((r = ask(d, name, type, &rp)) != 0)
+		goto out;
+	for (i = 0; i < ns_msg_count(rp.m, ns_s_an); i++) {
+		if (ns_parserr(&rp.m, ns_s_an, i, &rr) != 0) {
+			r = source_fail(d->ctx, "malformed DNS reply from %s "
+			    "for %s %s", d->server, name, tn);
+			goto out;
+		}
+		if ((int)ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in)
+			continue;
+		owner = norm_name(ns_rr_name(rr));
+		if (strcmp(owner, name) != 0) {
+			free(owner);
+			continue;
+		}
+		buf_reset(&val);
+		buf_reset(&pres);
+		if (rdata_text(&rp, &rr, &val, &pres) != 0) {
+			free(owner);
+			r = source_fail(d->ctx, "malformed %s record in the "
+			    "reply from %s for %s", tn, d->server, name);
+			goto out;
+		}
+		raw = json_pack("{s:s, s:i, s:s, s:s, s:s}", "owner", owner,
+		    "ttl", (json_int_t)ns_rr_ttl(rr), "class", "IN", "type",
+		    tn, "rdata", pres.data);
+		row = json_pack("{s:s?, s:s, s:s, s:I, s:s, s:s, s:o}",
+		    "zone", zone, "name", owner, "type", tn, "ttl",
+		    (json_int_t)ns_rr_ttl(rr), "value", val.data, "status",
+		    "answer", "raw", raw);
+		if (type == ns_t_cname) {
+			if ((r = target_status(d, val.data, &ts)) != 0) {
+				free(owner);
+				json_decref(row);
+				goto out;
+			}
+			json_object_set_new(row, "target",
+			    json_string(val.data));
+			json_object_set_new(row, "target_status",
+			    json_string(ts));
+		}
+		free(owner);
+		if ((r = insert_row(d->ctx, row)) != 0)
+			goto out;
+		n++;
+	}
+	if (n == 0 && (type == ns_t_cname || !has_cname(&rp, name))) {
+		row = json_pack("{s:s?, s:s, s:s, s:n, s:n, s:s}", "zone",
+		    zone, "name", name, "type", tn, "ttl", "value", "status",
+		    rp.rcode == ns_r_nxdomain ? "nxdomain" : "nodata");
+		r = insert_row(d->ctx, row);
+	}
+ out:
+	reply_free(&rp);
+	buf_release(&val);
+	buf_release(&pres);
+	return r;
+}
+
+/* The longest of zones that name is in, or NULL. */
+static const char *
+zone_of(char **zones, size_t nz, const char *name)
+{
+	const char	*best = NULL;
+	size_t		 i, nl = strlen(name), zl;
+
+	for (i = 0; i < nz; i++) {
+		zl = strlen(zones[i]);
+		if (zl > nl || strcmp(name + nl - zl, zones[i]) != 0 ||
+		    (zl < nl && name[nl - zl - 1] != '.'))
+			continue;
+		if (best == NULL || zl > strlen(best))
+			best = zones[i];
+	}
+	return best;
+}
+
+static int
+dns_collect(struct source_ctx *ctx)
+{
+	static const int zone_types[] = {
+		ns_t_ns, ns_t_soa, ns_t_a, ns_t_aaaa, ns_t_mx, ns_t_txt,
+		DNS_T_CAA, 43
+	};
+	static const int name_types[] = { ns_t_a, ns_t_aaaa, ns_t_cname };
+	const struct collect_opts *co = ctx->co;
+	struct dns	 d;
+	json_t		*zl, *nl, *v;
+	char		**zones = NULL, *nm, *dm;
+	size_t		 i, j, nz;
+	int		 r = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.ctx = ctx;
+	zl = json_object_get(ctx->ps->obj, "zones");
+	nl = json_object_get(ctx->ps->obj, "names");
+	nz = json_array_size(zl);
+	zones = xcalloc(nz + 1, sizeof(*zones));
+	json_array_foreach(zl, i, v)
+		zones[i] = norm_name(json_string_value(v));
+	if (co != NULL && co->replay_dir != NULL) {
+		d.replay_path = xasprintf("%s/%s", co->replay_dir,
+		    ctx->ps->name);
+		d.server = xstrdup("the recording");
+		if ((r = replay_load(&d)) != 0)
+			goto out;
+	} else if ((r = resolver_init(&d, policy_source_str(ctx->ps,
+	    "nameserver", NULL), policy_source_num(ctx->ps, "timeout_s",
+	    5))) != 0)
+		goto out;
+	if (co != NULL && co->record_dir != NULL && co->replay_dir == NULL)
+		d.record_path = xasprintf("%s/%s", co->record_dir,
+		    ctx->ps->name);
+	for (i = 0; i < nz; i++) {
+		for (j = 0; j < sizeof(zone_types) / sizeof(zone_types[0]);
+		    j++)
+			if ((r = query(&d, zones[i], zones[i],
+			    zone_types[j])) != 0)
+				goto out;
+		dm = xasprintf("_dmarc.%s", zones[i]);
+		r = query(&d, zones[i], dm, ns_t_txt);
+		free(dm);
+		if (r != 0)
+			goto out;
+	}
+	json_array_foreach(nl, i, v) {
+		nm = norm_name(json_string_value(v));
+		for (j = 0; j < sizeof(name_types) / sizeof(name_types[0]) &&
+		    r == 0; j++) {
+			/* A zone's apex addresses are already asked. */
+			if (name_types[j] != ns_t_cname &&
+			    zone_of(zones, nz, nm) != NULL &&
+			    strcmp(zone_of(zones, nz, nm), nm) == 0)
+				continue;
+			r = query(&d, zone_of(zones, nz, nm), nm,
+			    name_types[j]);
+		}
+		free(nm);
+		if (r != 0)
+			goto out;
+	}
+ out:
+	if (d.rs_open)
+		res_nclose(&d.rs);
+	for (i = 0; i < nz; i++)
+		free(zones[i]);
+	free(zones);
+	free(d.server);
+	free(d.record_path);
+	free(d.replay_path);
+	json_decref(d.replay);
+	return r;
+}
+
+static int
+valid_name(const char *s)
+{
+	unsigned char	 b[NS_MAXCDNAME];
+	size_t		 n = strlen(s);
+
+	if (n == 0 || strcmp(s, ".") == 0)
+		return 0;
+	return ns_name_pton(s, b, sizeof(b)) >= 0;
+}
+
+static void
+names_check(const struct policy_source *ps, struct diags *dg,
+    const char *key, int required)
+{
+	json_t		*a = json_object_get(ps->obj, key), *v;
+	size_t		 i;
+
+	if (a == NULL && !required)
+		return;
+	if (!json_is_array(a) || (required && json_array_size(a) == 0)) {
+		diags_add(dg, ps->file, ps->line, ps->col, "source '%s': "
+		    "\"%s\" must be a%s array of names", ps->name, key,
+		    required ? " non-empty" : "n");
+		return;
+	}
+	json_array_foreach(a, i, v) {
+		if (json_is_string(v) && valid_name(json_string_value(v)))
+			continue;
+		diags_add(dg, ps->file, ps->line, ps->col, "source '%s': "
+		    "\"%s\"[%zu] is not a valid DNS name", ps->name, key, i);
+	}
+}
+
+static void
+dns_check(const struct policy_source *ps, struct diags *dg)
+{
+	const char	*ns = policy_source_str(ps, "nameserver", NULL);
+	const char	*colon;
+	char		*end;
+	long		 port;
+
+	names_check(ps, dg, "zones", 1);
+	names_check(ps, dg, "names", 0);
+	if (ns == NULL)
+		return;
+	if (ns[0] == '[' || (strchr(ns, ':') != strrchr(ns, ':')))
+		diags_add(dg, ps->file, ps->line, ps->col, "source '%s': "
+		    "\"nameserver\" must be an IPv4 address or a host name, "
+		    "with an optional :port (IPv6 is not supported)",
+		    ps->name);
+	else if ((colon = strrchr(ns, ':')) != NULL) {
+		errno = 0;
+		port = strtol(colon + 1, &end, 10);
+		if (colon == ns || errno != 0 || *end != '\0' ||
+		    end == colon + 1 || port < 1 || port > 65535)
+			diags_add(dg, ps->file, ps->line, ps->col, "source "
+			    "'%s': \"nameserver\" must be HOST or HOST:PORT "
+			    "with a port from 1 to 65535", ps->name);
+	}
+}
+
+const struct source_type source_dns = {
+	.name = "dns",
+	.keys = dns_keys,
+	.endpoint_keys = NULL,
+	.http = 0,
+	.follow_redirects = 0,
+	.schema = dns_schema,
+	.check = dns_check,
+	.collect = dns_collect,
+};
