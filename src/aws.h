@@ -22,10 +22,13 @@
  * needs no credentials).  On success *value is a new string (free with
  * freestr_secret: it may be a secret) and 0 is returned; otherwise an
  * error with *error set to the reason in words (the AWS error code and
- * message when AWS answered).
+ * message when AWS answered).  With secret set, the value is registered
+ * for redaction before the exchange is recorded, so neither logs nor a
+ * --record directory hold it.
  */
 int	 aws_ssm_get_parameter(const struct policy *, const struct policy_source *,
-	    struct http_client *, const char *name, char **value, char **error);
+	    struct http_client *, const char *name, int secret, char **value,
+	    char **error);
 
 /* 1 when an AWS error code means "throttled: retry later". */
 int	 aws_throttling_code(const char *code);
@@ -74,5 +77,47 @@ char	*aws_iso_time(const char *);
  */
 int	 aws_ssm_parse_parameter(const char *body, size_t len, char **value,
 	    char **error);
+
+/*
+ * Connections for provider writes (the freeze, SPEC 8).  aws_conn_open()
+ * reads credentials from creds (an object with the source's credential
+ * keys: access_key_id_env, secret_access_key_env, session_token_env,
+ * assume_role_arn; e.g. policy freeze.credentials.NAME), or from the
+ * source itself when creds is NULL; assumes the role when one is named;
+ * then asks STS who the caller is (checking the source's account_id).
+ * Endpoints and region are the source's.  Returns 0, or an error with
+ * *error set (no secret in it).
+ */
+struct aws_conn;
+int	 aws_conn_open(const struct policy_source *, json_t *creds,
+	    struct http_client *, struct aws_conn **, char **error);
+void	 aws_conn_free(struct aws_conn *);
+/* The caller's ARN and account (GetCallerIdentity). */
+const char *aws_conn_caller_arn(const struct aws_conn *);
+const char *aws_conn_account(const struct aws_conn *);
+/* The access key id the credentials were given with (before AssumeRole). */
+const char *aws_conn_access_key_id(const struct aws_conn *);
+/*
+ * A signed Query request ("iam" or "sts"; params "Action=X&k=v", values
+ * encoded; Version is appended), or a signed JSON 1.1 request
+ * ("route53domains" or "ssm"; body is stolen).  Not yet performed: run
+ * them with http_do().  NULL for another service.
+ */
+struct http_req *aws_conn_query(struct aws_conn *, const char *service,
+	    const char *params);
+struct http_req *aws_conn_json(struct aws_conn *, const char *service,
+	    const char *target, const char *op, json_t *body);
+/*
+ * Why a request failed, in words (what: the operation), or NULL when it
+ * got a 2xx reply; *code (if not NULL) gets the AWS error code or NULL.
+ */
+char	*aws_req_failure(const struct http_req *, const char *what,
+	    char **code);
+/*
+ * The <resultResult> element (an xmlNode *) of a successful Query reply,
+ * with *docp the xmlDoc * to free with xmlFreeDoc; NULL with *why set.
+ */
+void	*aws_xml_result(const struct http_req *, const char *what,
+	    const char *result, void **docp, char **why);
 
 #endif

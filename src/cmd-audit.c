@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "notify.h"
 #include "report.h"
 #include "run.h"
 #include "vigil.h"
@@ -20,6 +21,7 @@
 #define OPT_FAIL_ON	2003
 #define OPT_JSON	2004
 #define OPT_REPORT	2005
+#define OPT_NOTIFY	2006
 
 static int
 cmd_audit_exec(struct globals *g, int argc, char **argv)
@@ -33,6 +35,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "notify", no_argument, NULL, OPT_NOTIFY },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct collect_opts	 co = { 0 };
@@ -45,6 +48,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	const char		*only = NULL, *json_path = NULL;
 	const char		*html_path = NULL;
 	int			 c, r, flags = 0, fail_on = SEV_HIGH;
+	int			 notify = 0;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -76,6 +80,9 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 			break;
 		case OPT_REPORT:
 			html_path = optarg;
+			break;
+		case OPT_NOTIFY:
+			notify = 1;
 			break;
 		default:
 			cmd_usage(&cmd_audit_entry, c == 'h' ? stdout :
@@ -112,7 +119,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		json_decref(doc);
 		doc = NULL;
 	}
-	if (json_path != NULL || html_path != NULL) {
+	if (json_path != NULL || html_path != NULL || notify) {
 		if ((doc = report_build(st, res.run, &rs, -1)) == NULL)
 			goto out;
 		if (json_path != NULL &&
@@ -123,6 +130,10 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 			goto out;
 	}
 	r = run_exit_code(st, res.run, fail_on);
+	/* The run is stored: a failed send is 4, but 3 (incomplete) wins. */
+	if (notify && notify_run(p, doc, 0, stdout) != 0 &&
+	    r != VGL_EXIT_INCOMPLETE)
+		r = VGL_EXIT_WRITE;
  out:
 	json_decref(doc);
 	rules_release(&rs);
@@ -134,7 +145,8 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--only SRC,...] [--record DIR | --replay DIR] "
-	    "[--fail-on SEV] [--report FILE] [--json FILE] [--wait]",
+	    "[--fail-on SEV] [--report FILE] [--json FILE] [--notify] "
+	    "[--wait]",
 	.summary = "collect, evaluate, store and summarise (the nightly job)",
 	.exec = cmd_audit_exec,
 };

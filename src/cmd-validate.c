@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "critical.h"
 #include "log.h"
 #include "vigil.h"
 
@@ -41,6 +42,7 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
 	if (store_open(NULL, STORE_MEMORY, &mem) != 0)
 		goto out;
 	rules_check(&rs, p, mem->db, &d);
+	critical_check(p, &d);
 	if (d.n > 0) {
 		diags_print(&d);
 		fprintf(stderr, "vigil: %zu error%s\n", d.n,

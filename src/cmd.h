@@ -32,12 +32,15 @@ extern const struct cmd_entry cmd_baseline_entry;
 extern const struct cmd_entry cmd_collect_entry;
 extern const struct cmd_entry cmd_drift_entry;
 extern const struct cmd_entry cmd_evaluate_entry;
+extern const struct cmd_entry cmd_freeze_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_notify_entry;
 extern const struct cmd_entry cmd_query_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_rules_entry;
 extern const struct cmd_entry cmd_validate_entry;
 extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_watch_entry;
 
 /*
  * Global options accepted after the command too.  CMD_GLOBAL_LONGOPTS

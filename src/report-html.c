@@ -505,7 +505,7 @@ html_waived(xmlNodePtr main, json_t *doc)
 	json_t		*f, *w;
 	size_t		 i;
 	const char	*e;
-	char		 b[64];
+	char		 b[80];
 
 	s = section(main, "waived", "Waived findings");
 	json_array_foreach(json_object_get(doc, "findings"), i, f) {
@@ -571,7 +571,7 @@ html_drift(xmlNodePtr main, json_t *doc)
 	json_t		*c, *changes;
 	size_t		 i;
 	const char	*e;
-	char		 b[64];
+	char		 b[80];
 
 	s = section(main, "drift", "Drift since the baseline");
 	changes = json_object_get(doc, "changes");
@@ -610,7 +610,7 @@ html_critical(xmlNodePtr main, json_t *doc)
 	xmlNodePtr	 s, tb, tr;
 	json_t		*c, *cv;
 	size_t		 i;
-	char		 b[64];
+	char		 b[80];
 
 	s = section(main, "critical-values", "Critical values");
 	cv = json_object_get(doc, "critical_values");
@@ -773,7 +773,7 @@ html_evidence(xmlNodePtr main, json_t *doc)
 	json_t		*run, *ev;
 	size_t		 i;
 	const char	*e;
-	char		 b[64];
+	char		 b[80];
 
 	s = section(main, "evidence", "Evidence");
 	run = json_object_get(doc, "run");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "critical.h"
 #include "drift.h"
 #include "log.h"
 #include "report.h"
@@ -334,7 +335,8 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 		    total - (long)json_array_size(arr)));
 	/* Drift and critical values arrive with their commands. */
 	json_object_set_new(doc, "changes", drift_changes_json(st->db, run));
-	json_object_set_new(doc, "critical_values", json_array());
+	json_object_set_new(doc, "critical_values",
+	    critical_values_json(st->db, run));
 	if ((arr = report_history(st, run)) == NULL)
 		goto fail_doc;
 	json_object_set_new(doc, "history", arr);

@@ -1582,13 +1582,23 @@ source_errors(struct eval *ev, const struct rule *r)
 	char		*res, *detail;
 	int		 rc, ret = VGL_ERR_STORE;
 
+	/*
+	 * A provider's rules depend on its sources; identity rules on every
+	 * source that holds people; drift rules that read `changes` on
+	 * every source once a baseline exists (a source that failed cannot
+	 * be compared with it).
+	 */
 	if (sqlite3_prepare_v2(ev->db, "SELECT name, error FROM main.sources "
-	    "WHERE run = ? AND type = ? AND status = 'failed' ORDER BY name",
+	    "WHERE run = ?1 AND status = 'failed' AND (type = ?2 OR "
+	    "(?2 = 'identity' AND type IN ('ldap', 'google_workspace', "
+	    "'atlassian', 'aws', 'discord')) OR (?2 = 'drift' AND ?3 AND "
+	    "EXISTS (SELECT 1 FROM main.baselines))) ORDER BY name",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto bad;
 	sqlite3_bind_int64(st, 1, ev->run);
 	sqlite3_bind_text(st, 2, provider_source_type(r->provider), -1,
 	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, strstr(r->sql, "changes") != NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		err = (const char *)sqlite3_column_text(st, 1);

@@ -18,6 +18,7 @@
 #include <openssl/hmac.h>
 
 #include "buf.h"
+#include "critical.h"
 #include "drift.h"
 #include "log.h"
 #include "run.h"
@@ -295,6 +296,9 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 	}
 	free(ws);
 	fflush(stdout);
+	/* The pins are part of the snapshot (SPEC 7): read them live. */
+	if (r == 0)
+		r = critical_collect(sn, p, co, when);
 	if (r != 0) {
 		snap_abort(sn);
 		return r;

@@ -2415,10 +2415,27 @@ aws_collect(struct source_ctx *ctx)
 
 /* ---- SSM ---------------------------------------------------------------- */
 
+/*
+ * Registers a decrypted parameter value for redaction before the HTTP
+ * layer records the exchange: it may be a secret.
+ */
+static void
+ssm_value_seen(struct http_req *q, void *arg)
+{
+	char	*v = NULL, *why = NULL;
+
+	(void)arg;
+	if (q->status == 200 && aws_ssm_parse_parameter(q->resp.data,
+	    q->resp.len, &v, &why) == 0)
+		log_add_secret(v);
+	freestr_secret(v);
+	free(why);
+}
+
 int
 aws_ssm_get_parameter(const struct policy *pol,
     const struct policy_source *ps, struct http_client *http,
-    const char *name, char **value, char **error)
+    const char *name, int secret, char **value, char **error)
 {
 	struct aws	 a;
 	struct http_req	*q = NULL;
@@ -2432,6 +2449,8 @@ aws_ssm_get_parameter(const struct policy *pol,
 		goto out;
 	b = json_pack("{s:s, s:b}", "Name", name, "WithDecryption", 1);
 	q = json_req(&a, SVC_SSM, SSM_TARGET, "GetParameter", b);
+	if (secret)
+		q->on_response = ssm_value_seen;
 	http_do(http, q);
 	if ((why = req_failure(q, "GetParameter", NULL)) != NULL) {
 		r = VGL_ERR_PROVIDER;
@@ -2442,7 +2461,8 @@ aws_ssm_get_parameter(const struct policy *pol,
 		r = VGL_ERR_PARSE;
 		goto out;
 	}
-	log_add_secret(*value);
+	if (secret)
+		log_add_secret(*value);
  out:
 	if (r != 0) {
 		*error = log_redact(why != NULL ? why : vgl_err(r));
@@ -2451,6 +2471,148 @@ aws_ssm_get_parameter(const struct policy *pol,
 	http_req_free(q);
 	aws_release(&a);
 	return r;
+}
+
+/* ---- connections for writers (aws.h: the freeze) ------------------------ */
+
+struct aws_conn {
+	struct aws		 a;
+	struct policy_source	 cps;	/* the credentials' "source" */
+	char			*base_akid;	/* before any AssumeRole */
+};
+
+static const char *const aws_conn_svc_names[AWS_NSVC] = {
+	"iam", "sts", "route53", "route53domains", "ssm"
+};
+
+int
+aws_conn_open(const struct policy_source *ps, json_t *creds,
+    struct http_client *http, struct aws_conn **out, char **error)
+{
+	struct aws_conn	*c;
+	struct aws	*a;
+	const char	*role;
+	char		*def;
+	size_t		 i;
+	int		 r;
+
+	*out = NULL;
+	*error = NULL;
+	xmlInitParser();
+	c = xcalloc(1, sizeof(*c));
+	a = &c->a;
+	c->cps = *ps;
+	if (creds != NULL)
+		c->cps.obj = creds;
+	a->ps = &c->cps;
+	a->http = http;
+	http_client_set_rate(http, "route53", 5);
+	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
+	for (i = 0; i < AWS_NSVC; i++) {
+		def = aws_svcs[i].sign_region == NULL ?
+		    xasprintf("%s%s.amazonaws.com", aws_svcs[i].url,
+		    a->region) : xstrdup(aws_svcs[i].url);
+		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
+		free(def);
+	}
+	if ((r = aws_read_creds(a, error)) != 0)
+		goto out;
+	aws_set_signers(a);
+	c->base_akid = xstrdup(a->akid);
+	role = policy_source_str(&c->cps, "assume_role_arn", NULL);
+	if (role != NULL && (r = sts_assume_role(a, role, error)) != 0)
+		goto out;
+	/* The account check uses the source's own account_id. */
+	a->ps = ps;
+	r = sts_identity(a, error);
+	a->ps = &c->cps;
+ out:
+	if (r != 0) {
+		aws_conn_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+aws_conn_free(struct aws_conn *c)
+{
+	if (c == NULL)
+		return;
+	aws_release(&c->a);
+	free(c->base_akid);
+	free(c);
+}
+
+const char *
+aws_conn_caller_arn(const struct aws_conn *c)
+{
+	return c->a.caller_arn;
+}
+
+const char *
+aws_conn_account(const struct aws_conn *c)
+{
+	return c->a.account_id;
+}
+
+const char *
+aws_conn_access_key_id(const struct aws_conn *c)
+{
+	return c->base_akid;
+}
+
+static int
+aws_conn_svc(const char *service)
+{
+	int	 i;
+
+	for (i = 0; i < AWS_NSVC; i++)
+		if (strcmp(service, aws_conn_svc_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct http_req *
+aws_conn_query(struct aws_conn *c, const char *service, const char *params)
+{
+	int	 svc = aws_conn_svc(service);
+
+	if (svc != SVC_IAM && svc != SVC_STS)
+		return NULL;
+	return query_req(&c->a, svc, params);
+}
+
+struct http_req *
+aws_conn_json(struct aws_conn *c, const char *service, const char *target,
+    const char *op, json_t *body)
+{
+	int	 svc = aws_conn_svc(service);
+
+	if (svc != SVC_R53D && svc != SVC_SSM) {
+		json_decref(body);
+		return NULL;
+	}
+	return json_req(&c->a, svc, target, op, body);
+}
+
+char *
+aws_req_failure(const struct http_req *q, const char *what, char **code)
+{
+	return req_failure(q, what, code);
+}
+
+void *
+aws_xml_result(const struct http_req *q, const char *what,
+    const char *result, void **docp, char **why)
+{
+	xmlDoc	*doc = NULL;
+	xmlNode	*n;
+
+	n = xml_result(q, what, result, &doc, why);
+	*docp = doc;
+	return n;
 }
 
 /* ---- the type ------------------------------------------------------------ */

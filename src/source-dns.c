@@ -36,6 +36,7 @@
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@
 #include <openssl/evp.h>
 
 #include "buf.h"
+#include "dns.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
@@ -899,3 +901,92 @@ const struct source_type source_dns = {
 	.check = dns_check,
 	.collect = dns_collect,
 };
+
+/* ---- one lookup, for critical values (dns.h) ---------------------------- */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+dns_answer_set(const char *nameserver, double timeout_s, const char *name,
+    const char *rrtype, char ***values, size_t *nvalues, char **error)
+{
+	struct source_ctx ctx;
+	struct dns	 d;
+	struct reply	 rp;
+	struct buf	 val, pres;
+	ns_rr		 rr;
+	char		*qname = NULL, *owner;
+	size_t		 i;
+	int		 r, k, type = -1;
+
+	*values = NULL;
+	*nvalues = 0;
+	*error = NULL;
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&d, 0, sizeof(d));
+	memset(&rp, 0, sizeof(rp));
+	d.ctx = &ctx;
+	buf_init(&val, 0);
+	buf_init(&pres, 0);
+	for (i = 0; i < sizeof(rr_types) / sizeof(rr_types[0]); i++)
+		if (rrtype != NULL && strcasecmp(rrtype, rr_types[i].name) == 0)
+			type = rr_types[i].type;
+	if (type < 0) {
+		r = source_fail(&ctx, "unsupported record type '%s'",
+		    rrtype != NULL ? rrtype : "");
+		goto out;
+	}
+	qname = norm_name(name);
+	if ((r = resolver_init(&d, nameserver, timeout_s)) != 0)
+		goto out;
+	if ((r = ask(&d, qname, type, &rp)) != 0)
+		goto out;
+	for (k = 0; k < ns_msg_count(rp.m, ns_s_an); k++) {
+		if (ns_parserr(&rp.m, ns_s_an, k, &rr) != 0) {
+			r = source_fail(&ctx, "malformed DNS reply from %s "
+			    "for %s %s", d.server, qname, rrtype);
+			goto out;
+		}
+		if ((int)ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in)
+			continue;
+		owner = norm_name(ns_rr_name(rr));
+		if (strcmp(owner, qname) != 0) {
+			free(owner);
+			continue;
+		}
+		free(owner);
+		buf_reset(&val);
+		buf_reset(&pres);
+		if (rdata_text(&rp, &rr, &val, &pres) != 0) {
+			r = source_fail(&ctx, "malformed %s record in the "
+			    "reply from %s for %s", rrtype, d.server, qname);
+			goto out;
+		}
+		*values = xreallocarray(*values, *nvalues + 1,
+		    sizeof(**values));
+		(*values)[(*nvalues)++] = xstrdup(val.data);
+	}
+	qsort(*values, *nvalues, sizeof(**values), cmp_str);
+ out:
+	if (r != 0) {
+		for (i = 0; i < *nvalues; i++)
+			free((*values)[i]);
+		free(*values);
+		*values = NULL;
+		*nvalues = 0;
+		*error = ctx.error != NULL ? ctx.error : xstrdup(vgl_err(r));
+	} else
+		free(ctx.error);
+	reply_free(&rp);
+	if (d.rs_open)
+		res_nclose(&d.rs);
+	free(d.server);
+	free(qname);
+	buf_release(&val);
+	buf_release(&pres);
+	return r;
+}

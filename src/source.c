@@ -14,8 +14,12 @@
 
 /* One row per provider type; keep sorted by name. */
 const struct source_type *const source_types[] = {
+	&source_atlassian,
 	&source_aws,
+	&source_discord,
 	&source_dns,
+	&source_gws,	/* google_workspace */
+	&source_ldap,
 	&source_rdap,
 	NULL
 };

@@ -49,8 +49,12 @@ struct source_type {
 };
 
 extern const struct source_type *const source_types[];
+extern const struct source_type source_atlassian;
 extern const struct source_type source_aws;
+extern const struct source_type source_discord;
 extern const struct source_type source_dns;
+extern const struct source_type source_gws;
+extern const struct source_type source_ldap;
 extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);

@@ -51,11 +51,21 @@ static const char core_schema[] =
 "CREATE TABLE IF NOT EXISTS changes(run INTEGER NOT NULL,\n"
 "  baseline_run INTEGER, table_name TEXT, source TEXT, key TEXT,\n"
 "  change TEXT, column_name TEXT, old, new);\n"
-"CREATE INDEX IF NOT EXISTS changes_run ON changes(run);\n";
+"CREATE INDEX IF NOT EXISTS changes_run ON changes(run);\n"
+"CREATE TABLE IF NOT EXISTS critical_values(run INTEGER NOT NULL,\n"
+"  source TEXT, name TEXT, source_type TEXT, status TEXT,\n"
+"  observed_sha256 TEXT, observed TEXT, expected_sha256 TEXT, error TEXT);\n"
+"CREATE INDEX IF NOT EXISTS critical_values_run ON critical_values(run);\n"
+"CREATE TABLE IF NOT EXISTS freeze_journal(id INTEGER PRIMARY KEY,\n"
+"  freeze INTEGER NOT NULL, seq INTEGER NOT NULL, source TEXT,\n"
+"  action TEXT NOT NULL, op TEXT NOT NULL, target TEXT, params TEXT,\n"
+"  prior TEXT, state TEXT NOT NULL, started_at TEXT, done_at TEXT,\n"
+"  undone_at TEXT, error TEXT, UNIQUE(freeze, seq));\n";
 
 /* Tables restricted by store_use_run() besides the source tables. */
 static const char *const core_run_tables[] = {
-	"sources", "expected", "findings", "rule_files", "changes", NULL
+	"sources", "expected", "findings", "rule_files", "changes",
+	"critical_values", NULL
 };
 
 struct snap_stmt {
@@ -70,6 +80,8 @@ struct snapshot {
 	struct snap_stmt *stmts;
 	size_t		 nstmts;
 };
+
+static int	 make_identities_view(sqlite3 *);
 
 static int
 exec_sql(sqlite3 *db, const char *sql)
@@ -119,7 +131,8 @@ store_snapshot_tables(void)
 	tables = xcalloc(1, sizeof(*tables));
 	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE "
 	    "type = 'table' AND name NOT IN ('meta', 'runs', 'sources', "
-	    "'expected', 'findings', 'rule_files', 'baselines', 'changes') "
+	    "'expected', 'findings', 'rule_files', 'baselines', 'changes', "
+	    "'critical_values', 'freeze_journal') "
 	    "ORDER BY name",
 	    -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -201,6 +214,9 @@ store_open(const char *path, int flags, struct store **out)
 		if (sqlite3_open(":memory:", &st->db) != SQLITE_OK)
 			goto out;
 		if ((r = store_create_schema(st->db)) != 0)
+			goto out;
+		/* Rules are checked against it: the view must exist. */
+		if ((r = make_identities_view(st->db)) != 0)
 			goto out;
 		goto done;
 	}
@@ -377,6 +393,96 @@ make_run_view(sqlite3 *db, const char *table, long long run)
 	return r;
 }
 
+/*
+ * The identities view: one row per account of a person in each provider,
+ * (email, provider, source, account, name, active, is_admin), email
+ * lower-cased as the join key.  Each provider's part is used only when
+ * its per-run view has the columns it reads, so the view follows the
+ * tables the store has (docs/schema.md).
+ */
+static const struct {
+	const char	*table;
+	const char	*columns;	/* required, space-separated */
+	const char	*select;
+} identity_parts[] = {
+	{ "ldap_users", "dn uid email name disabled is_admin",
+	  "SELECT lower(email), 'ldap', source, dn, coalesce(uid, name), "
+	  "CASE WHEN disabled = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
+	  "FROM temp.ldap_users" },
+	{ "gws_users", "email suspended is_admin",
+	  "SELECT lower(email), 'google_workspace', source, email, email, "
+	  "CASE WHEN suspended = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
+	  "FROM temp.gws_users" },
+	{ "atlassian_users", "account_id email name status is_org_admin",
+	  "SELECT lower(email), 'atlassian', source, account_id, name, "
+	  "CASE WHEN lower(status) = 'active' THEN 1 ELSE 0 END, "
+	  "coalesce(is_org_admin, 0) FROM temp.atlassian_users" },
+	/* IAM users have no email: a user name that is one is used. */
+	{ "aws_iam_users", "arn user_name is_admin password_enabled",
+	  "SELECT CASE WHEN u.user_name LIKE '%_@_%' THEN lower(u.user_name) "
+	  "END, 'aws', u.source, u.arn, u.user_name, "
+	  "CASE WHEN u.password_enabled = 1 OR EXISTS (SELECT 1 FROM "
+	  "temp.aws_iam_access_keys k WHERE k.source IS u.source AND "
+	  "k.user_name = u.user_name AND k.status = 'Active') THEN 1 ELSE 0 "
+	  "END, coalesce(u.is_admin, 0) FROM temp.aws_iam_users u" },
+};
+
+/* 1 when temp view table has every column of cols. */
+static int
+view_has_columns(sqlite3 *db, const char *table, const char *cols)
+{
+	sqlite3_stmt	*s;
+	const char	*p, *e;
+	int		 ok = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1, "
+	    "'temp') WHERE name = ?2", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	for (p = cols; ok && *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		if ((e = strchr(p, ' ')) == NULL)
+			e = p + strlen(p);
+		sqlite3_reset(s);
+		sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, p, (int)(e - p), SQLITE_STATIC);
+		ok = sqlite3_step(s) == SQLITE_ROW;
+	}
+	sqlite3_finalize(s);
+	return ok;
+}
+
+static int
+make_identities_view(sqlite3 *db)
+{
+	struct buf	 sql;
+	size_t		 i, n = 0;
+	int		 r;
+
+	buf_init(&sql, 0);
+	buf_puts(&sql, "DROP VIEW IF EXISTS temp.identities; "
+	    "CREATE TEMP VIEW identities(email, provider, source, account, "
+	    "name, active, is_admin) AS ");
+	for (i = 0; i < sizeof(identity_parts) / sizeof(identity_parts[0]);
+	    i++) {
+		if (strcmp(identity_parts[i].table, "aws_iam_users") == 0 &&
+		    !view_has_columns(db, "aws_iam_access_keys",
+		    "user_name status"))
+			continue;
+		if (!view_has_columns(db, identity_parts[i].table,
+		    identity_parts[i].columns))
+			continue;
+		if (n++ > 0)
+			buf_puts(&sql, " UNION ALL ");
+		buf_puts(&sql, identity_parts[i].select);
+	}
+	if (n == 0)
+		buf_puts(&sql, "SELECT NULL, NULL, NULL, NULL, NULL, NULL, "
+		    "NULL WHERE 0");
+	buf_puts(&sql, ";");
+	r = exec_sql(db, sql.data);
+	buf_release(&sql);
+	return r;
+}
+
 int
 store_use_run(sqlite3 *db, long long run)
 {
@@ -391,7 +497,7 @@ store_use_run(sqlite3 *db, long long run)
 		if ((r = make_run_view(db, *t, run)) != 0)
 			return r;
 	}
-	return exec_sql(db, "DROP VIEW IF EXISTS temp.identities;");
+	return make_identities_view(db);
 }
 
 int
@@ -657,14 +763,17 @@ digest_table(sqlite3 *db, EVP_MD_CTX *md, const char *table, long long run)
 }
 
 /*
- * SHA-256 over every snapshot row of a run: the run's `sources` and
- * `expected` rows (what was collected and how it went are evidence too),
- * then every source table in name order.
+ * SHA-256 over every snapshot row of a run: the run's `sources`,
+ * `expected` and `critical_values` rows (what was collected and how it
+ * went, and the pins read, are evidence too), then every source table in
+ * name order.
  */
 int
 store_snapshot_digest(sqlite3 *db, long long run, char out[65])
 {
-	static const char *const core[] = { "sources", "expected", NULL };
+	static const char *const core[] = {
+		"sources", "expected", "critical_values", NULL
+	};
 	const char *const	*t;
 	EVP_MD_CTX		*md;
 	unsigned char		 d[EVP_MAX_MD_SIZE];

@@ -12,7 +12,9 @@ Usage:
   fake_aws.py --port-file F --pid-file P --fixture FIXTURE.json
               [--log REQLOG.jsonl] [--page-size N] [--scenario NAME]
               [--throttle-every N] [--report-delay S]
+              [--fail-action ACTION [--fail-times N]]
 
+GET /_state (tests only) returns the state the freeze changes as JSON.
 It binds 127.0.0.1 on port 0, then writes the port and pid files. Each
 request is logged as one JSON line. The log never holds a secret key,
 a session token or a signature.
@@ -1025,7 +1027,37 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def do_GET(self):
+        if self.path == "/_state":
+            return self.debug_state()
         self.handle_one()
+
+    def debug_state(self):
+        """GET /_state (tests only, not logged, no auth): the mutable
+        state the freeze changes: users' keys and attached policies,
+        roles' and groups' attached policies, policies, domain locks."""
+        st = self.st
+        with st.lock:
+            fx = st.fx
+            out = {
+                "users": {u["name"]: {
+                    "keys": {k["id"]: k["status"]
+                             for k in u.get("access_keys", [])},
+                    "attached": list(u.get("attached_policies", []))}
+                    for u in fx.get("users", [])},
+                "roles": {r["name"]: list(r.get("attached_policies", []))
+                          for r in fx.get("roles", [])},
+                "groups": {g["name"]: list(g.get("attached_policies", []))
+                           for g in fx.get("groups", [])},
+                "policies": sorted(p["arn"] for p in fx.get("policies", [])),
+                "domains": {d["name"]: d["transfer_lock"] for d in
+                            fx.get("route53domains", {}).get("domains", [])},
+            }
+        data = json.dumps(out, sort_keys=True).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self):
         self.handle_one()
@@ -1186,6 +1218,11 @@ class Handler(BaseHTTPRequestHandler):
         family = {"iam": "iam", "sts": "iam", "route53": "route53"}.get(
             service, "json")
         n = st.count(family)
+        if action and action == st.args.fail_action and \
+                st.count("fail:" + action) <= st.args.fail_times:
+            entry["injected"] = "fail-action"
+            raise AwsError(403, "AccessDenied", "User is not authorized to "
+                           "perform: %s (injected by --fail-action)" % action)
         if sc == "iam-unavailable" and service == "iam":
             entry["injected"] = "unavailable"
             raise AwsError(503, "ServiceUnavailable", "Service is unavailable",
@@ -1285,6 +1322,10 @@ def main():
     ap.add_argument("--report-delay", type=float, default=None,
                     help="seconds before a started report is ready "
                     "(default 0; 3 with --scenario report-slow)")
+    ap.add_argument("--fail-action", default=None,
+                    help="answer this action (e.g. UpdateAccessKey) with "
+                    "403 AccessDenied, the first --fail-times times")
+    ap.add_argument("--fail-times", type=int, default=1)
     args = ap.parse_args()
     if args.report_delay is None:
         args.report_delay = 3.0 if args.scenario == "report-slow" else 0.0

@@ -45,7 +45,7 @@ main(int argc, char **argv)
 	}
 	source_http_opts(ps, NULL, &o);
 	c = http_client_new(&o);
-	r = aws_ssm_get_parameter(p, ps, c, argv[3], &value, &err);
+	r = aws_ssm_get_parameter(p, ps, c, argv[3], 1, &value, &err);
 	if (r == 0)
 		printf("%s\n", value);
 	else

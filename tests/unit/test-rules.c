@@ -32,6 +32,8 @@ static const char schema[] =
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started, finished, "
     "collected_at, status, organization, command, policy_sha256, "
     "rules_sha256, snapshot_sha256, findings_sha256, chain_hash);"
+    "CREATE TABLE baselines(id INTEGER PRIMARY KEY, run, accepted_at, "
+    "accepted_by, note);"
     "CREATE TABLE sources(run, name, type, status, error, resources, "
     "requests, duration_ms);"
     "CREATE TABLE findings(run, rule, title, severity, provider, source, "

@@ -1,0 +1,822 @@
+/*
+ * freeze.c: the reversible lockdown (SPEC section 8): checks of the
+ * freeze section, the journal (table freeze_journal), and the plan,
+ * apply, status and thaw procedures over the providers (freeze-aws.c).
+ *
+ * Journal rules: a step's row, with its prior state, is committed as
+ * "started" before its write is sent, and set to "done" after; a write
+ * failure leaves it "started" with the error and stops the apply.  A
+ * re-run resumes: a "started" step is checked against the live state
+ * (done if it holds, else sent again), then a fresh plan from the live
+ * state supplies whatever is still missing (nothing, after a complete
+ * apply).  Thaw undoes "done" and "started" steps in reverse order,
+ * restoring each prior value, re-reads the live state to verify, and
+ * only then marks the freeze "thawed".
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "freeze.h"
+#include "log.h"
+#include "policy.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+const char *const freeze_actions[] = {
+	"aws.deny_mutations", "aws.deactivate_access_keys",
+	"route53.domain_transfer_lock", NULL
+};
+
+struct prov {
+	const struct policy_source	*ps;
+	struct freeze_aws		*fa;
+	int				 own;
+};
+
+struct fz {
+	const struct policy	*p;
+	struct prov		*pv;
+	size_t			 npv;
+};
+
+static void
+fz_release(struct fz *z)
+{
+	size_t	 i;
+
+	for (i = 0; i < z->npv; i++)
+		freeze_aws_free(z->pv[i].fa);
+	free(z->pv);
+	memset(z, 0, sizeof(*z));
+}
+
+static void
+now_iso(char out[32])
+{
+	iso8601_utc((long long)time(NULL), out, 32);
+}
+
+static int
+in_list(json_t *a, const char *s)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks the freeze section; 0 or VGL_EXIT_USAGE (message printed). */
+static int
+check_section(const struct policy *p, int apply)
+{
+	json_t		*acts, *a, *bg;
+	const char	*s;
+	size_t		 i, j;
+	int		 known, naws = 0;
+
+	if (p->freeze == NULL) {
+		log_error("the policy has no \"freeze\" section (SPEC 8)");
+		return VGL_EXIT_USAGE;
+	}
+	acts = json_object_get(p->freeze, "actions");
+	if (json_array_size(acts) == 0) {
+		log_error("freeze: \"actions\" is empty: nothing to freeze");
+		return VGL_EXIT_USAGE;
+	}
+	json_array_foreach(acts, i, a) {
+		s = json_string_value(a);
+		if (strcmp(s, "discord.strip_dangerous_permissions") == 0) {
+			log_error("freeze: action '%s' is not available in this "
+			    "build (the Discord freeze is not implemented); "
+			    "remove it from freeze.actions", s);
+			return VGL_EXIT_USAGE;
+		}
+		for (known = 0, j = 0; freeze_actions[j] != NULL; j++)
+			known |= strcmp(s, freeze_actions[j]) == 0;
+		if (!known) {
+			log_error("freeze: unknown action '%s' (known: "
+			    "aws.deny_mutations, aws.deactivate_access_keys, "
+			    "route53.domain_transfer_lock)", s);
+			return VGL_EXIT_USAGE;
+		}
+		naws++;
+	}
+	for (j = 0, i = 0; i < p->nsources; i++)
+		j += strcmp(p->sources[i].type, "aws") == 0;
+	if (naws > 0 && j == 0) {
+		log_error("freeze: the actions need an \"aws\" source and the "
+		    "policy has none");
+		return VGL_EXIT_USAGE;
+	}
+	if (in_list(acts, "aws.deny_mutations") && json_array_size(
+	    json_object_get(p->freeze, "aws_denied_actions")) == 0) {
+		log_error("freeze: aws.deny_mutations needs a non-empty "
+		    "\"aws_denied_actions\"");
+		return VGL_EXIT_USAGE;
+	}
+	bg = json_object_get(json_object_get(p->freeze, "break_glass"),
+	    "aws");
+	if (apply && naws > 0 && json_array_size(bg) == 0) {
+		log_error("freeze: refusing to apply: break_glass.aws is empty; "
+		    "name at least one principal (role or user ARN) that keeps "
+		    "access during the freeze");
+		return VGL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Opens every aws source's write connection and reads its live state. */
+static int
+fz_open(struct fz *z, const struct policy *p, FILE *out)
+{
+	size_t	 i;
+	char	*why = NULL;
+	int	 r;
+
+	memset(z, 0, sizeof(*z));
+	z->p = p;
+	z->pv = xcalloc(p->nsources + 1, sizeof(*z->pv));
+	for (i = 0; i < p->nsources; i++) {
+		struct prov *v = &z->pv[z->npv];
+
+		if (strcmp(p->sources[i].type, "aws") != 0)
+			continue;
+		v->ps = &p->sources[i];
+		if ((r = freeze_aws_open(p, v->ps, &v->fa, &v->own, &why)) !=
+		    0 || (r = freeze_aws_read(v->fa, &why)) != 0) {
+			log_error("freeze: source '%s': %s", v->ps->name,
+			    why != NULL ? why : vgl_err(r));
+			free(why);
+			freeze_aws_free(v->fa);
+			v->fa = NULL;
+			/* Missing or unsafe credentials: nothing was tried. */
+			return r == VGL_ERR_POLICY ? VGL_EXIT_USAGE :
+			    VGL_EXIT_WRITE;
+		}
+		z->npv++;
+		if (out != NULL) {
+			if (v->own)
+				fprintf(out, "source %s (aws): no freeze."
+				    "credentials.%s: writes use the source's own "
+				    "credentials, as %s\n", v->ps->name,
+				    v->ps->name, freeze_aws_caller(v->fa));
+			else
+				fprintf(out, "source %s (aws): writes use "
+				    "freeze.credentials.%s, as %s\n",
+				    v->ps->name, v->ps->name,
+				    freeze_aws_caller(v->fa));
+		}
+	}
+	return 0;
+}
+
+static struct prov *
+fz_prov(struct fz *z, const char *source)
+{
+	size_t	 i;
+
+	for (i = 0; i < z->npv; i++)
+		if (strcmp(z->pv[i].ps->name, source) == 0)
+			return &z->pv[i];
+	return NULL;
+}
+
+/* The fresh plan over every provider; out gets the skipped items. */
+static int
+fz_plan(struct fz *z, json_t *steps, FILE *out)
+{
+	size_t	 i;
+	char	*why = NULL;
+	int	 r;
+
+	for (i = 0; i < z->npv; i++) {
+		if ((r = freeze_aws_plan(z->pv[i].fa, z->p, steps, out,
+		    &why)) != 0) {
+			log_error("freeze: %s", why != NULL ? why :
+			    vgl_err(r));
+			free(why);
+			return VGL_EXIT_WRITE;
+		}
+	}
+	return 0;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* ---- journal ----------------------------------------------------------- */
+
+static int
+db_fail(sqlite3 *db, const char *what)
+{
+	log_error("freeze: journal: %s: %s", what, sqlite3_errmsg(db));
+	return VGL_EXIT_WRITE;
+}
+
+static int
+journal_exists(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE "
+	    "type = 'table' AND name = 'freeze_journal'", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+/* The active freeze's number, or 0. */
+static long long
+journal_active(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	long long	 id = 0;
+
+	if (!journal_exists(db) || sqlite3_prepare_v2(db, "SELECT freeze "
+	    "FROM freeze_journal WHERE seq = 0 AND state = 'active' ORDER BY "
+	    "freeze DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+static int
+journal_begin(sqlite3 *db, const char *who, long long *freeze)
+{
+	sqlite3_stmt	*s;
+	char		 now[32];
+
+	now_iso(now);
+	if (sqlite3_prepare_v2(db, "INSERT INTO freeze_journal(freeze, seq, "
+	    "source, action, op, target, params, prior, state, started_at) "
+	    "SELECT COALESCE(MAX(freeze), 0) + 1, 0, NULL, 'freeze', "
+	    "'freeze', ?, NULL, NULL, 'active', ? FROM freeze_journal "
+	    "RETURNING freeze", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(db, "begin");
+	sqlite3_bind_text(s, 1, who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return db_fail(db, "begin");
+	}
+	*freeze = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static json_t *
+parse_col(sqlite3_stmt *s, int col)
+{
+	const char	*t = (const char *)sqlite3_column_text(s, col);
+	json_t		*j = t != NULL ? json_loads(t, 0, NULL) : NULL;
+
+	return j != NULL ? j : json_object();
+}
+
+/* The steps of a freeze (seq > 0) in order, each with "id", "state". */
+static int
+journal_steps(sqlite3 *db, long long freeze, json_t **out)
+{
+	sqlite3_stmt	*s;
+	json_t		*a = json_array();
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT id, source, action, op, target, "
+	    "params, prior, state FROM freeze_journal WHERE freeze = ? AND "
+	    "seq > 0 ORDER BY seq", -1, &s, NULL) != SQLITE_OK) {
+		json_decref(a);
+		return db_fail(db, "read");
+	}
+	sqlite3_bind_int64(s, 1, freeze);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s, "
+		    "s:o, s:o, s:s}", "id", (json_int_t)sqlite3_column_int64(s,
+		    0), "source", (const char *)sqlite3_column_text(s, 1),
+		    "action", (const char *)sqlite3_column_text(s, 2), "op",
+		    (const char *)sqlite3_column_text(s, 3), "target",
+		    (const char *)sqlite3_column_text(s, 4), "params",
+		    parse_col(s, 5), "prior", parse_col(s, 6), "state",
+		    (const char *)sqlite3_column_text(s, 7)));
+	sqlite3_finalize(s);
+	*out = a;
+	return 0;
+}
+
+/* Commits a step as "started" with its prior state; sets its "id". */
+static int
+journal_start(sqlite3 *db, long long freeze, json_t *step)
+{
+	sqlite3_stmt	*s;
+	char		*params, *prior, now[32];
+	int		 rc;
+
+	now_iso(now);
+	if (sqlite3_prepare_v2(db, "INSERT INTO freeze_journal(freeze, seq, "
+	    "source, action, op, target, params, prior, state, started_at) "
+	    "SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, "
+	    "'started', ?8 FROM freeze_journal WHERE freeze = ?1 RETURNING id",
+	    -1, &s, NULL) != SQLITE_OK)
+		return db_fail(db, "start");
+	params = json_dumps(json_object_get(step, "params"), JSON_COMPACT |
+	    JSON_SORT_KEYS);
+	prior = json_dumps(json_object_get(step, "prior"), JSON_COMPACT |
+	    JSON_SORT_KEYS);
+	sqlite3_bind_int64(s, 1, freeze);
+	sqlite3_bind_text(s, 2, jstr(step, "source"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, jstr(step, "action"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 4, jstr(step, "op"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, jstr(step, "target"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, params, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 7, prior, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 8, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		json_object_set_new(step, "id",
+		    json_integer(sqlite3_column_int64(s, 0)));
+	sqlite3_finalize(s);
+	free(params);
+	free(prior);
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "start");
+	return 0;
+}
+
+/* Sets a row's state ("done", "undone", "thawed"), or its error. */
+static int
+journal_set(sqlite3 *db, long long id, const char *state, const char *err)
+{
+	sqlite3_stmt	*s;
+	char		 now[32];
+	int		 rc;
+
+	now_iso(now);
+	if (sqlite3_prepare_v2(db, "UPDATE freeze_journal SET "
+	    "state = COALESCE(?1, state), error = ?2, "
+	    "done_at = CASE WHEN ?1 = 'done' THEN ?3 ELSE done_at END, "
+	    "undone_at = CASE WHEN ?1 IN ('undone', 'thawed') THEN ?3 "
+	    "ELSE undone_at END WHERE id = ?4", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(db, "update");
+	if (state != NULL)
+		sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+	if (err != NULL)
+		sqlite3_bind_text(s, 2, err, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : db_fail(db, "update");
+}
+
+static long long
+journal_header_id(sqlite3 *db, long long freeze)
+{
+	sqlite3_stmt	*s;
+	long long	 id = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id FROM freeze_journal WHERE "
+	    "freeze = ? AND seq = 0", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, freeze);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int
+same_step(json_t *a, json_t *b)
+{
+	return strcmp(jstr(a, "source"), jstr(b, "source")) == 0 &&
+	    strcmp(jstr(a, "op"), jstr(b, "op")) == 0 &&
+	    strcmp(jstr(a, "target"), jstr(b, "target")) == 0;
+}
+
+static void
+print_step(FILE *out, size_t n, json_t *step, const char *suffix)
+{
+	char	*t = freeze_step_text(step);
+
+	fprintf(out, "  %zu. %s: %s: %s%s\n", n, jstr(step, "source"),
+	    jstr(step, "action"), t, suffix != NULL ? suffix : "");
+	free(t);
+}
+
+/* Asks on the terminal; 1 when the answer is "yes". */
+static int
+confirm(const char *what, const struct freeze_opts *o)
+{
+	char	 line[64];
+	size_t	 n;
+
+	if (o->yes)
+		return 1;
+	if (!isatty(STDIN_FILENO)) {
+		log_error("freeze %s: refusing without --yes: standard input "
+		    "is not a terminal to confirm on; nothing was changed",
+		    what);
+		return 0;
+	}
+	fprintf(stderr, "Type 'yes' to %s: ", what);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 0;
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	if (strcmp(line, "yes") != 0) {
+		log_error("freeze %s: not confirmed; nothing was changed",
+		    what);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- plan ---------------------------------------------------------------- */
+
+int
+freeze_plan(const struct policy *p, const struct freeze_opts *o)
+{
+	struct fz	 z;
+	json_t		*steps = NULL, *st;
+	size_t		 i;
+	int		 r;
+
+	if ((r = check_section(p, 0)) != 0)
+		return r;
+	if ((r = fz_open(&z, p, stdout)) != 0)
+		goto out;
+	steps = json_array();
+	if ((r = fz_plan(&z, steps, stdout)) != 0)
+		goto out;
+	if (json_array_size(json_object_get(json_object_get(p->freeze,
+	    "break_glass"), "aws")) == 0)
+		printf("warning: break_glass.aws is empty: apply will "
+		    "refuse\n");
+	printf("freeze plan: %zu step%s\n", json_array_size(steps),
+	    json_array_size(steps) == 1 ? "" : "s");
+	json_array_foreach(steps, i, st) {
+		struct prov *v = fz_prov(&z, jstr(st, "source"));
+
+		print_step(stdout, i + 1, st, v != NULL &&
+		    freeze_aws_locks_out(v->fa, st) ? " (LOCKS OUT THE "
+		    "CALLER: apply will refuse)" : NULL);
+	}
+	if (json_array_size(steps) == 0)
+		printf("  nothing to do: every step already holds\n");
+	r = 0;
+ out:
+	(void)o;
+	json_decref(steps);
+	fz_release(&z);
+	return r;
+}
+
+/* ---- apply ---------------------------------------------------------------- */
+
+/* Runs one journaled step; 0 or VGL_EXIT_WRITE. */
+static int
+run_step(sqlite3 *db, struct prov *v, json_t *step, size_t n)
+{
+	char	*why = NULL, *safe;
+	int	 r;
+
+	if ((r = freeze_aws_exec(v->fa, step, &why)) != 0) {
+		safe = log_redact(why != NULL ? why : vgl_err(r));
+		journal_set(db, json_integer_value(json_object_get(step,
+		    "id")), NULL, safe);
+		print_step(stdout, n, step, " ... FAILED");
+		log_error("freeze apply: %s; the step stays 'started' in the "
+		    "journal and the rest of the plan was not executed; fix "
+		    "the cause and run 'vigil freeze apply' again to resume",
+		    safe);
+		free(safe);
+		free(why);
+		return VGL_EXIT_WRITE;
+	}
+	if (journal_set(db, json_integer_value(json_object_get(step, "id")),
+	    "done", NULL) != 0)
+		return VGL_EXIT_WRITE;
+	print_step(stdout, n, step, " ... done");
+	return 0;
+}
+
+int
+freeze_apply(const struct policy *p, sqlite3 *db,
+    const struct freeze_opts *o)
+{
+	struct fz	 z;
+	struct prov	*v;
+	json_t		*steps = NULL, *jsteps = NULL, *st, *js;
+	long long	 freeze;
+	size_t		 i, j, n = 0, pending = 0;
+	int		 r, dup;
+
+	memset(&z, 0, sizeof(z));
+	if ((r = check_section(p, 1)) != 0)
+		return r;
+	if ((r = fz_open(&z, p, stdout)) != 0)
+		goto out;
+	steps = json_array();
+	if ((r = fz_plan(&z, steps, stdout)) != 0)
+		goto out;
+	freeze = journal_active(db);
+	if (freeze != 0 && (r = journal_steps(db, freeze, &jsteps)) != 0)
+		goto out;
+	/* Steps of the journal that still need their write. */
+	json_array_foreach(jsteps, i, js) {
+		if (strcmp(jstr(js, "state"), "started") != 0)
+			continue;
+		if ((v = fz_prov(&z, jstr(js, "source"))) == NULL) {
+			log_error("freeze apply: journal step for source '%s' "
+			    "which is not in the policy", jstr(js, "source"));
+			r = VGL_EXIT_USAGE;
+			goto out;
+		}
+		pending++;
+	}
+	/* Drop fresh steps the journal already has. */
+	for (i = json_array_size(steps); i-- > 0; ) {
+		st = json_array_get(steps, i);
+		dup = 0;
+		json_array_foreach(jsteps, j, js)
+			dup |= same_step(st, js);
+		if (dup)
+			json_array_remove(steps, i);
+	}
+	json_array_foreach(steps, i, st) {
+		v = fz_prov(&z, jstr(st, "source"));
+		if (freeze_aws_locks_out(v->fa, st)) {
+			log_error("freeze apply: refusing: the plan would lock "
+			    "out the identity running it (%s)",
+			    freeze_aws_caller(v->fa));
+			r = VGL_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (pending == 0 && json_array_size(steps) == 0) {
+		printf("freeze apply: nothing to do: every step already "
+		    "holds%s\n", freeze != 0 ? "" : " (no freeze started)");
+		r = 0;
+		goto out;
+	}
+	printf("freeze apply: %zu step%s to resume, %zu new\n", pending,
+	    pending == 1 ? "" : "s", json_array_size(steps));
+	json_array_foreach(jsteps, i, js)
+		if (strcmp(jstr(js, "state"), "started") == 0)
+			print_step(stdout, ++n, js, " (resume)");
+	json_array_foreach(steps, i, st)
+		print_step(stdout, ++n, st, NULL);
+	n = 0;
+	fflush(stdout);
+	if (!confirm("apply", o)) {
+		r = VGL_EXIT_USAGE;
+		goto out;
+	}
+	/* Resume: a started step is checked against the live state. */
+	json_array_foreach(jsteps, i, js) {
+		if (strcmp(jstr(js, "state"), "started") != 0)
+			continue;
+		v = fz_prov(&z, jstr(js, "source"));
+		n++;
+		if (freeze_aws_holds(v->fa, js)) {
+			if (journal_set(db, json_integer_value(json_object_get(
+			    js, "id")), "done", NULL) != 0) {
+				r = VGL_EXIT_WRITE;
+				goto out;
+			}
+			print_step(stdout, n, js, " ... holds (resumed)");
+			continue;
+		}
+		if ((r = run_step(db, v, js, n)) != 0)
+			goto out;
+	}
+	if (json_array_size(steps) > 0 && freeze == 0 &&
+	    journal_begin(db, freeze_aws_caller(z.pv[0].fa), &freeze) != 0) {
+		r = VGL_EXIT_WRITE;
+		goto out;
+	}
+	json_array_foreach(steps, i, st) {
+		v = fz_prov(&z, jstr(st, "source"));
+		n++;
+		/* The prior state is committed before the write. */
+		if (journal_start(db, freeze, st) != 0) {
+			r = VGL_EXIT_WRITE;
+			goto out;
+		}
+		if ((r = run_step(db, v, st, n)) != 0)
+			goto out;
+	}
+	printf("freeze %lld applied: %zu step%s; 'vigil freeze status' "
+	    "checks it holds, 'vigil freeze thaw' restores the prior state\n",
+	    freeze, n, n == 1 ? "" : "s");
+	r = 0;
+ out:
+	json_decref(steps);
+	json_decref(jsteps);
+	fz_release(&z);
+	return r;
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+int
+freeze_status(const struct policy *p, sqlite3 *db,
+    const struct freeze_opts *o)
+{
+	struct fz	 z;
+	struct prov	*v;
+	json_t		*jsteps = NULL, *steps = NULL, *js;
+	long long	 freeze;
+	size_t		 i, bad = 0, n = 0;
+	int		 r;
+
+	memset(&z, 0, sizeof(z));
+	(void)o;
+	if ((freeze = journal_active(db)) == 0) {
+		printf("no active freeze\n");
+		return 0;
+	}
+	if ((r = check_section(p, 0)) != 0)
+		return r;
+	if ((r = journal_steps(db, freeze, &jsteps)) != 0)
+		goto out;
+	if ((r = fz_open(&z, p, NULL)) != 0)
+		goto out;
+	printf("freeze %lld: active\n", freeze);
+	json_array_foreach(jsteps, i, js) {
+		if ((v = fz_prov(&z, jstr(js, "source"))) == NULL) {
+			log_error("freeze status: source '%s' of the journal "
+			    "is not in the policy", jstr(js, "source"));
+			r = VGL_EXIT_USAGE;
+			goto out;
+		}
+		n++;
+		if (strcmp(jstr(js, "state"), "started") == 0) {
+			print_step(stdout, n, js, " ... INCOMPLETE (started, "
+			    "never finished: run 'vigil freeze apply')");
+			bad++;
+		} else if (freeze_aws_holds(v->fa, js))
+			print_step(stdout, n, js, " ... holds");
+		else {
+			print_step(stdout, n, js, " ... NO LONGER HOLDS "
+			    "(access regained)");
+			bad++;
+		}
+	}
+	/* Whatever the freeze does not cover now (new users, keys...). */
+	steps = json_array();
+	if ((r = fz_plan(&z, steps, NULL)) != 0)
+		goto out;
+	json_array_foreach(steps, i, js) {
+		json_t	*jo;
+		size_t	 j;
+		int	 dup = 0;
+
+		json_array_foreach(jsteps, j, jo)
+			dup |= same_step(js, jo);
+		if (dup)
+			continue;	/* reported above */
+		print_step(stdout, ++n, js, " ... NOT FROZEN (not in the "
+		    "journal)");
+		bad++;
+	}
+	if (bad > 0) {
+		printf("freeze %lld: %zu step%s no longer hold%s\n", freeze,
+		    bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+		r = VGL_EXIT_FINDINGS;
+	} else {
+		printf("freeze %lld: every step holds\n", freeze);
+		r = 0;
+	}
+ out:
+	json_decref(jsteps);
+	json_decref(steps);
+	fz_release(&z);
+	return r;
+}
+
+/* ---- thaw ---------------------------------------------------------------- */
+
+int
+freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
+{
+	struct fz	 z;
+	struct prov	*v;
+	json_t		*jsteps = NULL, *js;
+	long long	 freeze;
+	size_t		 i, n = 0, todo = 0, bad = 0;
+	char		*why, *note, *safe;
+	int		 r;
+
+	memset(&z, 0, sizeof(z));
+	if ((freeze = journal_active(db)) == 0) {
+		printf("no active freeze: nothing to thaw\n");
+		return 0;
+	}
+	if ((r = journal_steps(db, freeze, &jsteps)) != 0)
+		goto out;
+	json_array_foreach(jsteps, i, js)
+		todo += strcmp(jstr(js, "state"), "undone") != 0;
+	if ((r = fz_open(&z, p, stdout)) != 0)
+		goto out;
+	json_array_foreach(jsteps, i, js) {
+		if (fz_prov(&z, jstr(js, "source")) == NULL) {
+			log_error("freeze thaw: source '%s' of the journal is "
+			    "not in the policy", jstr(js, "source"));
+			r = VGL_EXIT_USAGE;
+			goto out;
+		}
+	}
+	printf("freeze thaw: freeze %lld: %zu step%s to undo\n", freeze, todo,
+	    todo == 1 ? "" : "s");
+	fflush(stdout);
+	if (!confirm("thaw", o)) {
+		r = VGL_EXIT_USAGE;
+		goto out;
+	}
+	for (i = json_array_size(jsteps); i-- > 0; ) {
+		js = json_array_get(jsteps, i);
+		if (strcmp(jstr(js, "state"), "undone") == 0)
+			continue;
+		v = fz_prov(&z, jstr(js, "source"));
+		n++;
+		if ((r = freeze_aws_undo(v->fa, js, &note, &why)) != 0) {
+			safe = log_redact(why != NULL ? why : vgl_err(r));
+			journal_set(db, json_integer_value(json_object_get(js,
+			    "id")), NULL, safe);
+			print_step(stdout, n, js, " ... UNDO FAILED");
+			log_error("freeze thaw: %s; run 'vigil freeze thaw' "
+			    "again to resume", safe);
+			free(safe);
+			free(why);
+			r = VGL_EXIT_WRITE;
+			goto out;
+		}
+		if (journal_set(db, json_integer_value(json_object_get(js,
+		    "id")), "undone", note) != 0) {
+			free(note);
+			r = VGL_EXIT_WRITE;
+			goto out;
+		}
+		print_step(stdout, n, js, " ... undone");
+		if (note != NULL)
+			printf("     note: %s\n", note);
+		free(note);
+	}
+	/* Verify against the live state. */
+	for (i = 0; i < z.npv; i++) {
+		why = NULL;
+		if ((r = freeze_aws_read(z.pv[i].fa, &why)) != 0) {
+			log_error("freeze thaw: verification read failed: %s",
+			    why != NULL ? why : vgl_err(r));
+			free(why);
+			r = VGL_EXIT_WRITE;
+			goto out;
+		}
+	}
+	json_array_foreach(jsteps, i, js) {
+		v = fz_prov(&z, jstr(js, "source"));
+		if (!freeze_aws_restored(v->fa, js)) {
+			print_step(stdout, i + 1, js, " ... NOT RESTORED");
+			bad++;
+		}
+	}
+	if (bad > 0) {
+		log_error("freeze thaw: %zu step%s not restored; the freeze "
+		    "stays active", bad, bad == 1 ? "" : "s");
+		r = VGL_EXIT_WRITE;
+		goto out;
+	}
+	if (journal_set(db, journal_header_id(db, freeze), "thawed", NULL) !=
+	    0) {
+		r = VGL_EXIT_WRITE;
+		goto out;
+	}
+	printf("freeze %lld thawed: prior state restored and verified\n",
+	    freeze);
+	r = 0;
+ out:
+	json_decref(jsteps);
+	fz_release(&z);
+	return r;
+}

@@ -1,0 +1,358 @@
+#!/usr/bin/python3
+"""fake_discord.py: a local Discord REST API (v10, bot side) for vigil's tests.
+
+    fake_discord.py --port-file F --pid-file P --token TOKEN
+                    [--log REQLOG.jsonl] [--scenario NAME] ...
+
+Binds 127.0.0.1 on port 0 and writes the port and its pid to the files.
+Serves, under any base path (e.g. /api/v10):
+
+  GET /guilds/{id}                      the guild with roles[]
+  GET /guilds/{id}/roles                the roles
+  GET /guilds/{id}/members?limit&after  members sorted by id, paged
+  GET /guilds/{id}/webhooks             the webhooks (with tokens)
+
+Every request must carry "Authorization: Bot TOKEN", else 401
+{"message": "401: Unauthorized", "code": 0}.  An unknown guild is 404
+{"message": "Unknown Guild", "code": 10004}.  Ids are snowflake strings,
+permissions decimal strings, as Discord sends them.
+
+Rate limits are real: each route has a bucket (X-RateLimit-Limit,
+-Remaining, -Reset, -Reset-After, -Bucket on every answer); a request
+beyond a bucket's limit gets 429 {"message", "retry_after", "global":
+false} with Retry-After and X-RateLimit-Scope: user.  Default buckets
+allow 10 requests per second.
+
+Scenarios:
+  exhaust     the members bucket allows 2 requests per 1.0 s, so the
+              second page announces Remaining: 0, Reset-After: 1.0
+  global429   the first members request gets a global 429
+              (retry_after 0.5, Retry-After: 1, X-RateLimit-Global: true,
+              X-RateLimit-Scope: global)
+  nointent    members answers 403 Missing Access (no GUILD_MEMBERS intent)
+  nowebhooks  webhooks answers 403 Missing Permissions
+
+The fixture (built in): guild GUILD_ID with mfa_level 0, verification
+level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
+is named <img src=x onerror=alert(1)>); roles @everyone (MENTION_EVERYONE and bits above
+32), Admin (ADMINISTRATOR), Mods (BAN_MEMBERS|MANAGE_MESSAGES), Helpers
+(MANAGE_MESSAGES|MANAGE_THREADS|bit 53: nothing dangerous), a managed
+role of the bot NukeBot (ADMINISTRATOR) and of vigil's own bot
+(MANAGE_WEBHOOKS).  Hostile names included.
+
+Each request is logged to --log as one JSON line: t (epoch seconds),
+time, method, path, status, scenario, auth ("ok", "bad" or "none"; never
+the token).  SIGTERM or SIGINT stops the server.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from urllib.parse import urlsplit, parse_qs
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks")
+
+GUILD_ID = "1100000000000000001"
+OWNER_ID = "1200000000000000001"
+R_ADMIN = "1300000000000000001"
+R_MODS = "1300000000000000002"
+R_HELPERS = "1300000000000000003"
+R_NUKEBOT = "1300000000000000004"
+R_VIGIL = "1300000000000000005"
+U_ALICE = "1200000000000000002"
+U_HOSTILE = "1200000000000000003"
+U_NUKEBOT = "1200000000000000004"
+U_VIGIL = "1200000000000000005"
+U_MODBOT = "1200000000000000006"
+NMEMBERS = 2500
+
+B = lambda n: 1 << n
+EVERYONE_PERMS = B(10) | B(11) | B(17) | B(31) | B(38)   # + MENTION_EVERYONE
+ADMIN_PERMS = B(3) | B(40)
+MODS_PERMS = B(2) | B(13)
+HELPERS_PERMS = B(13) | B(34) | B(53)
+NUKEBOT_PERMS = B(3)
+VIGIL_PERMS = B(7) | B(10) | B(29)
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def role(rid, name, perms, position, managed=False, tags=None):
+    r = {"id": rid, "name": name, "color": 0, "hoist": False, "icon": None,
+         "unicode_emoji": None, "position": position,
+         "permissions": str(perms), "managed": managed,
+         "mentionable": False, "flags": 0}
+    if tags is not None:
+        r["tags"] = tags
+    return r
+
+
+ROLES = [
+    role(GUILD_ID, "@everyone", EVERYONE_PERMS, 0),
+    role(R_ADMIN, "Admin", ADMIN_PERMS, 5),
+    role(R_MODS, "Mods", MODS_PERMS, 4),
+    role(R_HELPERS, "Helpers'; DROP TABLE discord_roles; --", HELPERS_PERMS, 3),
+    role(R_NUKEBOT, "NukeBot", NUKEBOT_PERMS, 2, True, {"bot_id": U_NUKEBOT}),
+    role(R_VIGIL, "vigil-audit", VIGIL_PERMS, 1, True, {"bot_id": U_VIGIL}),
+]
+
+GUILD = {
+    "id": GUILD_ID, "name": "Example Labs \"community\" \u2603",
+    "icon": None, "splash": None, "discovery_splash": None,
+    "owner_id": OWNER_ID, "afk_channel_id": None, "afk_timeout": 300,
+    "verification_level": 1, "default_message_notifications": 0,
+    "explicit_content_filter": 0, "roles": ROLES, "emojis": [],
+    "features": ["COMMUNITY"], "mfa_level": 0, "application_id": None,
+    "system_channel_id": "1400000000000000001", "system_channel_flags": 0,
+    "rules_channel_id": None, "vanity_url_code": None, "description": None,
+    "banner": None, "premium_tier": 0, "preferred_locale": "en-US",
+    "public_updates_channel_id": None, "nsfw_level": 0, "stickers": [],
+    "premium_progress_bar_enabled": False,
+}
+
+
+def user(uid, name, bot=False):
+    u = {"id": uid, "username": name, "discriminator": "0",
+         "global_name": None if bot else name, "avatar": None}
+    if bot:
+        u["bot"] = True
+    return u
+
+
+def member(u, roles, day):
+    return {"user": u, "nick": None, "avatar": None, "roles": roles,
+            "joined_at": "2024-01-%02dT10:00:00.123000+00:00" % (1 + day % 28),
+            "premium_since": None, "deaf": False, "mute": False, "flags": 0,
+            "pending": False, "communication_disabled_until": None}
+
+
+def build_members():
+    ms = [
+        member(user(OWNER_ID, "guildowner"), [], 0),
+        member(user(U_ALICE, "alice"), [R_ADMIN], 1),
+        member(user(U_HOSTILE, "mallory"), [R_MODS], 2),
+        member(user(U_NUKEBOT, "NukeBot", True), [R_NUKEBOT], 3),
+        member(user(U_VIGIL, "vigil-audit", True), [R_VIGIL], 4),
+        member(user(U_MODBOT, HOSTILE, True), [R_ADMIN], 5),
+    ]
+    base = 1200000000000001000
+    for i in range(NMEMBERS - len(ms)):
+        uid = str(base + i * 7)
+        ms.append(member(user(uid, "member%04d" % i),
+                         [R_HELPERS] if i % 10 == 0 else [], i))
+    ms.sort(key=lambda m: int(m["user"]["id"]))
+    return ms
+
+
+MEMBERS = build_members()
+
+WEBHOOKS = [
+    {"id": "1500000000000000001", "type": 1, "guild_id": GUILD_ID,
+     "channel_id": "1400000000000000001", "name": "deploy-bot\nFAKE LINE",
+     "avatar": None, "application_id": None,
+     "token": "whk-secret-token-AAAA1111",
+     "url": "https://discord.com/api/webhooks/1500000000000000001/"
+            "whk-secret-token-AAAA1111",
+     "user": user(U_ALICE, "alice")},
+    {"id": "1500000000000000002", "type": 2, "guild_id": GUILD_ID,
+     "channel_id": "1400000000000000002", "name": "announcements follower",
+     "avatar": None, "application_id": None,
+     "source_guild": {"id": "1900000000000000001", "name": "Upstream"},
+     "source_channel": {"id": "1900000000000000002", "name": "news"},
+     "user": user(OWNER_ID, "guildowner")},
+]
+
+
+class Bucket:
+    def __init__(self, bid, limit, window):
+        self.bid, self.limit, self.window = bid, limit, window
+        self.start = 0.0
+        self.used = 0
+
+    def take(self, now):
+        """Returns (allowed, remaining, reset_after)."""
+        if now - self.start >= self.window:
+            self.start, self.used = now, 0
+        reset_after = max(0.0, self.window - (now - self.start))
+        if self.used >= self.limit:
+            return False, 0, reset_after
+        self.used += 1
+        return True, self.limit - self.used, reset_after
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, addr, handler, opts):
+        super().__init__(addr, handler)
+        self.token = opts.token
+        self.scenarios = set(opts.scenario or [])
+        for s in self.scenarios:
+            if s not in SCENARIOS:
+                raise SystemExit("fake_discord: unknown scenario %r" % s)
+        members_limit, members_window = (2, 1.0) if "exhaust" in \
+            self.scenarios else (10, 1.0)
+        self.buckets = {
+            "guild": Bucket("b0c1a2f3guild", 10, 1.0),
+            "roles": Bucket("b0c1a2f3roles", 10, 1.0),
+            "members": Bucket("b0c1a2f3members", members_limit,
+                              members_window),
+            "webhooks": Bucket("b0c1a2f3webhooks", 10, 1.0),
+        }
+        self.global_done = False
+        self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
+        self.lock = threading.Lock()
+
+    def log(self, rec):
+        if self.logf is None:
+            return
+        with self.lock:
+            self.logf.write(json.dumps(rec, sort_keys=True) + "\n")
+            self.logf.flush()
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "fake-discord/1.0"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def send(self, status, obj, headers=None):
+        body = json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        auth = self.headers.get("Authorization")
+        self.server.log({
+            "t": now.timestamp(),
+            "time": now.strftime("%Y-%m-%dT%H:%M:%S.") +
+            "%03dZ" % (now.microsecond // 1000),
+            "method": self.command, "path": self.path, "status": status,
+            "scenario": ",".join(sorted(self.server.scenarios)),
+            "auth": "none" if auth is None else
+            ("ok" if auth == "Bot " + self.server.token else "bad"),
+            "user_agent": self.headers.get("User-Agent"),
+        })
+
+    def do_GET(self):
+        srv = self.server
+        url = urlsplit(self.path)
+        parts = url.path.rstrip("/").split("/")
+        try:
+            gi = parts.index("guilds")
+        except ValueError:
+            self.send(404, {"message": "404: Not Found", "code": 0})
+            return
+        rest = parts[gi + 1:]
+        if self.headers.get("Authorization") != "Bot " + srv.token:
+            self.send(401, {"message": "401: Unauthorized", "code": 0})
+            return
+        if not rest or rest[0] != GUILD_ID:
+            self.send(404, {"message": "Unknown Guild", "code": 10004})
+            return
+        route = rest[1] if len(rest) > 1 else "guild"
+        if route not in srv.buckets or len(rest) > 2:
+            self.send(404, {"message": "404: Not Found", "code": 0})
+            return
+
+        now = time.time()
+        if route == "members" and "global429" in srv.scenarios:
+            with srv.lock:
+                first = not srv.global_done
+                srv.global_done = True
+            if first:
+                self.send(429, {"message": "You are being rate limited.",
+                                "retry_after": 0.5, "global": True},
+                          {"Retry-After": "1", "X-RateLimit-Global": "true",
+                           "X-RateLimit-Scope": "global"})
+                return
+        b = srv.buckets[route]
+        with srv.lock:
+            allowed, remaining, reset_after = b.take(now)
+        rl = {"X-RateLimit-Limit": str(b.limit),
+              "X-RateLimit-Remaining": str(remaining),
+              "X-RateLimit-Reset": "%.3f" % (now + reset_after),
+              "X-RateLimit-Reset-After": "%.3f" % reset_after,
+              "X-RateLimit-Bucket": b.bid}
+        if not allowed:
+            rl["Retry-After"] = str(int(reset_after) + 1)
+            rl["X-RateLimit-Scope"] = "user"
+            self.send(429, {"message": "You are being rate limited.",
+                            "retry_after": round(reset_after, 3),
+                            "global": False}, rl)
+            return
+
+        if route == "guild":
+            self.send(200, GUILD, rl)
+        elif route == "roles":
+            self.send(200, ROLES, rl)
+        elif route == "webhooks":
+            if "nowebhooks" in srv.scenarios:
+                self.send(403, {"message": "Missing Permissions",
+                                "code": 50013}, rl)
+            else:
+                self.send(200, WEBHOOKS, rl)
+        else:
+            if "nointent" in srv.scenarios:
+                self.send(403, {"message": "Missing Access", "code": 50001},
+                          rl)
+                return
+            q = parse_qs(url.query)
+            try:
+                limit = int(q.get("limit", ["1"])[0])
+                after = int(q.get("after", ["0"])[0])
+            except ValueError:
+                self.send(400, {"message": "Invalid Form Body",
+                                "code": 50035}, rl)
+                return
+            if limit < 1 or limit > 1000:
+                self.send(400, {"message": "Invalid Form Body",
+                                "code": 50035}, rl)
+                return
+            page = [m for m in MEMBERS if int(m["user"]["id"]) > after]
+            self.send(200, page[:limit], rl)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port-file", required=True)
+    ap.add_argument("--pid-file", required=True)
+    ap.add_argument("--token", required=True)
+    ap.add_argument("--log")
+    ap.add_argument("--scenario", action="append")
+    opts = ap.parse_args()
+
+    srv = Server(("127.0.0.1", 0), Handler, opts)
+
+    def stop(signum, frame):
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with open(opts.pid_file + ".tmp", "w") as f:
+        f.write("%d\n" % os.getpid())
+    os.rename(opts.pid_file + ".tmp", opts.pid_file)
+    with open(opts.port_file + ".tmp", "w") as f:
+        f.write("%d\n" % srv.server_address[1])
+    os.rename(opts.port_file + ".tmp", opts.port_file)
+    srv.serve_forever(poll_interval=0.1)
+    srv.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+#!/bin/sh
+# notify.sh: notifications (SPEC sections 3 and 9) against a real SMTP
+# server (tests/fakes/smtp_sink.py, aiosmtpd) and fake Slack/Discord
+# webhooks (tests/fakes/fake_webhook.py), with runs made from the RDAP
+# fake: audit --notify, the email's structure, subject and attachment,
+# "when" (findings, changes), 429 handling (Retry-After, Discord's
+# retry_after), webhook URLs never shown, a failing webhook (exit 4) and
+# notify --dry-run.
+
+. "$(dirname "$0")/lib.sh"
+
+FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+SLACK_TOKEN=SlackT0kenSECRETxyz42
+DISCORD_TOKEN=DiscordT0kenSECRETabc77
+FAIL_TOKEN=FailT0kenSECRETqq11
+
+if [ ! -x "$VIGIL" ]; then
+	not_ok "vigil binary at $VIGIL is executable"
+	finish
+fi
+
+start_fake fake_rdap --fixtures "$FIX" || not_ok "fake_rdap starts"
+RDAP_PORT=$FAKE_PORT
+start_fake smtp_sink --out "$T/mail" || not_ok "smtp_sink starts"
+SMTP_PORT=$FAKE_PORT
+start_fake fake_webhook --log "$T/hooks.jsonl" || not_ok "fake_webhook starts"
+HOOK_PORT=$FAKE_PORT
+HOOK=http://127.0.0.1:$HOOK_PORT
+
+# mkpolicy DIR DOMAINS EMAIL_WHEN TO WEBHOOKS_JSON: DIR/policy.json.
+mkpolicy() {
+	mkdir -p "$1"
+	"$PYTHON" - "$1/policy.json" "$RDAP_PORT" "$2" "$3" "$4" \
+	    "$SMTP_PORT" "$5" <<'EOF'
+import json, sys
+path, port, domains, when, to, smtp, hooks = sys.argv[1:]
+ns = ["ns1.examplelabs-dns.net", "ns2.examplelabs-dns.net"]
+d = {
+    "organization": "Example Labs",
+    "state": {"db": "vigil.db"},
+    "sources": [{"name": "registrar", "type": "rdap",
+                 "domains": domains.split(","),
+                 "endpoint": "http://127.0.0.1:%s/" % port, "timeout_s": 5}],
+    "rules": {"enable": ["registrar.*"]},
+    "parameters": {"domain_expiry_days": 30},
+    "expect": {"nameservers": {n: ns for n in domains.split(",")}},
+    "notify": {"email": {"smtp_url": "smtp://127.0.0.1:%s" % smtp,
+                         "from": "vigil@example.org",
+                         "to": to.split(","), "when": when},
+               "webhooks": json.loads(hooks)},
+}
+with open(path, "w") as f:
+    json.dump(d, f, indent=2)
+EOF
+}
+
+# mails_to ADDR: how many messages the sink accepted for ADDR.
+mails_to() {
+	"$PYTHON" - "$T/mail" "$1" <<'EOF'
+import glob, json, sys
+n = 0
+for p in glob.glob(sys.argv[1] + "/*.json"):
+    with open(p) as f:
+        if sys.argv[2] in json.load(f)["rcpt_tos"]:
+            n += 1
+print(n)
+EOF
+}
+
+# hook_posts PATHPART: how many POSTs the webhook fake logged for it.
+hook_posts() {
+	grep -c -F "$1" "$T/hooks.jsonl" 2>/dev/null || true
+}
+
+# ---- audit --notify: email and both webhooks, with 429s first ----------
+
+HOOKS_A='[{"type": "slack", "url_env": "VG_SLACK_URL"},
+ {"type": "discord", "url_file": "discord.url"}]'
+mkpolicy "$T/a" examplelabs.com,examplelabs-launch.io,examplelabs.xyz \
+    findings sec@example.org,ops@example.org "$HOOKS_A"
+cd "$T/a" || exit 99
+printf '%s\n' "$HOOK/discord429/1234/$DISCORD_TOKEN" >discord.url
+chmod 600 discord.url
+VG_SLACK_URL=$HOOK/slack429/T01/$SLACK_TOKEN
+export VG_SLACK_URL
+
+vg a-validate -p policy.json validate
+expect_rc 0 "validate accepts notify.email and notify.webhooks"
+vg a-audit -p policy.json -vv audit --notify --json report.json \
+    --report report.html
+expect_rc 1 "audit --notify with high findings exits 1 when sent"
+
+# The email: envelope, headers, structure, attachment.
+expect_eq "$(mails_to sec@example.org) $(mails_to ops@example.org)" "1 1" \
+    "one email reached each recipient"
+"$PYTHON" - "$T/mail" "$T/a/report.json" >"$T/email-check.out" \
+    2>&1 <<'EOF'
+import email, email.policy, glob, json, re, sys
+with open(sys.argv[2]) as f:
+    doc = json.load(f)
+s = doc["summary"]
+want = "[vigil] Example Labs: %d critical, %d high, %d new (run %d)" % (
+    s["critical"], s["high"], s["new"], doc["run"]["id"])
+paths = [p for p in glob.glob(sys.argv[1] + "/*.json")
+         if "sec@example.org" in json.load(open(p))["rcpt_tos"]]
+env = json.load(open(paths[0]))
+msg = email.message_from_bytes(open(paths[0][:-5] + ".eml", "rb").read(),
+                               policy=email.policy.default)
+def check(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+check(msg["Subject"] == want, "subject is %r (got %r)" % (want, msg["Subject"]))
+check(env["mail_from"] == "vigil@example.org", "envelope from")
+check(sorted(env["rcpt_tos"]) == ["ops@example.org", "sec@example.org"],
+      "envelope recipients")
+check("sec@example.org" in msg["To"] and "ops@example.org" in msg["To"],
+      "To header lists both")
+check(msg["From"] == "vigil@example.org", "From header")
+check(msg["Date"] is not None and msg["Message-ID"] is not None,
+      "Date and Message-ID headers")
+check(msg.get_content_type() == "multipart/mixed", "top is multipart/mixed")
+alt = [p for p in msg.walk() if p.get_content_type() == "multipart/alternative"]
+check(len(alt) == 1, "one multipart/alternative part")
+kinds = [p.get_content_type() for p in alt[0].iter_parts()] if alt else []
+check(kinds == ["text/plain", "text/html"], "alternative: text then html")
+if kinds == ["text/plain", "text/html"]:
+    text = list(alt[0].iter_parts())[0].get_content()
+    html = list(alt[0].iter_parts())[1].get_content()
+    check("Top findings:" in text and "registrar.nameservers_mismatch" in text,
+          "text part lists the top findings")
+    check("<h2>Top findings</h2>" in html, "html part has the summary")
+att = [p for p in msg.walk() if p.get_filename()]
+check(len(att) == 1 and att[0].get_filename() == "vigil-report-run-%d.html"
+      % doc["run"]["id"], "the HTML report is attached")
+if att:
+    body = att[0].get_content()
+    check(att[0].get_content_type() == "text/html" and
+          "examplelabs-launch.io" in body and "<html" in body.lower(),
+          "the attachment is the full HTML report")
+EOF
+if grep -q '^FAIL' "$T/email-check.out" || ! grep -q '^ok' \
+    "$T/email-check.out"; then
+	not_ok "email: subject, headers, multipart/alternative, attachment"
+	show "$T/email-check.out" 40
+else
+	ok "email: subject, headers, multipart/alternative, attachment"
+fi
+
+# Slack: 429 with Retry-After 1, then sent, not early.
+expect_eq "$(hook_posts "/slack429/")" 2 "slack: one 429, one retry"
+"$PYTHON" - "$T/hooks.jsonl" >"$T/hooks-check.out" 2>&1 <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def check(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+sl = [r for r in rows if r["path"].startswith("/slack429/")]
+dc = [r for r in rows if r["path"].startswith("/discord429/")]
+check(len(sl) == 2 and [r["status"] for r in sl] == [429, 200],
+      "slack: 429 then 200")
+check(not any(r["early"] for r in rows), "no retry came before the wait")
+check(len(sl) == 2 and sl[1]["t"] - sl[0]["t"] >= 0.95,
+      "slack: waited Retry-After (1 s)")
+b = sl[-1]["body"] if sl else {}
+check(isinstance(b.get("text"), str) and b["text"].startswith("[vigil] "),
+      "slack: text fallback is the subject")
+blocks = b.get("blocks", [])
+check(0 < len(blocks) <= 50 and all(x["type"] in ("section", "context")
+      for x in blocks), "slack: blocks (at most 50)")
+check(any("registrar.nameservers_mismatch" in x.get("text", {}).get("text", "")
+      for x in blocks), "slack: top findings in the blocks")
+check(len(dc) == 2 and [r["status"] for r in dc] == [429, 200],
+      "discord: 429 then 200")
+check(len(dc) == 2 and dc[1]["t"] - dc[0]["t"] >= 0.45,
+      "discord: waited the body's retry_after (0.5 s)")
+check(all(r["query"] == "wait=true" for r in dc), "discord: ?wait=true")
+d = dc[-1]["body"] if dc else {}
+check(isinstance(d.get("content"), str) and 0 < len(d["content"]) <= 2000,
+      "discord: content within 2000 characters")
+check(d.get("allowed_mentions") == {"parse": []}, "discord: no mentions")
+e = d.get("embeds", [])
+check(0 < len(e) <= 10 and all(len(x.get("description", "")) <= 4096 and
+      len(x.get("title", "")) <= 256 for x in e), "discord: embeds in limits")
+check(any("registrar" in x.get("description", "") for x in e),
+      "discord: top findings in the embed")
+check(all(r["content_type"] == "application/json" for r in rows),
+      "webhooks: application/json")
+EOF
+if grep -q '^FAIL' "$T/hooks-check.out" || ! grep -q '^ok' \
+    "$T/hooks-check.out"; then
+	not_ok "webhooks: payload shapes and 429 handling"
+	show "$T/hooks-check.out" 40
+else
+	ok "webhooks: payload shapes and 429 handling"
+fi
+
+# Secrets: never in output, logs (-vv), the store or the reports.
+leak=
+for f in "$T/a-audit.out" "$T/a-audit.err" vigil.db report.json \
+    report.html; do
+	for s in "$SLACK_TOKEN" "$DISCORD_TOKEN"; do
+		grep -a -q -F "$s" "$f" 2>/dev/null && leak="$leak $f:$s"
+	done
+done
+expect_eq "$leak" "" "webhook URLs appear in no output, log, store or report"
+expect_contains "$T/a-audit.err" "webhook 2 (discord): sent" \
+    "the log names the webhook by number and type"
+
+# ---- notify --dry-run: the plan, nothing sent ---------------------------
+
+nmail=$(ls "$T/mail" | wc -l)
+nhook=$(wc -l <"$T/hooks.jsonl")
+vg a-dry -p policy.json notify --dry-run
+expect_rc 0 "notify --dry-run exits 0"
+expect_contains "$T/a-dry.out" "to: sec@example.org, ops@example.org" \
+    "dry run lists the recipients"
+expect_contains "$T/a-dry.out" "subject: [vigil] Example Labs:" \
+    "dry run shows the subject"
+expect_contains "$T/a-dry.out" "webhook 1 (slack): would send" \
+    "dry run lists the slack webhook"
+expect_contains "$T/a-dry.out" "webhook 2 (discord): would send" \
+    "dry run lists the discord webhook"
+expect_contains "$T/a-dry.out" "Top findings:" "dry run shows the text body"
+expect_eq "$(ls "$T/mail" | wc -l) $(wc -l <"$T/hooks.jsonl")" \
+    "$nmail $nhook" "dry run sends nothing"
+leak=
+for s in "$SLACK_TOKEN" "$DISCORD_TOKEN" "$HOOK_PORT/"; do
+	grep -q -F "$s" "$T/a-dry.out" "$T/a-dry.err" && leak="$leak $s"
+done
+expect_eq "$leak" "" "dry run reveals no webhook URL"
+
+# ---- when: findings -- nothing on a clean run ---------------------------
+
+mkpolicy "$T/clean" examplelabs.com findings clean@example.org \
+    "[{\"type\": \"slack\", \"url_env\": \"VG_CLEAN_URL\"}]"
+cd "$T/clean" || exit 99
+VG_CLEAN_URL=$HOOK/slack/CLEAN/$SLACK_TOKEN
+export VG_CLEAN_URL
+vg clean-audit -p policy.json audit --notify
+expect_rc 0 "clean audit --notify exits 0"
+expect_eq "$(mails_to clean@example.org) $(hook_posts /slack/CLEAN/)" "0 0" \
+    "when findings: a clean run sends no email and no webhook"
+
+# ---- when: changes -- the first run (all new), not an unchanged one -----
+
+mkpolicy "$T/chg" examplelabs.com,examplelabs-launch.io changes \
+    changes@example.org '[]'
+cd "$T/chg" || exit 99
+vg chg-1 -p policy.json audit --notify
+expect_rc 1 "changes: first audit exits 1"
+expect_eq "$(mails_to changes@example.org)" 1 \
+    "when changes: the first run (all new) is sent"
+vg chg-2 -p policy.json audit --notify
+expect_rc 1 "changes: second audit exits 1"
+expect_eq "$(mails_to changes@example.org)" 1 \
+    "when changes: an unchanged second run is not sent"
+
+# ---- a failing webhook: exit 4, a clear error, no URL ------------------
+
+mkpolicy "$T/fail" examplelabs.com,examplelabs-launch.io always \
+    fail@example.org "[{\"type\": \"slack\", \"url_env\": \"VG_FAIL_URL\"}]"
+cd "$T/fail" || exit 99
+VG_FAIL_URL=$HOOK/fail/T9/$FAIL_TOKEN
+export VG_FAIL_URL
+vg fail-audit -p policy.json audit --notify
+expect_rc 4 "audit --notify: a failed send exits 4 (over 1)"
+expect_contains "$T/fail-audit.err" "webhook 1 (slack): HTTP 500 after 5 attempts" \
+    "the failed webhook is named with its status"
+expect_eq "$(mails_to fail@example.org)" 1 \
+    "the email is still sent when a webhook fails"
+vg fail-notify -p policy.json notify
+expect_rc 4 "notify: a failed send exits 4"
+leak=
+for f in "$T/fail-audit.out" "$T/fail-audit.err" "$T/fail-notify.err"; do
+	grep -q -F "$FAIL_TOKEN" "$f" && leak="$leak $f"
+done
+expect_eq "$leak" "" "the failing webhook's URL is not shown"
+
+finish
