@@ -32,6 +32,7 @@
 #include "buf.h"
 #include "http.h"
 #include "log.h"
+#include "record.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -457,33 +458,6 @@ req_fail(struct http_req *req, int r, const char *fmt, ...)
 
 /* Helpers for recordings. */
 
-static int
-mkdir_p(const char *path)
-{
-	char	*tmp, *p;
-	int	 r = 0;
-
-	tmp = xstrdup(path);
-	for (p = tmp + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (p[-1] != '/') {
-			char	 save = *p;
-
-			*p = '\0';
-			if (mkdir(tmp, 0700) == -1 && errno != EEXIST) {
-				r = VGL_ERR_IO;
-				break;
-			}
-			*p = save;
-		}
-		if (*p == '\0')
-			break;
-	}
-	free(tmp);
-	return r;
-}
-
 /* Text that may go into a JSON string: valid UTF-8, no NUL. */
 static int
 is_text(const char *p, size_t len)
@@ -677,7 +651,7 @@ record_exchange(struct http_client *c, struct http_req *req)
 	free(dump);
 
 	pthread_mutex_lock(&c->mtx);
-	if (mkdir_p(c->record_path) != 0) {
+	if (record_mkdir(c->record_path) != 0) {
 		log_error("cannot create recording directory '%s': %s",
 		    c->record_path, strerror(errno));
 		goto out;

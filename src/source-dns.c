@@ -46,6 +46,7 @@
 #include "buf.h"
 #include "dns.h"
 #include "log.h"
+#include "record.h"
 #include "source.h"
 #include "store.h"
 #include "vigil.h"
@@ -136,64 +137,13 @@ norm_name(const char *s)
 
 /* Recording and replay. */
 
-static int
-mkdir_p(const char *path)
-{
-	char	*tmp, *p;
-	int	 r = 0;
-
-	tmp = xstrdup(path);
-	for (p = tmp + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (p[-1] != '/') {
-			char	 save = *p;
-
-			*p = '\0';
-			if (mkdir(tmp, 0700) == -1 && errno != EEXIST) {
-				r = VGL_ERR_IO;
-				break;
-			}
-			*p = save;
-		}
-		if (*p == '\0')
-			break;
-	}
-	free(tmp);
-	return r;
-}
-
-static int
-write_excl(const char *path, const char *data, size_t len)
-{
-	int	 fd;
-	ssize_t	 w;
-	size_t	 off = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		return errno == EEXIST ? 1 : VGL_ERR_IO;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return VGL_ERR_IO;
-		}
-		off += (size_t)w;
-	}
-	return close(fd) == -1 ? VGL_ERR_IO : 0;
-}
-
 /* Writes one exchange: the query and the raw reply in base64. */
 static int
 record_exchange(struct dns *d, const char *name, const char *type,
     const struct reply *rp)
 {
 	json_t	*o;
-	char	*b64, *text, *path = NULL;
+	char	*b64;
 	char	 when[32];
 	int	 r;
 
@@ -204,75 +154,36 @@ record_exchange(struct dns *d, const char *name, const char *type,
 	    "type", type, "server", d->server, "rcode", rcode_name(rp->rcode),
 	    "answer_base64", b64, "captured_at", when);
 	free(b64);
-	text = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if ((r = record_write_next(d->record_path, &d->seq, o, NULL)) != 0)
+		r = source_fail(d->ctx, "cannot write recording in '%s': %s",
+		    d->record_path, strerror(errno));
 	json_decref(o);
-	if (mkdir_p(d->record_path) != 0) {
-		r = source_fail(d->ctx, "cannot create recording directory "
-		    "'%s': %s", d->record_path, strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		free(path);
-		path = xasprintf("%s/%06lu.json", d->record_path, ++d->seq);
-		if ((r = write_excl(path, text, strlen(text))) != 1)
-			break;
-	}
-	if (r != 0)
-		r = source_fail(d->ctx, "cannot write recording '%s': %s",
-		    path, strerror(errno));
- out:
-	free(path);
-	free(text);
 	return r;
-}
-
-static int
-rec_filter(const struct dirent *e)
-{
-	size_t	 n = strlen(e->d_name);
-
-	return n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
-	    strcmp(e->d_name, "meta.json") != 0;
 }
 
 static int
 replay_load(struct dns *d)
 {
-	struct dirent	**list = NULL;
 	json_t		*o;
-	json_error_t	 jerr;
-	char		*path;
-	int		 n, i, r = 0;
+	char		*why = NULL;
+	size_t		 i;
+	int		 r;
 
-	d->replay = json_array();
-	if ((n = scandir(d->replay_path, &list, rec_filter, alphasort)) < 0)
-		return source_fail(d->ctx, "no recording for source '%s': "
-		    "cannot read '%s': %s", d->ctx->ps->name, d->replay_path,
-		    strerror(errno));
-	for (i = 0; i < n; i++) {
-		path = xasprintf("%s/%s", d->replay_path, list[i]->d_name);
-		free(list[i]);
-		if (r != 0) {
-			free(path);
-			continue;
-		}
-		o = json_load_file(path, 0, &jerr);
-		if (o == NULL)
-			r = source_fail(d->ctx, "cannot parse recording '%s': "
-			    "%d:%d: %s", path, jerr.line, jerr.column,
-			    jerr.text);
-		else if (!json_is_string(json_object_get(o, "name")) ||
+	if ((r = record_load_dir(d->replay_path, &d->replay, &why)) != 0) {
+		r = source_fail(d->ctx, "no usable recording for source '%s': "
+		    "%s", d->ctx->ps->name, why);
+		free(why);
+		return r;
+	}
+	json_array_foreach(d->replay, i, o) {
+		if (!json_is_string(json_object_get(o, "name")) ||
 		    !json_is_string(json_object_get(o, "type")) ||
 		    !json_is_string(json_object_get(o, "answer_base64")))
-			r = source_fail(d->ctx, "invalid recording '%s': "
-			    "expected name, type and answer_base64", path);
-		else
-			json_array_append(d->replay, o);
-		json_decref(o);
-		free(path);
+			return source_fail(d->ctx, "invalid recording in '%s' "
+			    "(exchange %zu): expected name, type and "
+			    "answer_base64", d->replay_path, i + 1);
 	}
-	free(list);
-	return r;
+	return 0;
 }
 
 static int

@@ -42,6 +42,7 @@
 #include <ldap.h>
 
 #include "log.h"
+#include "record.h"
 #include "source.h"
 #include "store.h"
 #include "vigil.h"
@@ -109,57 +110,6 @@ struct result {
 
 /* Recording and replay. */
 
-static int
-mkdir_p(const char *path)
-{
-	char	*tmp, *p;
-	int	 r = 0;
-
-	tmp = xstrdup(path);
-	for (p = tmp + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		if (p[-1] != '/') {
-			char	 save = *p;
-
-			*p = '\0';
-			if (mkdir(tmp, 0700) == -1 && errno != EEXIST) {
-				r = VGL_ERR_IO;
-				break;
-			}
-			*p = save;
-		}
-		if (*p == '\0')
-			break;
-	}
-	free(tmp);
-	return r;
-}
-
-static int
-write_excl(const char *path, const char *data, size_t len)
-{
-	int	 fd;
-	ssize_t	 w;
-	size_t	 off = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		return errno == EEXIST ? 1 : VGL_ERR_IO;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return VGL_ERR_IO;
-		}
-		off += (size_t)w;
-	}
-	return close(fd) == -1 ? VGL_ERR_IO : 0;
-}
-
 static json_t *
 attrs_json(char **attrs)
 {
@@ -177,7 +127,6 @@ record_search(struct ldapc *l, const char *base, int scope,
     const char *filter, char **attrs, const struct result *res)
 {
 	json_t	*o;
-	char	*text, *path = NULL;
 	char	 when[32];
 	int	 r;
 
@@ -187,78 +136,38 @@ record_search(struct ldapc *l, const char *base, int scope,
 	    "attributes", attrs_json(attrs), "result_code", res->code,
 	    "result_text", res->text, "pages", (json_int_t)res->pages,
 	    "entries", res->entries, "captured_at", when);
-	text = json_dumps(o, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if ((r = record_write_next(l->record_path, &l->seq, o, NULL)) != 0)
+		r = source_fail(l->ctx, "cannot write recording in '%s': %s",
+		    l->record_path, strerror(errno));
 	json_decref(o);
-	if (mkdir_p(l->record_path) != 0) {
-		r = source_fail(l->ctx, "cannot create recording directory "
-		    "'%s': %s", l->record_path, strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		free(path);
-		path = xasprintf("%s/%06lu.json", l->record_path, ++l->seq);
-		if ((r = write_excl(path, text, strlen(text))) != 1)
-			break;
-	}
-	if (r != 0)
-		r = source_fail(l->ctx, "cannot write recording '%s': %s",
-		    path, strerror(errno));
- out:
-	free(path);
-	free(text);
 	return r;
-}
-
-static int
-rec_filter(const struct dirent *e)
-{
-	size_t	 n = strlen(e->d_name);
-
-	return n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
-	    strcmp(e->d_name, "meta.json") != 0;
 }
 
 static int
 replay_load(struct ldapc *l)
 {
-	struct dirent	**list = NULL;
 	json_t		*o;
-	json_error_t	 jerr;
-	char		*path;
-	int		 n, i, r = 0;
+	char		*why = NULL;
+	size_t		 i;
+	int		 r;
 
-	l->replay = json_array();
-	if ((n = scandir(l->replay_path, &list, rec_filter, alphasort)) < 0)
-		return source_fail(l->ctx, "no recording for source '%s': "
-		    "cannot read '%s': %s", l->ctx->ps->name, l->replay_path,
-		    strerror(errno));
-	for (i = 0; i < n; i++) {
-		path = xasprintf("%s/%s", l->replay_path, list[i]->d_name);
-		free(list[i]);
-		if (r != 0) {
-			free(path);
-			continue;
-		}
-		o = json_load_file(path, 0, &jerr);
-		if (o == NULL)
-			r = source_fail(l->ctx, "cannot parse recording '%s': "
-			    "%d:%d: %s", path, jerr.line, jerr.column,
-			    jerr.text);
-		else if (!json_is_string(json_object_get(o, "base")) ||
+	if ((r = record_load_dir(l->replay_path, &l->replay, &why)) != 0) {
+		r = source_fail(l->ctx, "no usable recording for source '%s': "
+		    "%s", l->ctx->ps->name, why);
+		free(why);
+		return r;
+	}
+	json_array_foreach(l->replay, i, o) {
+		if (!json_is_string(json_object_get(o, "base")) ||
 		    !json_is_string(json_object_get(o, "filter")) ||
 		    !json_is_integer(json_object_get(o, "scope")) ||
 		    !json_is_integer(json_object_get(o, "result_code")) ||
 		    !json_is_array(json_object_get(o, "entries")))
-			r = source_fail(l->ctx, "invalid recording '%s': "
-			    "expected base, scope, filter, result_code and "
-			    "entries", path);
-		else
-			json_array_append(l->replay, o);
-		json_decref(o);
-		free(path);
+			return source_fail(l->ctx, "invalid recording in '%s' "
+			    "(exchange %zu): expected base, scope, filter, "
+			    "result_code and entries", l->replay_path, i + 1);
 	}
-	free(list);
-	return r;
+	return 0;
 }
 
 /* The first unused recorded search for base, scope and filter. */
