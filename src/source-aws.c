@@ -999,17 +999,7 @@ member_texts(const xmlNode *list, const char *path)
 static int
 put_row(struct aws *a, const char *table, json_t *row)
 {
-	int	 r;
-
-	if (row == NULL) {
-		log_error("%s: cannot build a %s row", a->ctx->ps->name, table);
-		return VGL_ERR_INTERNAL;
-	}
-	r = snap_insert(a->ctx->snap, table, a->ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		a->ctx->resources++;
-	return r;
+	return source_put_row(a->ctx, table, row);
 }
 
 static json_t *

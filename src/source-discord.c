@@ -385,14 +385,9 @@ dc_get(struct discord *d, const char *route, const char *path,
 static int
 insert(struct discord *d, const char *table, json_t *row)
 {
-	int	 r;
-
-	json_object_set_new(row, "guild_id", json_string(d->guild_id));
-	r = snap_insert(d->ctx->snap, table, d->ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		d->ctx->resources++;
-	return r;
+	if (row != NULL)
+		json_object_set_new(row, "guild_id", json_string(d->guild_id));
+	return source_put_row(d->ctx, table, row);
 }
 
 static int

@@ -491,13 +491,7 @@ rdata_text(const struct reply *rp, const ns_rr *rr, struct buf *val,
 static int
 insert_row(struct source_ctx *ctx, json_t *row)
 {
-	int	 r;
-
-	r = snap_insert(ctx->snap, "dns_records", ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		ctx->resources++;
-	return r;
+	return source_put_row(ctx, "dns_records", row);
 }
 
 /* Does the answer section hold a CNAME owned by qname? */

@@ -560,17 +560,7 @@ list_rest(struct gws *g, const char *what, const char *key, json_t *out,
 static int
 put_row(struct gws *g, const char *table, json_t *row)
 {
-	int	 r;
-
-	if (row == NULL) {
-		log_error("%s: cannot build a %s row", g->ctx->ps->name, table);
-		return VGL_ERR_INTERNAL;
-	}
-	r = snap_insert(g->ctx->snap, table, g->ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		g->ctx->resources++;
-	return r;
+	return source_put_row(g->ctx, table, row);
 }
 
 /* ISO-8601 UTC (seconds) of a Google time; never (epoch 0) is NULL. */

@@ -612,13 +612,7 @@ map_add(json_t *map, const char *key, const char *val)
 static int
 insert_row(struct source_ctx *ctx, const char *table, json_t *row)
 {
-	int	 r;
-
-	r = snap_insert(ctx->snap, table, ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		ctx->resources++;
-	return r;
+	return source_put_row(ctx, table, row);
 }
 
 /* The name of a group: cn, else sAMAccountName, else its first RDN. */

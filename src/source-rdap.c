@@ -288,15 +288,10 @@ insert_unchecked(struct source_ctx *ctx, const char *domain,
     const char *lookup, const char *server)
 {
 	json_t	*row;
-	int	 r;
 
 	row = json_pack("{s:s, s:s, s:s?, s:[]}", "domain", domain, "lookup",
 	    lookup, "rdap_server", server, "nameservers");
-	r = snap_insert(ctx->snap, "domains", ctx->ps->name, row);
-	json_decref(row);
-	if (r == 0)
-		ctx->resources++;
-	return r;
+	return source_put_row(ctx, "domains", row);
 }
 
 static int
@@ -387,11 +382,8 @@ rdap_collect(struct source_ctx *ctx)
 		}
 		row = domain_row(name, server, obj);
 		json_decref(obj);
-		r = snap_insert(ctx->snap, "domains", ctx->ps->name, row);
-		json_decref(row);
-		if (r != 0)
+		if ((r = source_put_row(ctx, "domains", row)) != 0)
 			goto out;
-		ctx->resources++;
 	}
 	if (nerr > 0)
 		r = source_fail(ctx, "%s", errs.data);

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "source.h"
+#include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -34,6 +35,22 @@ source_type_find(const char *name)
 			return source_types[i];
 	}
 	return NULL;
+}
+
+int
+source_put_row(struct source_ctx *ctx, const char *table, json_t *row)
+{
+	int	 r;
+
+	if (row == NULL) {
+		log_error("%s: cannot build a %s row", ctx->ps->name, table);
+		return VGL_ERR_INTERNAL;
+	}
+	r = snap_insert(ctx->snap, table, ctx->ps->name, row);
+	json_decref(row);
+	if (r == 0)
+		ctx->resources++;
+	return r;
 }
 
 int

@@ -59,6 +59,13 @@ extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);
 
+/*
+ * Writes one row of the source into table (see snap_insert) and counts it
+ * in ctx->resources.  Takes the reference to row; a NULL row (a json_pack
+ * that failed) is an internal error.  Returns 0 or an error.
+ */
+int	 source_put_row(struct source_ctx *, const char *table, json_t *row);
+
 /* Sets ctx->error (formatted) and returns VGL_ERR_PROVIDER. */
 int	 source_fail(struct source_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
