@@ -187,8 +187,13 @@ critical_check(const struct policy *p, struct diags *dg)
 		if ((why = pin_problem(p, pin)) == NULL)
 			continue;
 		name = json_string_value(json_object_get(pin, "name"));
-		diags_add(dg, p->path, 0, 0, "critical_values[%zu] ('%s'): %s",
-		    i, name != NULL ? name : "?", why);
+		if (i < p->ncv_pos && p->cv_pos[i].file != NULL)
+			diags_add(dg, p->cv_pos[i].file, p->cv_pos[i].line,
+			    p->cv_pos[i].col, "critical_values[%zu] ('%s'): "
+			    "%s", i, name != NULL ? name : "?", why);
+		else
+			diags_add(dg, p->path, 0, 0, "critical_values[%zu] "
+			    "('%s'): %s", i, name != NULL ? name : "?", why);
 		free(why);
 	}
 }

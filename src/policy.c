@@ -1100,6 +1100,7 @@ check_critical_value(struct lctx *L, struct vctx *v, json_t *cv)
 		perr(L, v, "a critical value must be an object");
 		return;
 	}
+	add_origin(L, v, cv);
 	check_keys(L, v, cv, cv_keys);
 	if ((n = json_object_get(cv, "name")) == NULL)
 		perr(L, v, "critical value is missing 'name'");
@@ -1619,6 +1620,18 @@ build(struct lctx *L, struct policy *p)
 	}
 	p->expect = json_object_get(root, "expect");
 	p->critical_values = json_object_get(root, "critical_values");
+	if (json_array_size(p->critical_values) > 0) {
+		p->cv_pos = xcalloc(json_array_size(p->critical_values),
+		    sizeof(*p->cv_pos));
+		json_array_foreach(p->critical_values, i, e) {
+			if ((o = find_origin(L, e)) != NULL) {
+				p->cv_pos[i].file = xstrdup(o->file);
+				p->cv_pos[i].line = o->line;
+				p->cv_pos[i].col = o->col;
+			}
+			p->ncv_pos = i + 1;
+		}
+	}
 	p->freeze = json_object_get(root, "freeze");
 	p->notify = json_object_get(root, "notify");
 	sha256_hex(L->text.data, L->text.len, p->sha256);
@@ -1694,6 +1707,9 @@ policy_free(struct policy *p)
 		free(p->waivers[i].file);
 	}
 	free(p->waivers);
+	for (i = 0; i < p->ncv_pos; i++)
+		free(p->cv_pos[i].file);
+	free(p->cv_pos);
 	free_strv(p->rule_paths, p->nrule_paths);
 	free(p->path);
 	free(p->organization);

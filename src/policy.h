@@ -56,6 +56,11 @@ struct policy {
 	json_t		*rules_severity; /* object ID -> severity, or NULL */
 	json_t		*expect;	/* object or NULL */
 	json_t		*critical_values; /* array or NULL */
+	struct policy_pos {
+		char	*file;		/* where pin i was defined, or NULL */
+		int	 line, col;
+	}		*cv_pos;	/* one per critical_values element */
+	size_t		 ncv_pos;
 	json_t		*freeze;	/* object or NULL */
 	json_t		*notify;	/* object or NULL */
 	/* SHA-256 of the policy text (all files, in load order). */

@@ -296,5 +296,6 @@ EOF
 vg badpin -p "$T/badpin/policy.json" validate
 expect_rc 2 "validate rejects a pin of an unknown source type"
 expect_contains "$T/badpin.err" "unknown source type 'http_jsn'" "and names it"
+expect_contains "$T/badpin.err" "policy.json:2:22: critical_values[0]" "at the pin's line and column"
 
 finish
