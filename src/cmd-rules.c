@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -34,8 +36,52 @@ rule_show(const struct rule *r)
 	for (i = 0; i < r->nparams; i++)
 		printf(" :%s", r->params[i]);
 	printf("%s\n", r->nparams == 0 ? " none" : "");
+	for (i = 0; i < r->nparams; i++) {
+		json_t	*pd = json_object_get(r->param_defaults, r->params[i]);
+		char	*dv;
+
+		if (pd == NULL) {
+			printf("  :%s (no default: set it in \"parameters\")\n",
+			    r->params[i]);
+			continue;
+		}
+		dv = json_dumps(json_object_get(pd, "default"),
+		    JSON_ENCODE_ANY | JSON_COMPACT);
+		printf("  :%s default %s%s%s\n", r->params[i], dv,
+		    json_string_length(json_object_get(pd, "description")) ?
+		    ": " : "", json_string_value(json_object_get(pd,
+		    "description")));
+		free(dv);
+	}
 	printf("file:        %s\nsha256:      %s\n\n%s\n", r->file, r->sha256,
 	    r->sql);
+}
+
+/*
+ * Whether one of the rule's frameworks references is of framework name:
+ * "CIS-AWS-3.0:1.14" is of "CIS-AWS-3.0" and of "CIS-AWS" (a prefix
+ * ending at a '-'), compared without case.
+ */
+static int
+rule_in_framework(const struct rule *r, const char *name)
+{
+	const char	*p = r->frameworks, *e, *c;
+	size_t		 n = strlen(name), len;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == ',')
+			p++;
+		e = p + strcspn(p, ",");
+		c = memchr(p, ':', (size_t)(e - p));
+		len = (size_t)((c != NULL ? c : e) - p);
+		while (len > 0 && p[len - 1] == ' ')
+			len--;
+		if (len >= n && n > 0 && strncasecmp(p, name, n) == 0 &&
+		    (len == n || p[n] == '-'))
+			return 1;
+		p = e;
+	}
+	return 0;
 }
 
 static int
@@ -43,24 +89,33 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CMD_GLOBAL_LONGOPTS,
+		{ "framework", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct policy		*p = NULL;
 	struct ruleset		 rs = { 0 };
 	const struct rule	*ru;
-	const char		*sub = "list";
-	size_t			 i;
+	const char		*sub = "list", *framework = NULL;
+	size_t			 i, nshown = 0;
 	int			 c, r;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
 	    NULL)) != -1) {
 		if (cmd_global_opt(g, c, optarg))
 			continue;
+		if (c == 'F') {
+			framework = optarg;
+			continue;
+		}
 		cmd_usage(&cmd_rules_entry, c == 'h' ? stdout : stderr);
 		return c == 'h' ? 0 : VGL_EXIT_USAGE;
 	}
 	if (optind < argc)
 		sub = argv[optind++];
+	if (framework != NULL && strcmp(sub, "list") != 0) {
+		cmd_usage(&cmd_rules_entry, stderr);
+		return VGL_EXIT_USAGE;
+	}
 	if (!((strcmp(sub, "list") == 0 && optind == argc) ||
 	    (strcmp(sub, "show") == 0 && optind == argc - 1))) {
 		cmd_usage(&cmd_rules_entry, stderr);
@@ -83,6 +138,9 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 	    "TITLE");
 	for (i = 0; i < rs.n; i++) {
 		ru = &rs.v[i];
+		if (framework != NULL && !rule_in_framework(ru, framework))
+			continue;
+		nshown++;
 		printf("%-45s %-9s %-10s %s", ru->id,
 		    severity_name(ru->severity), ru->provider, ru->title);
 		if (ru->nparams > 0) {
@@ -94,6 +152,12 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 		}
 		putchar('\n');
 	}
+	if (framework != NULL && nshown == 0) {
+		log_error("no rule maps to framework '%s' (frameworks look "
+		    "like CIS-AWS-3.0, CIS-GWS-1.3, SCUBA-GWS, SEAL)",
+		    framework);
+		r = VGL_EXIT_USAGE;
+	}
  out:
 	rules_release(&rs);
 	policy_free(p);
@@ -102,7 +166,7 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 
 const struct cmd_entry cmd_rules_entry = {
 	.name = "rules",
-	.usage = "[list | show ID]",
+	.usage = "[list [--framework NAME] | show ID]",
 	.summary = "the rule catalog as loaded, with severities and parameters",
 	.exec = cmd_rules_exec,
 };

@@ -329,6 +329,7 @@ rule_release(struct rule *r)
 	free(r->frameworks);
 	free(r->description);
 	json_decref(r->headers);
+	json_decref(r->param_defaults);
 	free(r->file);
 	free(r->sql);
 	for (i = 0; i < r->nparams; i++)
@@ -343,6 +344,66 @@ header_dup(json_t *h, const char *key)
 	const char	*v = json_string_value(json_object_get(h, key));
 
 	return v != NULL ? xstrdup(v) : NULL;
+}
+
+/*
+ * `-- param: NAME DEFAULT description`: DEFAULT is one JSON value (a
+ * number, "string", [array], true, false or null).  The parameter is
+ * repeatable, one line per name; defaults collect in h["param"] as
+ * name -> {"default": value, "description": text, "line": n}.
+ */
+static void
+parse_param(const char *file, const char *p, const char *v, const char *ve,
+    int line, json_t *h, struct diags *d, int *nerr)
+{
+	const char	*q = v, *n;
+	json_t		*all, *val;
+	json_error_t	 jerr;
+	char		*name;
+
+	n = q;
+	while (q < ve && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	if (q == n || isdigit((unsigned char)*n) || (q < ve && *q != ' ' &&
+	    *q != '\t')) {
+		diags_add(d, file, line, (int)(n - p) + 1, "param header: "
+		    "expected 'NAME DEFAULT description' with NAME a "
+		    "parameter name");
+		(*nerr)++;
+		return;
+	}
+	name = xstrndup(n, (size_t)(q - n));
+	while (q < ve && (*q == ' ' || *q == '\t'))
+		q++;
+	val = q < ve ? json_loadb(q, (size_t)(ve - q),
+	    JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &jerr) : NULL;
+	if (val == NULL || (q + jerr.position < ve &&
+	    q[jerr.position] != ' ' && q[jerr.position] != '\t')) {
+		diags_add(d, file, line, (int)(q - p) + 1, "param '%s': the "
+		    "default must be one JSON value (a number, \"string\", "
+		    "[array], true, false or null)", name);
+		(*nerr)++;
+		json_decref(val);
+		free(name);
+		return;
+	}
+	q += jerr.position;
+	while (q < ve && (*q == ' ' || *q == '\t'))
+		q++;
+	if ((all = json_object_get(h, "param")) == NULL) {
+		all = json_object();
+		json_object_set_new(h, "param", all);
+	}
+	if (json_object_get(all, name) != NULL) {
+		diags_add(d, file, line, (int)(n - p) + 1, "duplicate param "
+		    "'%s'", name);
+		(*nerr)++;
+		json_decref(val);
+	} else
+		json_object_set_new(all, name, json_pack("{s:o, s:s%, s:i}",
+		    "default", val, "description", q, (size_t)(ve - q),
+		    "line", line));
+	free(name);
 }
 
 /*
@@ -382,6 +443,11 @@ parse_header_line(const char *file, const char *p, size_t len, int line,
 	ve = e;
 	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
 		ve--;
+	if (strcmp(key, "param") == 0) {
+		parse_param(file, p, v, ve, line, h, d, nerr);
+		free(key);
+		return 1;
+	}
 	if ((first = json_object_get(lines, key)) != NULL) {
 		diags_add(d, file, line, (int)(k - p) + 1,
 		    "duplicate header '%s' (first on line %d)", key,
@@ -480,6 +546,8 @@ rule_parse(const char *file, const char *text, struct rule *out,
 	r.remediation = header_dup(r.headers, "remediation");
 	r.frameworks = header_dup(r.headers, "frameworks");
 	r.description = header_dup(r.headers, "description");
+	if ((r.param_defaults = json_object_get(r.headers, "param")) != NULL)
+		json_incref(r.param_defaults);
 	r.default_severity = severity_parse(json_string_value(
 	    json_object_get(r.headers, "severity")));
 	r.severity = r.default_severity;
@@ -503,12 +571,38 @@ rule_parse(const char *file, const char *text, struct rule *out,
 		    sizeof(*r.params));
 		r.params[r.nparams++] = name;
 	}
+	if (r.param_defaults != NULL) {
+		const char	*pn;
+		json_t		*pv;
+
+		json_object_foreach(r.param_defaults, pn, pv) {
+			for (k = 0; k < r.nparams; k++)
+				if (strcmp(r.params[k], pn) == 0)
+					break;
+			if (k == r.nparams) {
+				diags_add(d, file, (int)json_integer_value(
+				    json_object_get(pv, "line")), 1, "param "
+				    "'%s' is declared but the rule does not "
+				    "use :%s", pn, pn);
+				nerr++;
+			}
+		}
+		if (nerr > 0)
+			goto out;
+	}
 	*out = r;
 	memset(&r, 0, sizeof(r));
  out:
 	json_decref(lines);
 	rule_release(&r);
 	return nerr > 0 ? VGL_ERR_RULE : 0;
+}
+
+json_t *
+rule_param_default(const struct rule *r, const char *name)
+{
+	return json_object_get(json_object_get(r->param_defaults, name),
+	    "default");
 }
 
 /* ---- catalog ------------------------------------------------------- */
@@ -1010,7 +1104,8 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 				continue;
 			}
 			if (strcmp(name, ":now") == 0 || (pol != NULL &&
-			    json_object_get(pol->parameters, name + 1) != NULL))
+			    json_object_get(pol->parameters, name + 1) !=
+			    NULL) || rule_param_default(r, name + 1) != NULL)
 				continue;
 			/* A rule for a provider the policy has no source of
 			 * is not evaluated, so it needs no parameters. */
@@ -1302,6 +1397,8 @@ bind_params(struct eval *ev, const struct rule *r, sqlite3_stmt *st,
 		}
 		v = ev->pol != NULL ?
 		    json_object_get(ev->pol->parameters, name + 1) : NULL;
+		if (v == NULL)
+			v = rule_param_default(r, name + 1);
 		if (v == NULL) {
 			*msg = xasprintf("rule needs parameter '%s' (add it "
 			    "to \"parameters\" in the policy)", name);

@@ -34,6 +34,8 @@ struct rule {
 	int		 sql_line;	/* line of the file where sql begins */
 	char		**params;	/* :names used (without ':'), */
 	size_t		 nparams;	/*   excluding :now */
+	json_t		*param_defaults; /* `-- param: NAME DEFAULT text`: */
+					 /* name -> {default, description} */
 	char		 sha256[65];	/* of the file */
 };
 
@@ -49,6 +51,9 @@ struct ruleset {
 int	 rule_parse(const char *file, const char *text, struct rule *,
 	    struct diags *);
 void	 rule_release(struct rule *);
+
+/* The default a rule header declares for parameter name, or NULL. */
+json_t	*rule_param_default(const struct rule *, const char *name);
 
 /* The built-in catalog directory (build tree's rules/ or datadir). */
 const char *rules_builtin_dir(void);

@@ -217,6 +217,44 @@ expect_contains "$T/rules-show.out" "domain_expiry_days" "rules show names its p
 vg rules-show-bad -p policy.json rules show registrar.no_such_rule
 check "rules show of an unknown id fails" test "$rc" -ne 0
 
+# Parameter defaults in a rule's header; rules list --framework.
+mkdir -p "$T/own-rules"
+cat >"$T/own-rules/expiring_far.sql" <<'SQL'
+-- id: own.expiring_far
+-- title: Domains do not expire within a default window
+-- severity: low
+-- provider: registrar
+-- frameworks: SEAL:DNS-1
+-- param: own_window_days 36500 Days ahead that count as expiring.
+SELECT domain AS resource FROM domains
+WHERE julianday(expires) - julianday(:now) < :own_window_days;
+SQL
+jq_policy() {
+	/usr/bin/python3 -c 'import json,sys; p=json.load(open("policy.json")); p.setdefault("rules",{})["paths"]=[sys.argv[1]]; p["parameters"].update(json.loads(sys.argv[2])); json.dump(p,open(sys.argv[3],"w"))' "$@"
+}
+jq_policy "$T/own-rules" '{}' p-default.json
+vg param-validate -p p-default.json validate
+expect_rc 0 "a parameter with a header default needs no policy value"
+vg param-show -p p-default.json rules show own.expiring_far
+expect_contains "$T/param-show.out" ":own_window_days default 36500: Days ahead that count as expiring." \
+    "rules show prints the parameter's default and description"
+vg param-eval -p p-default.json evaluate
+vg param-report -p p-default.json report --format json
+expect_json "$T/param-report.out" 'any(f["rule"] == "own.expiring_far" for f in d["findings"])' \
+    "the default is bound at evaluation (every domain expires within 100 years)"
+jq_policy "$T/own-rules" '{"own_window_days": 0}' p-set.json
+vg param-eval2 -p p-set.json evaluate
+vg param-report2 -p p-set.json report --format json
+expect_json "$T/param-report2.out" 'not any(f["rule"] == "own.expiring_far" for f in d["findings"])' \
+    "the policy's value wins over the default"
+vg fw-list -p p-default.json rules list --framework seal
+expect_rc 0 "rules list --framework exits 0"
+expect_contains "$T/fw-list.out" "own.expiring_far" "rules list --framework SEAL lists a SEAL rule"
+check "rules list --framework SEAL omits a rule of another framework" \
+    sh -c "! grep -q 'aws.iam.root_mfa_disabled' '$T/fw-list.out'"
+vg fw-none -p p-default.json rules list --framework NOPE-9
+expect_rc 2 "rules list --framework with no matching rule exits 2"
+
 # ---- record / replay ---------------------------------------------------
 
 REC=$T/recording

@@ -184,6 +184,31 @@ static const struct {
 	    "-- provider:aws\nSELECT 1 AS resource;\n", 1, "" },
 	{ "crlf", "-- id: test.rule\r\n-- title: T\r\n-- severity: high\r\n"
 	    "-- provider: aws\r\nSELECT 1 AS resource;\r\n", 1, "" },
+	{ "param default", HDR "-- param: days 30 Days before expiry.\n"
+	    "SELECT 1 AS resource WHERE 2 > :days;\n", 1, "" },
+	{ "param default not JSON", HDR "-- param: days thirty Days.\n"
+	    "SELECT 1 AS resource WHERE 2 > :days;\n", 0,
+	    "t.sql:5:16: param 'days': the default must be one JSON value (a "
+	    "number, \"string\", [array], true, false or null)" },
+	{ "param default glued", HDR "-- param: days 30d Days.\n"
+	    "SELECT 1 AS resource WHERE 2 > :days;\n", 0,
+	    "t.sql:5:16: param 'days': the default must be one JSON value (a "
+	    "number, \"string\", [array], true, false or null)" },
+	{ "param without default", HDR "-- param: days\n"
+	    "SELECT 1 AS resource WHERE 2 > :days;\n", 0,
+	    "t.sql:5:15: param 'days': the default must be one JSON value (a "
+	    "number, \"string\", [array], true, false or null)" },
+	{ "param bad name", HDR "-- param: 9lives 3 x\n"
+	    "SELECT 1 AS resource;\n", 0,
+	    "t.sql:5:11: param header: expected 'NAME DEFAULT description' "
+	    "with NAME a parameter name" },
+	{ "param unused", HDR "-- param: days 30 Days.\n"
+	    "SELECT 1 AS resource;\n", 0,
+	    "t.sql:5:1: param 'days' is declared but the rule does not use "
+	    ":days" },
+	{ "param twice", HDR "-- param: days 30 Days.\n-- param: days 31 x\n"
+	    "SELECT 1 AS resource WHERE 2 > :days;\n", 0,
+	    "t.sql:6:11: duplicate param 'days'" },
 	{ "empty file", "", 0, "t.sql:1:1: empty rule file" },
 	{ "blank file", "\n  \n\t\n", 0, "t.sql:1:1: empty rule file" },
 	{ "no statement", HDR "-- only comments\n", 0,
@@ -264,6 +289,25 @@ test_parse_fields(void)
 		is_str(r.params[1], "other", "fields: second parameter");
 	}
 	is_int(strlen(r.sha256), 64, "fields: sha256 set");
+	ok(rule_param_default(&r, "max_age") == NULL, "fields: no default");
+	rule_release(&r);
+
+	memset(&r, 0, sizeof(r));
+	rc = rule_parse("k.sql", "-- id: a.b\n-- title: T\n-- severity: low\n"
+	    "-- provider: aws\n-- param: ids [\"1\", \"2\"]  Allowed ids. \n"
+	    "-- param: n 7\nSELECT 1 AS resource WHERE :n IN "
+	    "(SELECT value FROM json_each(:ids));\n", &r, &d);
+	is_int(rc, 0, "param defaults: parse");
+	ok(json_integer_value(rule_param_default(&r, "n")) == 7,
+	    "param defaults: number");
+	is_int(json_array_size(rule_param_default(&r, "ids")), 2,
+	    "param defaults: array");
+	is_str(json_string_value(json_object_get(json_object_get(
+	    r.param_defaults, "ids"), "description")), "Allowed ids.",
+	    "param defaults: description trimmed");
+	is_str(json_string_value(json_object_get(json_object_get(
+	    r.param_defaults, "n"), "description")), "",
+	    "param defaults: empty description");
 	rule_release(&r);
 	diags_release(&d);
 }
@@ -357,6 +401,9 @@ static const struct {
 	    "WHERE expires < :now\n  AND julianday(expires) < :expiry_days;\n",
 	    "c.sql:8:28: rule 'test.rule' needs parameter ':expiry_days' "
 	    "(add it to \"parameters\" in the policy)" },
+	{ "parameter with a default", "-- param: expiry_days 30 Days.\n"
+	    "SELECT domain AS resource FROM domains\n"
+	    "WHERE julianday(expires) < :expiry_days;\n", "" },
 	{ "parameter present", "SELECT domain AS resource FROM domains\n"
 	    "WHERE julianday(expires) < :domain_expiry_days;\n", "" },
 	{ "positional parameter", "SELECT ? AS resource;\n",
