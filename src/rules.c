@@ -20,6 +20,7 @@
  * the SHA-256 of "ID SHA256\n" for each rule file in catalog order.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -48,12 +49,6 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-#ifndef VIGIL_SRCDIR
-#define VIGIL_SRCDIR	"."
-#endif
-#ifndef VIGIL_DATADIR
-#define VIGIL_DATADIR	"/usr/local/share/vigil"
-#endif
 
 #define RULE_FILE_MAX	(1024UL * 1024)
 #define RULE_DIR_DEPTH	16
@@ -712,9 +707,15 @@ rules_builtin_dir(void)
 		exe[n] = '\0';
 		if (realpath(VIGIL_BUILDDIR, bdir) == NULL)
 			snprintf(bdir, sizeof(bdir), "%s", VIGIL_BUILDDIR);
+		/* Only the binary make built, or a test program: an
+		 * installation whose prefix lies inside the build tree
+		 * is an installation, and reads its own catalog. */
 		bl = strlen(bdir);
-		if (bl > 0 && strncmp(exe, bdir, bl) == 0 &&
-		    (exe[bl] == '/' || bdir[bl - 1] == '/')) {
+		while (bl > 1 && bdir[bl - 1] == '/')
+			bdir[--bl] = '\0';
+		if (strncmp(exe, bdir, bl) == 0 &&
+		    (strcmp(exe + bl, "/src/vigil") == 0 ||
+		    strncmp(exe + bl, "/tests/", 7) == 0)) {
 			snprintf(dir, sizeof(dir), "%s/rules", VIGIL_SRCDIR);
 			return dir;
 		}

@@ -9,6 +9,7 @@
  * `lookup` column saying so, for registrar.lookup_failed to report.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ bootstrap_path(const struct policy_source *ps)
 	}
 	if ((p = getenv("VIGIL_RDAP_BOOTSTRAP")) != NULL)
 		return xstrdup(p);
-	s = xasprintf("%s/rdap-dns.json", VIGIL_DATADIR);
+	s = xasprintf("%s/data/rdap-dns.json", VIGIL_DATADIR);
 	if (access(s, R_OK) == 0)
 		return s;
 	free(s);

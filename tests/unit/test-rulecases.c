@@ -10,6 +10,7 @@
  * A rule without a fixture is a failure.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <dirent.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * evaluation of a small catalog over an in-memory store.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,6 @@
 
 #include "tap.h"
 
-#ifndef VIGIL_SRCDIR
-#define VIGIL_SRCDIR "."
-#endif
 #define DATA	VIGIL_SRCDIR "/tests/data/rules"
 
 /* The store tables the engine touches, as the store creates them. */

@@ -4,6 +4,7 @@
  * canonicalisation pieces and of the http prepare hook.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,11 +74,7 @@ srcdir(void)
 
 	if ((s = getenv("TEST_SRCDIR")) != NULL && *s != '\0')
 		return s;
-#ifdef VIGIL_SRCDIR
 	return VIGIL_SRCDIR;
-#else
-	return ".";
-#endif
 }
 
 static char *
