@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,13 @@ cmd_load_policy(struct globals *g, struct policy **out)
 		path = getenv("VIGIL_POLICY");
 	if (path == NULL || *path == '\0')
 		path = "./vigil.json";
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		fprintf(stderr, "vigil: no policy file '%s'; pass one with "
+		    "-p FILE (or set VIGIL_POLICY); see vigil-policy(5)%s\n",
+		    path, g->policy_path == NULL && getenv("VIGIL_POLICY") ==
+		    NULL ? " (without -p, vigil reads ./vigil.json)" : "");
+		return VGL_EXIT_USAGE;
+	}
 	if (policy_load(path, out, &d) != 0) {
 		diags_print(&d);
 		if (d.n == 0)

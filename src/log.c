@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "log.h"
@@ -125,6 +127,17 @@ log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&log_mtx);
 	red = redact_locked(raw);
+	/* Where no one watches (cron mail, a journal, a file), each line
+	 * says when it happened. */
+	if (!isatty(STDERR_FILENO)) {
+		time_t		 t = time(NULL);
+		struct tm	 tm;
+		char		 ts[32];
+
+		if (gmtime_r(&t, &tm) != NULL &&
+		    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+			fprintf(stderr, "%s ", ts);
+	}
 	if (level <= LOG_WARN)
 		fprintf(stderr, "vigil: %s: %s\n",
 		    level_names[level < 0 ? 0 : level], red);

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "http.h"
 #include "log.h"
+#include "policy.h"
 #include "vigil.h"
 
 static void
@@ -83,8 +84,29 @@ main(int argc, char **argv)
 			break;
 	}
 	if (cmd_table[i] == NULL) {
-		fprintf(stderr, "vigil: unknown command '%s'; see 'vigil "
-		    "--help'\n", argv[optind]);
+		const char	*best = NULL;
+		int		 d, bestd = 3;
+		size_t		 k;
+
+		/* The nearest command within two edits, or a prefix. */
+		for (k = 0; cmd_table[k] != NULL; k++) {
+			d = policy_edit_distance(argv[optind],
+			    cmd_table[k]->name);
+			if (strlen(argv[optind]) >= 3 && strncmp(argv[optind],
+			    cmd_table[k]->name, strlen(argv[optind])) == 0)
+				d = 1;
+			if (d < bestd) {
+				bestd = d;
+				best = cmd_table[k]->name;
+			}
+		}
+		if (best != NULL)
+			fprintf(stderr, "vigil: unknown command '%s'; did you "
+			    "mean '%s'? See 'vigil --help'\n", argv[optind],
+			    best);
+		else
+			fprintf(stderr, "vigil: unknown command '%s'; see "
+			    "'vigil --help'\n", argv[optind]);
 		return VGL_EXIT_USAGE;
 	}
 	http_global_init();

@@ -32,6 +32,15 @@ vg badcmd frobnicate
 expect_rc 2 "an unknown command exits 2"
 vg nopolicy -p "$T/missing.json" validate
 expect_rc 2 "a missing policy exits 2"
+expect_contains "$T/nopolicy.err" "pass one with -p FILE" \
+    "a missing policy file says how to pass one"
+vg badcmd2 audti
+expect_rc 2 "a misspelt command exits 2"
+expect_contains "$T/badcmd2.err" "did you mean 'audit'?" \
+    "a misspelt command gets a did-you-mean"
+vg badcmd3 basline
+expect_contains "$T/badcmd3.err" "did you mean 'baseline'?" \
+    "did-you-mean for a dropped letter"
 
 # ---- a policy against the fake ----------------------------------------
 start_fake fake_rdap --fixtures "$FIX" --log "$T/req.log" \

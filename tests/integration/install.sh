@@ -10,14 +10,20 @@
 
 SRC=$T/src
 mkdir -p "$SRC"
-# A clean copy of the sources (the test tree may be configured in place,
-# or read-only under distcheck).
-(cd "$TEST_SRCDIR" && tar cf - --exclude=./tests/tmp --exclude=./tests/logs \
-    --exclude='*.o' --exclude='*.a' --exclude=./.git . ) | (cd "$SRC" && tar xf -)
+# A clean copy of the distributed sources only: the test tree may be
+# configured in place (with objects and test products), or read-only
+# with the build directory inside it (distcheck).
+(cd "$TEST_SRCDIR" && tar cf - --exclude='*.o' --exclude='*.a' \
+    --exclude=./src/vigil --exclude=./src/paths.h \
+    --exclude=./tests/tmp --exclude=./tests/logs --exclude='./tests/unit/test-*' \
+    --exclude=./tests/tools/ssm-get --exclude='__pycache__' \
+    ./Makefile.am ./Makefile.in ./aclocal.m4 ./build-aux ./config.h.in \
+    ./configure ./configure.ac ./README.md ./data ./docs ./policies ./reports \
+    ./rules ./scripts ./src ./tests \
+    $(cd "$TEST_SRCDIR" && ls ./tests/unit/*.c) ) | (cd "$SRC" && tar xf -)
 chmod -R u+w "$SRC"
 cd "$SRC" || exit 99
-[ -f Makefile ] && make -s distclean >/dev/null 2>&1
-rm -f src/vigil src/paths.h
+rm -f data/systemd/vigil.service data/systemd/vigil-watch.service
 
 build() {
 	./configure --prefix="$1" >"$T/configure.log" 2>&1 &&
@@ -87,4 +93,6 @@ expect_lacks "$T/show2.out" "$SRC/rules/" \
     "a prefix inside the build tree is not taken for the build tree"
 expect_contains "$P2/lib/systemd/system/vigil.service" "ExecStart=$P2/bin/vigil " \
     "the units name the new prefix"
+# The copy and its objects are large: keep them only for a failure.
+[ "$_tap_failed" -eq 0 ] && rm -rf "$SRC" "$P1"
 finish

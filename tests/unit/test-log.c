@@ -60,6 +60,12 @@ main(void)
 	i = 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		i++;
+		/* Not a terminal: an ISO-8601 UTC timestamp leads. */
+		ok(strlen(line) > 21 && line[4] == '-' && line[7] == '-' &&
+		    line[10] == 'T' && line[13] == ':' && line[16] == ':' &&
+		    line[19] == 'Z' && strncmp(line + 20, " vigil: ", 8) == 0,
+		    "a log line to a file starts with an ISO-8601 time: %s",
+		    line);
 		if (strstr(line, "s3cr3t") != NULL)
 			found = 1;
 	}
