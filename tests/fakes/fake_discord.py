@@ -33,6 +33,8 @@ Scenarios:
               X-RateLimit-Scope: global)
   nointent    members answers 403 Missing Access (no GUILD_MEMBERS intent)
   nowebhooks  webhooks answers 403 Missing Permissions
+  badoverwrite  a channel overwrite's allow is "-1" (not a decimal
+              bitfield)
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -65,7 +67,8 @@ import time
 from urllib.parse import urlsplit, parse_qs
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks")
+SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks",
+             "badoverwrite")
 
 GUILD_ID = "1100000000000000001"
 OWNER_ID = "1200000000000000001"
@@ -347,7 +350,12 @@ class Handler(BaseHTTPRequestHandler):
         elif route == "roles":
             self.send(200, ROLES, rl)
         elif route == "channels":
-            self.send(200, CHANNELS, rl)
+            if "badoverwrite" in srv.scenarios:
+                bad = json.loads(json.dumps(CHANNELS))
+                bad[1]["permission_overwrites"][0]["allow"] = "-1"
+                self.send(200, bad, rl)
+            else:
+                self.send(200, CHANNELS, rl)
         elif route == "webhooks":
             if "nowebhooks" in srv.scenarios:
                 self.send(403, {"message": "Missing Permissions",

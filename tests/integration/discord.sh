@@ -279,6 +279,15 @@ vg nh-report -p policy.json report --format json
 expect_json "$T/nh-report.out" 'd["sources"][0]["status"] == "failed" and "MANAGE_WEBHOOKS" in d["sources"][0]["error"]' \
     "webhooks 403: source failed naming MANAGE_WEBHOOKS"
 
+start_fake fake_discord --token "$TOKEN" --log "$T/badow.jsonl" \
+    --scenario badoverwrite || not_ok "fake_discord (badoverwrite) starts"
+mkcase badow "$FAKE_PORT"
+cd "$T/badow" || exit 99
+vg bo-audit -p policy.json audit --json "$T/bo.json"
+expect_rc 3 "an overwrite with allow \"-1\": audit exits 3"
+expect_json "$T/bo.json" 'd["sources"][0]["status"] == "failed" and "allow/deny that are not decimal bitfields" in d["sources"][0]["error"] and [f["status"] for f in d["findings"] if f["rule"] == "discord.channel_overwrite_dangerous"] == ["error"]' \
+    "a malformed overwrite: source failed with the reason, channel_overwrite_dangerous is an error, not a pass"
+
 # ---- the background scenarios -------------------------------------------
 
 wait "$BG_EXHAUST"
