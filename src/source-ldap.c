@@ -819,7 +819,7 @@ write_users(struct ldapc *l, json_t *users, json_t *bymember, json_t *names,
 
 /* The directory itself: cleartext, anonymous access, password hashes. */
 
-#define PW_PROBE_LIMIT	100	/* entries asked for; the sample is 10 */
+#define PW_PROBE_LIMIT	100	/* entries asked for */
 #define PW_SAMPLE	10
 
 /*
@@ -848,12 +848,12 @@ host_loopback_literal(const char *h)
 
 /* One probe's outcome, written into ldap_server. */
 struct probes {
-	int		 anon_bind;	/* 1 allowed, 0 refused, -1 unknown */
-	int		 anon_read;	/* 1 base entry read, 0 not, -1 unknown */
+	int		 anon_bind;	/* 1 allowed, 0 refused, -1 ? */
+	int		 anon_read;	/* 1 base entry read, 0, -1 ? */
 	char		*anon_detail;
 	int		 pw_readable;	/* 1, 0, -1 unknown */
-	long		 pw_entries;	/* other entries exposing it (capped) */
-	json_t		*pw_sample;	/* their DNs, at most PW_SAMPLE */
+	long		 pw_entries;	/* others exposing it */
+	json_t		*pw_sample;	/* <= PW_SAMPLE DNs */
 	char		*pw_detail;
 };
 
@@ -905,20 +905,19 @@ names_search(struct ldapc *l, LDAP *ld, const char *base, int scope,
 		l->ctx->requests++;
 		rc = ldap_search_ext_s(ld, base, scope, filter, attrs, 1,
 		    NULL, NULL, &l->tv, limit, &msg);
-		if (msg == NULL) {
-			/* No answer at all: kept as the result code. */
+		if (msg == NULL)	/* no answer at all: its code */
 			res->code = rc;
-			return 0;
+		else {
+			for (e = ldap_first_entry(ld, msg); e != NULL;
+			    e = ldap_next_entry(ld, e))
+				entry_names_json(ld, e, res->entries);
+			rc = ldap_parse_result(ld, msg, &err, NULL, &emsg,
+			    NULL, NULL, 1);
+			res->code = rc != LDAP_SUCCESS ? rc : err;
+			res->text = emsg != NULL && *emsg != '\0' ?
+			    xstrdup(emsg) : NULL;
+			ldap_memfree(emsg);
 		}
-		for (e = ldap_first_entry(ld, msg); e != NULL;
-		    e = ldap_next_entry(ld, e))
-			entry_names_json(ld, e, res->entries);
-		rc = ldap_parse_result(ld, msg, &err, NULL, &emsg, NULL,
-		    NULL, 1);
-		res->code = rc != LDAP_SUCCESS ? rc : err;
-		res->text = emsg != NULL && *emsg != '\0' ? xstrdup(emsg) :
-		    NULL;
-		ldap_memfree(emsg);
 	}
 	if (r == 0 && l->record_path != NULL)
 		r = record_search(l, base, scope, filter, attrs, res);
@@ -1071,7 +1070,8 @@ probe_anonymous(struct ldapc *l, const char *base, struct probes *p)
 		/* Shaped like a search, so that replay_load accepts it. */
 		o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:[], s:i, "
 		    "s:s?}", "probe", "anonymous", "server", l->uri, "base",
-		    base, "scope", LDAP_SCOPE_BASE, "filter", "(anonymous bind)",
+		    base, "scope", LDAP_SCOPE_BASE, "filter",
+		    "(anonymous bind)",
 		    "result_code", bind_rc, "entries", "bind_result", bind_rc,
 		    "bind_text", ldap_err2string(bind_rc));
 		if (record_write_next(l->record_path, &l->seq, o, NULL) != 0)
@@ -1351,7 +1351,7 @@ ldap_check(const struct policy_source *ps, struct diags *dg)
 			    "ldaps:// connection is already TLS", ps->name);
 		else if (!ldaps && !starttls &&
 		    !host_loopback_literal(lud->lud_host))
-			/* Allowed, and reported by ldap.plaintext_connection. */
+			/* Allowed; ldap.plaintext_connection reports it. */
 			log_warn("%s: source '%s': plain ldap:// to '%s' "
 			    "without \"starttls\" sends the bind password and "
 			    "the directory in cleartext (reported as "

@@ -3,7 +3,7 @@
 -- severity: medium
 -- provider: discord
 -- frameworks: NIST-800-53:AC-6, NIST-800-53:SA-9
--- remediation: Take the dangerous permissions away from the bot's roles (re-invite it with only the permissions it needs), or remove the bot; prefer verified bots for anything that can manage roles, channels or webhooks.
+-- remediation: Take the dangerous permissions away from the bot's roles (re-invite it with only the permissions it needs), or remove the bot; prefer verified bots for anything that can manage roles, channels or webhooks. vigil's own audit bot needs MANAGE_WEBHOOKS to list webhooks and is usually unverified: waive it by its user id, with that reason.
 -- description: Bot members without the VERIFIED_BOT public flag (1 << 16 of user.public_flags in the member list; a bot whose public_flags Discord did not send counts as unverified) that hold a dangerous permission through their own roles. An unverified bot has not passed Discord's identity review of its developer; its token sits on a server nobody here controls. Permissions that come from @everyone are reported by discord.everyone_dangerous_permissions, not here.
 WITH perms AS (
   SELECT DISTINCT m.source, m.user_id, d.value AS perm
