@@ -7,6 +7,8 @@
  *   GET /guilds/{id}/roles                 only if the guild had no roles[]
  *   GET /guilds/{id}/members?limit=1000    paged with after=<highest id>
  *   GET /guilds/{id}/webhooks
+ *   GET /guilds/{id}/channels              every channel's permission
+ *                                          overwrites, in one request
  * The members call needs the privileged GUILD_MEMBERS intent and the
  * webhooks call the MANAGE_WEBHOOKS permission: without either the audit
  * would be incomplete, so a 403 there fails the source with the reason.
@@ -66,7 +68,15 @@ static const char discord_schema[] =
 "  user_id);\n"
 "CREATE TABLE IF NOT EXISTS discord_webhooks(run INTEGER NOT NULL,\n"
 "  source TEXT, guild_id TEXT, webhook_id TEXT, channel_id TEXT,\n"
-"  name TEXT, creator_id TEXT, type INTEGER, raw TEXT);\n";
+"  name TEXT, creator_id TEXT, type INTEGER, raw TEXT);\n"
+"CREATE TABLE IF NOT EXISTS discord_channels(run INTEGER NOT NULL,\n"
+"  source TEXT, guild_id TEXT, channel_id TEXT, name TEXT, type INTEGER,\n"
+"  parent_id TEXT, position INTEGER, raw TEXT);\n"
+"CREATE TABLE IF NOT EXISTS discord_channel_overwrites(run INTEGER NOT NULL,\n"
+"  source TEXT, guild_id TEXT, channel_id TEXT, channel_name TEXT,\n"
+"  channel_type INTEGER, target_id TEXT, target_type TEXT,\n"
+"  is_everyone INTEGER, allow TEXT, deny TEXT, dangerous_allowed TEXT,\n"
+"  raw TEXT);\n";
 
 static const char *const discord_keys[] = {
 	"guild_id", "bot_token_env", "bot_token_file", "deadline_s", NULL
@@ -608,6 +618,107 @@ collect_webhooks(struct discord *d)
 	return r;
 }
 
+/*
+ * One overwrite of a channel: target role (type 0) or member (type 1),
+ * allow and deny as 64-bit decimal strings.
+ */
+static int
+store_overwrite(struct discord *d, json_t *ch, json_t *ow)
+{
+	const char	*cid, *tid;
+	json_t		*tv;
+	uint64_t	 allow, deny;
+	char		 as[32], ds[32];
+	int		 type;
+
+	cid = json_string_value(json_object_get(ch, "id"));
+	tid = json_string_value(json_object_get(ow, "id"));
+	tv = json_object_get(ow, "type");
+	/* Older API versions sent "role"/"member". */
+	if (json_is_integer(tv))
+		type = (int)json_integer_value(tv);
+	else if (json_is_string(tv))
+		type = strcmp(json_string_value(tv), "role") == 0 ? 0 :
+		    strcmp(json_string_value(tv), "member") == 0 ? 1 : -1;
+	else
+		type = -1;
+	if (tid == NULL || snowflake(tid) == 0 || (type != 0 && type != 1))
+		return source_fail(d->ctx, "channel %s: a permission "
+		    "overwrite has no valid id or type", cid);
+	if (parse_perms(json_object_get(ow, "allow"), &allow) != 0 ||
+	    parse_perms(json_object_get(ow, "deny"), &deny) != 0)
+		return source_fail(d->ctx, "channel %s: the overwrite for %s "
+		    "has allow/deny that are not decimal bitfields", cid, tid);
+	snprintf(as, sizeof(as), "%" PRIu64, allow);
+	snprintf(ds, sizeof(ds), "%" PRIu64, deny);
+	return insert(d, "discord_channel_overwrites", json_pack("{s:s, "
+	    "s:s?, s:I, s:s, s:s, s:b, s:s, s:s, s:o, s:O}",
+	    "channel_id", cid,
+	    "channel_name", json_string_value(json_object_get(ch, "name")),
+	    "channel_type", (json_int_t)json_integer_value(json_object_get(ch,
+	    "type")),
+	    "target_id", tid, "target_type", type == 0 ? "role" : "member",
+	    "is_everyone", type == 0 && strcmp(tid, d->guild_id) == 0,
+	    "allow", as, "deny", ds,
+	    "dangerous_allowed", dangerous_list(allow), "raw", ow));
+}
+
+/*
+ * GET /guilds/{id}/channels: every channel (threads excluded) with its
+ * permission_overwrites, one request for the whole guild.
+ */
+static int
+collect_channels(struct discord *d)
+{
+	json_t		*a, *ch, *ows, *ow, *raw;
+	const char	*id;
+	size_t		 i, j;
+	int		 r;
+
+	if ((r = dc_get(d, "channels", "/channels", "listing channels",
+	    "the bot cannot list the guild's channels (it needs "
+	    "VIEW_CHANNEL)", &a)) != 0)
+		return r;
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return source_fail(d->ctx, "listing channels: the answer is "
+		    "not a JSON array");
+	}
+	json_array_foreach(a, i, ch) {
+		if ((id = json_string_value(json_object_get(ch, "id"))) ==
+		    NULL || snowflake(id) == 0) {
+			r = source_fail(d->ctx, "channel #%zu has no valid id",
+			    i);
+			break;
+		}
+		ows = json_object_get(ch, "permission_overwrites");
+		if (ows != NULL && !json_is_array(ows)) {
+			r = source_fail(d->ctx, "channel %s: "
+			    "permission_overwrites is not an array", id);
+			break;
+		}
+		raw = json_deep_copy(ch);
+		if ((r = insert(d, "discord_channels", json_pack("{s:s, s:s?, "
+		    "s:I, s:s?, s:I, s:o}", "channel_id", id,
+		    "name", json_string_value(json_object_get(ch, "name")),
+		    "type", (json_int_t)json_integer_value(json_object_get(ch,
+		    "type")),
+		    "parent_id", json_string_value(json_object_get(ch,
+		    "parent_id")),
+		    "position", (json_int_t)json_integer_value(
+		    json_object_get(ch, "position")), "raw", raw))) != 0)
+			break;
+		json_array_foreach(ows, j, ow) {
+			if ((r = store_overwrite(d, ch, ow)) != 0)
+				break;
+		}
+		if (r != 0)
+			break;
+	}
+	json_decref(a);
+	return r;
+}
+
 static int
 discord_collect(struct source_ctx *ctx)
 {
@@ -671,7 +782,8 @@ discord_collect(struct source_ctx *ctx)
 	if ((r = store_guild(&d, g)) != 0 ||
 	    (r = store_roles(&d, roles)) != 0 ||
 	    (r = collect_members(&d)) != 0 ||
-	    (r = collect_webhooks(&d)) != 0)
+	    (r = collect_webhooks(&d)) != 0 ||
+	    (r = collect_channels(&d)) != 0)
 		goto out;
  out:
 	for (i = 0; i < d.nb; i++) {

@@ -16,6 +16,17 @@
  * failure fails the source with libldap's reason and the server's
  * diagnostic message.
  *
+ * Besides the accounts, three facts about the directory itself go into
+ * ldap_server: whether the connection is cleartext (ldap:// without
+ * StartTLS) to a host that is not literally loopback; whether an
+ * anonymous simple bind on a second connection can read the base entry;
+ * and whether the audit bind can read userPassword of entries other than
+ * its own, asked with attrsonly (the attribute's name comes back, never a
+ * value; nothing of a value is ever stored).  ldap_user_activity holds
+ * each user's last successful bind where the server keeps one (OpenLDAP
+ * pwdLastSuccess with "lastbind on", slapo-lastbind authTimestamp, AD
+ * lastLogonTimestamp) and its creation time.
+ *
  * With --record DIR each search (all its pages) is written to
  * DIR/<source>/NNNNNN.json: the request, the result code and the entries
  * as {dn, attributes}; with --replay DIR the searches are answered from
@@ -26,6 +37,9 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <ctype.h>
 #include <dirent.h>
@@ -61,7 +75,18 @@ static const char ldap_schema[] =
 "CREATE INDEX IF NOT EXISTS ldap_users_run ON ldap_users(run, dn);\n"
 "CREATE TABLE IF NOT EXISTS ldap_groups(run INTEGER NOT NULL, source TEXT,\n"
 "  dn TEXT, name TEXT, members TEXT, raw TEXT);\n"
-"CREATE INDEX IF NOT EXISTS ldap_groups_run ON ldap_groups(run, dn);\n";
+"CREATE INDEX IF NOT EXISTS ldap_groups_run ON ldap_groups(run, dn);\n"
+"CREATE TABLE IF NOT EXISTS ldap_server(run INTEGER NOT NULL, source TEXT,\n"
+"  uri TEXT, host TEXT, tls TEXT, loopback INTEGER, bind_dn TEXT,\n"
+"  anonymous_bind INTEGER, anonymous_read INTEGER, anonymous_detail TEXT,\n"
+"  password_readable INTEGER, password_readable_entries INTEGER,\n"
+"  password_readable_sample TEXT, password_detail TEXT,\n"
+"  last_bind_users INTEGER, raw TEXT);\n"
+"CREATE TABLE IF NOT EXISTS ldap_user_activity(run INTEGER NOT NULL,\n"
+"  source TEXT, dn TEXT, uid TEXT, last_bind TEXT,\n"
+"  last_bind_attribute TEXT, created TEXT);\n"
+"CREATE INDEX IF NOT EXISTS ldap_user_activity_run ON\n"
+"  ldap_user_activity(run, dn);\n";
 
 static const char *const ldap_keys[] = {
 	"uri", "base_dn", "bind_dn", "password_env", "starttls",
@@ -80,7 +105,8 @@ static char *user_attrs[] = {
 	"pwdChangedTime", "pwdLastSet", "shadowLastChange",
 	"pwdAccountLockedTime", "nsAccountLock", "shadowExpire",
 	"userAccountControl", "accountExpires", "pwdPolicySubentry",
-	"objectClass", NULL
+	"objectClass", "pwdLastSuccess", "authTimestamp", "lastLogonTimestamp",
+	"createTimestamp", "whenCreated", NULL
 };
 static char *group_attrs[] = {
 	"cn", "sAMAccountName", "member", "uniqueMember", "memberUid",
@@ -791,6 +817,429 @@ write_users(struct ldapc *l, json_t *users, json_t *bymember, json_t *names,
 	return 0;
 }
 
+/* The directory itself: cleartext, anonymous access, password hashes. */
+
+#define PW_PROBE_LIMIT	100	/* entries asked for */
+#define PW_SAMPLE	10
+
+/*
+ * Is host literally a loopback address: a dotted quad in 127.0.0.0/8,
+ * ::1 or "localhost"?  Names are not resolved (a name that resolves to
+ * 127.0.0.1 today may not tomorrow); an empty host (libldap's default
+ * host) is not loopback.
+ * XXX: switch to the shared loopback helper of src/url.c once merged.
+ */
+static int
+host_loopback_literal(const char *h)
+{
+	struct in_addr	 a4;
+	struct in6_addr	 a6;
+
+	if (h == NULL || *h == '\0')
+		return 0;
+	if (strcasecmp(h, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, h, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, h, &a6) == 1)
+		return memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
+	return 0;
+}
+
+/* One probe's outcome, written into ldap_server. */
+struct probes {
+	int		 anon_bind;	/* 1 allowed, 0 refused, -1 ? */
+	int		 anon_read;	/* 1 base entry read, 0, -1 ? */
+	char		*anon_detail;
+	int		 pw_readable;	/* 1, 0, -1 unknown */
+	long		 pw_entries;	/* others exposing it */
+	json_t		*pw_sample;	/* <= PW_SAMPLE DNs */
+	char		*pw_detail;
+};
+
+/* The attribute names (never the values) of an entry. */
+static void
+entry_names_json(LDAP *ld, LDAPMessage *e, json_t *entries)
+{
+	BerElement	*ber = NULL;
+	json_t		*attrs = json_object();
+	char		*dn, *a, *k;
+	size_t		 i;
+
+	dn = ldap_get_dn(ld, e);
+	for (a = ldap_first_attribute(ld, e, &ber); a != NULL;
+	    a = ldap_next_attribute(ld, e, ber)) {
+		k = xstrdup(a);
+		for (i = 0; k[i] != '\0'; i++)
+			k[i] = (char)tolower((unsigned char)k[i]);
+		json_object_set_new(attrs, k, json_array());
+		free(k);
+		ldap_memfree(a);
+	}
+	if (ber != NULL)
+		ber_free(ber, 0);
+	json_array_append_new(entries, json_pack("{s:s, s:o}", "dn",
+	    dn != NULL ? dn : "", "attributes", attrs));
+	ldap_memfree(dn);
+}
+
+/*
+ * One unpaged search asking for attribute names only (attrsonly), at
+ * most limit entries (sizeLimitExceeded is then an answer, not an
+ * error), on ld.  Recorded and replayed like the other searches.
+ */
+static int
+names_search(struct ldapc *l, LDAP *ld, const char *base, int scope,
+    const char *filter, char **attrs, int limit, struct result *res)
+{
+	LDAPMessage	*msg = NULL, *e;
+	char		*emsg = NULL;
+	int		 rc, err = 0, r = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (l->replay != NULL)
+		r = replay_search(l, base, scope, filter, res);
+	else {
+		res->entries = json_array();
+		res->pages = 1;
+		l->ctx->requests++;
+		rc = ldap_search_ext_s(ld, base, scope, filter, attrs, 1,
+		    NULL, NULL, &l->tv, limit, &msg);
+		if (msg == NULL)	/* no answer at all: its code */
+			res->code = rc;
+		else {
+			for (e = ldap_first_entry(ld, msg); e != NULL;
+			    e = ldap_next_entry(ld, e))
+				entry_names_json(ld, e, res->entries);
+			rc = ldap_parse_result(ld, msg, &err, NULL, &emsg,
+			    NULL, NULL, 1);
+			res->code = rc != LDAP_SUCCESS ? rc : err;
+			res->text = emsg != NULL && *emsg != '\0' ?
+			    xstrdup(emsg) : NULL;
+			ldap_memfree(emsg);
+		}
+	}
+	if (r == 0 && l->record_path != NULL)
+		r = record_search(l, base, scope, filter, attrs, res);
+	return r;
+}
+
+/*
+ * Can the audit bind read userPassword?  (userPassword=*) under base with
+ * attrsonly: an entry that comes back naming userPassword is readable (a
+ * server returns an attribute, even by name, only with read access).
+ * The bind's own entry does not count: reading one's own hash is normal.
+ */
+static int
+probe_password(struct ldapc *l, const char *base, const char *bind_dn,
+    struct probes *p)
+{
+	static char	*pw_attrs[] = { "userPassword", NULL };
+	struct result	 res;
+	json_t		*e;
+	char		*self, *nd;
+	size_t		 i;
+	int		 r;
+
+	if ((r = names_search(l, l->ld, base, LDAP_SCOPE_SUBTREE,
+	    "(userPassword=*)", pw_attrs, PW_PROBE_LIMIT, &res)) != 0)
+		return r;
+	p->pw_sample = json_array();
+	if (res.code != LDAP_SUCCESS && res.code != LDAP_SIZELIMIT_EXCEEDED &&
+	    res.code != LDAP_NO_SUCH_OBJECT &&
+	    res.code != LDAP_INSUFFICIENT_ACCESS) {
+		p->pw_readable = -1;
+		p->pw_detail = xasprintf("the userPassword probe failed: "
+		    "%s%s%s", ldap_err2string(res.code), res.text != NULL ?
+		    ": " : "", res.text != NULL ? res.text : "");
+		result_release(&res);
+		return 0;
+	}
+	self = bind_dn != NULL ? norm_dn(bind_dn) : NULL;
+	json_array_foreach(res.entries, i, e) {
+		if (attr(e, "userpassword") == NULL)
+			continue;
+		nd = norm_dn(json_string_value(json_object_get(e, "dn")));
+		if (self == NULL || strcmp(nd, self) != 0) {
+			p->pw_entries++;
+			if (json_array_size(p->pw_sample) < PW_SAMPLE)
+				json_array_append(p->pw_sample,
+				    json_object_get(e, "dn"));
+		}
+		free(nd);
+	}
+	free(self);
+	p->pw_readable = p->pw_entries > 0;
+	p->pw_detail = xasprintf("%s%ld entr%s other than the audit bind's "
+	    "own expose userPassword to it%s", res.code ==
+	    LDAP_SIZELIMIT_EXCEEDED ? "at least " : "", p->pw_entries,
+	    p->pw_entries == 1 ? "y" : "ies",
+	    res.code == LDAP_SIZELIMIT_EXCEEDED ? " (probe stopped at its "
+	    "size limit)" : "");
+	result_release(&res);
+	return 0;
+}
+
+/* The recorded anonymous probe, or NULL. */
+static json_t *
+replay_anon(struct ldapc *l)
+{
+	json_t	*o;
+	size_t	 i;
+
+	json_array_foreach(l->replay, i, o) {
+		if (json_is_string(json_object_get(o, "probe")) &&
+		    strcmp(json_string_value(json_object_get(o, "probe")),
+		    "anonymous") == 0 && !json_is_true(json_object_get(o,
+		    "used"))) {
+			json_object_set_new(o, "used", json_true());
+			return o;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A second connection to the same URI, with the same TLS, doing an
+ * anonymous simple bind (empty DN and password) and a base read of
+ * base_dn asking for no attributes.  Anonymous access is "allowed" when
+ * the bind succeeds and the base entry comes back.
+ */
+static int
+probe_anonymous(struct ldapc *l, const char *base, struct probes *p)
+{
+	struct source_ctx	*ctx = l->ctx;
+	const char		*ca = policy_source_str(ctx->ps, "ca_file",
+				    NULL);
+	static char		*no_attrs[] = { LDAP_NO_ATTRS, NULL };
+	struct berval		 cred = { 0, NULL };
+	struct result		 res;
+	LDAP			*ld = NULL;
+	json_t			*o;
+	int			 v3 = LDAP_VERSION3;
+	int			 demand = LDAP_OPT_X_TLS_DEMAND, zero = 0;
+	int			 starttls, ldaps, rc, bind_rc, r = 0;
+	const char		*what = NULL;
+
+	memset(&res, 0, sizeof(res));
+	starttls = policy_source_bool(ctx->ps, "starttls", 0);
+	ldaps = strncasecmp(l->uri, "ldaps://", 8) == 0;
+	if (l->replay != NULL) {
+		if ((o = replay_anon(l)) == NULL)
+			return source_fail(ctx, "no recorded anonymous bind "
+			    "probe in %s", l->replay_path);
+		bind_rc = (int)json_integer_value(json_object_get(o,
+		    "bind_result"));
+		ctx->requests++;
+		if (bind_rc == LDAP_SUCCESS && (r = replay_search(l, base,
+		    LDAP_SCOPE_BASE, "(objectClass=*)", &res)) != 0)
+			return r;
+		goto judge;
+	}
+	if ((rc = ldap_initialize(&ld, l->uri)) != LDAP_SUCCESS) {
+		bind_rc = rc;
+		what = "connect";
+		goto judge;
+	}
+	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &l->tv);
+	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &l->tv);
+	if (ldaps || starttls) {
+		ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+		if (ca != NULL)
+			ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca);
+		ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	}
+	if (starttls && !ldaps) {
+		ctx->requests++;
+		if ((bind_rc = ldap_start_tls_s(ld, NULL, NULL)) !=
+		    LDAP_SUCCESS) {
+			what = "StartTLS";
+			goto judge;
+		}
+	}
+	ctx->requests++;
+	bind_rc = ldap_sasl_bind_s(ld, NULL, LDAP_SASL_SIMPLE, &cred, NULL,
+	    NULL, NULL);
+	what = "bind";
+	if (bind_rc == LDAP_SUCCESS && (r = names_search(l, ld, base,
+	    LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 1, &res)) != 0)
+		goto out;
+	if (l->record_path != NULL) {
+		/* Shaped like a search, so that replay_load accepts it. */
+		o = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:[], s:i, "
+		    "s:s?}", "probe", "anonymous", "server", l->uri, "base",
+		    base, "scope", LDAP_SCOPE_BASE, "filter",
+		    "(anonymous bind)",
+		    "result_code", bind_rc, "entries", "bind_result", bind_rc,
+		    "bind_text", ldap_err2string(bind_rc));
+		if (record_write_next(l->record_path, &l->seq, o, NULL) != 0)
+			r = source_fail(ctx, "cannot write recording in '%s': "
+			    "%s", l->record_path, strerror(errno));
+		json_decref(o);
+		if (r != 0)
+			goto out;
+	}
+ judge:
+	switch (bind_rc) {
+	case LDAP_SUCCESS:
+		p->anon_bind = 1;
+		p->anon_read = res.code == LDAP_SUCCESS &&
+		    json_array_size(res.entries) > 0;
+		p->anon_detail = p->anon_read ? xstrdup("an anonymous bind "
+		    "succeeded and read the base entry") : xasprintf("an "
+		    "anonymous bind succeeded but reading the base entry was "
+		    "refused: %s", ldap_err2string(res.code));
+		break;
+	case LDAP_INAPPROPRIATE_AUTH:
+	case LDAP_INVALID_CREDENTIALS:
+	case LDAP_UNWILLING_TO_PERFORM:
+	case LDAP_STRONG_AUTH_REQUIRED:
+	case LDAP_CONFIDENTIALITY_REQUIRED:
+	case LDAP_INSUFFICIENT_ACCESS:
+		p->anon_bind = 0;
+		p->anon_read = 0;
+		p->anon_detail = xasprintf("the anonymous bind was refused: "
+		    "%s", ldap_err2string(bind_rc));
+		break;
+	default:
+		p->anon_bind = -1;
+		p->anon_read = -1;
+		p->anon_detail = xasprintf("the anonymous bind probe could "
+		    "not complete (%s): %s", what != NULL ? what : "replay",
+		    ldap_err2string(bind_rc));
+		break;
+	}
+ out:
+	result_release(&res);
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	return r;
+}
+
+/* -1 (unknown) as NULL. */
+static json_t *
+tri(int v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+/* The newest of the last-bind attributes a server keeps, as ISO-8601. */
+static const char *
+last_bind(json_t *e, char *out, size_t len)
+{
+	static const char *const gattrs[] = {
+		"pwdlastsuccess", "authtimestamp"
+	};
+	char		 t[64];
+	const char	*which = NULL;
+	long long	 v;
+	size_t		 i;
+
+	*out = '\0';
+	for (i = 0; i < 2; i++) {
+		if (gentime_iso(attr1(e, gattrs[i]), t, sizeof(t)) == 0 &&
+		    strcmp(t, out) > 0) {
+			snprintf(out, len, "%s", t);
+			which = gattrs[i];
+		}
+	}
+	if (attr_num(e, "lastlogontimestamp", &v) == 0 && v > 0) {
+		iso8601_utc(filetime_unix(v), t, sizeof(t));
+		if (strcmp(t, out) > 0) {
+			snprintf(out, len, "%s", t);
+			which = "lastlogontimestamp";
+		}
+	}
+	return which;
+}
+
+/* ldap_user_activity; returns the number of users with a last bind. */
+static int
+write_activity(struct ldapc *l, json_t *users, long *tracked)
+{
+	json_t		*e;
+	const char	*which, *uid;
+	char		 lb[64], cr[64];
+	size_t		 i;
+	int		 r, hascr;
+
+	json_array_foreach(users, i, e) {
+		which = last_bind(e, lb, sizeof(lb));
+		hascr = gentime_iso(attr1(e, "createtimestamp"), cr,
+		    sizeof(cr)) == 0 || gentime_iso(attr1(e, "whencreated"),
+		    cr, sizeof(cr)) == 0;
+		if ((uid = attr1(e, "uid")) == NULL)
+			uid = attr1(e, "samaccountname");
+		if (which != NULL)
+			(*tracked)++;
+		if ((r = insert_row(l->ctx, "ldap_user_activity",
+		    json_pack("{s:O, s:s?, s:s?, s:s?, s:s?}", "dn",
+		    json_object_get(e, "dn"), "uid", uid, "last_bind",
+		    which != NULL ? lb : NULL, "last_bind_attribute", which,
+		    "created", hascr ? cr : NULL))) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+write_server(struct ldapc *l, struct probes *p, long tracked)
+{
+	const char	*bind_dn = policy_source_str(l->ctx->ps, "bind_dn",
+			    NULL);
+	LDAPURLDesc	*lud = NULL;
+	const char	*tls;
+	char		*host;
+	int		 r;
+
+	if (strncasecmp(l->uri, "ldaps://", 8) == 0)
+		tls = "ldaps";
+	else if (policy_source_bool(l->ctx->ps, "starttls", 0))
+		tls = "starttls";
+	else
+		tls = "none";
+	host = ldap_url_parse(l->uri, &lud) == LDAP_URL_SUCCESS &&
+	    lud->lud_host != NULL ? xstrdup(lud->lud_host) : xstrdup("");
+	if (lud != NULL)
+		ldap_free_urldesc(lud);
+	r = insert_row(l->ctx, "ldap_server", json_pack("{s:s, s:s, s:s, "
+	    "s:b, s:s?, s:o, s:o, s:s?, s:o, s:I, s:O, s:s?, s:I}",
+	    "uri", l->uri, "host", host, "tls", tls,
+	    "loopback", host_loopback_literal(host), "bind_dn", bind_dn,
+	    "anonymous_bind", tri(p->anon_bind),
+	    "anonymous_read", tri(p->anon_read),
+	    "anonymous_detail", p->anon_detail,
+	    "password_readable", tri(p->pw_readable),
+	    "password_readable_entries", (json_int_t)p->pw_entries,
+	    "password_readable_sample", p->pw_sample,
+	    "password_detail", p->pw_detail,
+	    "last_bind_users", (json_int_t)tracked));
+	free(host);
+	return r;
+}
+
+/* The probes and the server row, after the users were read. */
+static int
+collect_server(struct ldapc *l, const char *base, json_t *users)
+{
+	struct probes	 p;
+	long		 tracked = 0;
+	int		 r;
+
+	memset(&p, 0, sizeof(p));
+	if ((r = probe_password(l, base, policy_source_str(l->ctx->ps,
+	    "bind_dn", NULL), &p)) == 0 &&
+	    (r = probe_anonymous(l, base, &p)) == 0 &&
+	    (r = write_activity(l, users, &tracked)) == 0)
+		r = write_server(l, &p, tracked);
+	free(p.anon_detail);
+	free(p.pw_detail);
+	json_decref(p.pw_sample);
+	return r;
+}
+
 static int
 ldap_collect(struct source_ctx *ctx)
 {
@@ -852,7 +1301,10 @@ ldap_collect(struct source_ctx *ctx)
 		goto out;
 	if ((r = write_groups(&l, gr.entries, bymember, names)) != 0)
 		goto out;
-	r = write_users(&l, ur.entries, bymember, names, policies);
+	if ((r = write_users(&l, ur.entries, bymember, names, policies)) !=
+	    0)
+		goto out;
+	r = collect_server(&l, base, ur.entries);
  out:
 	if (l.ld != NULL)
 		ldap_unbind_ext_s(l.ld, NULL, NULL);
@@ -868,13 +1320,6 @@ ldap_collect(struct source_ctx *ctx)
 }
 
 /* Policy checks. */
-
-static int
-loopback_host(const char *h)
-{
-	return h == NULL || *h == '\0' || strncmp(h, "127.", 4) == 0 ||
-	    strcmp(h, "::1") == 0 || strcasecmp(h, "localhost") == 0;
-}
 
 static void
 ldap_check(const struct policy_source *ps, struct diags *dg)
@@ -904,11 +1349,15 @@ ldap_check(const struct policy_source *ps, struct diags *dg)
 			diags_add(dg, ps->file, ps->line, ps->col, "source "
 			    "'%s': \"starttls\" is for ldap:// URLs; an "
 			    "ldaps:// connection is already TLS", ps->name);
-		else if (!ldaps && !starttls && !loopback_host(lud->lud_host))
-			diags_add(dg, ps->file, ps->line, ps->col, "source "
-			    "'%s': plain ldap:// is accepted only for "
-			    "loopback hosts: use ldaps:// or \"starttls\": "
-			    "true", ps->name);
+		else if (!ldaps && !starttls &&
+		    !host_loopback_literal(lud->lud_host))
+			/* Allowed; ldap.plaintext_connection reports it. */
+			log_warn("%s: source '%s': plain ldap:// to '%s' "
+			    "without \"starttls\" sends the bind password and "
+			    "the directory in cleartext (reported as "
+			    "ldap.plaintext_connection): use ldaps:// or "
+			    "\"starttls\": true", ps->file, ps->name,
+			    lud->lud_host != NULL ? lud->lud_host : "");
 	}
 	if (lud != NULL)
 		ldap_free_urldesc(lud);

@@ -11,6 +11,8 @@ Serves, under any base path (e.g. /api/v10):
   GET /guilds/{id}/roles                the roles
   GET /guilds/{id}/members?limit&after  members sorted by id, paged
   GET /guilds/{id}/webhooks             the webhooks (with tokens)
+  GET /guilds/{id}/channels             the channels with their
+                                        permission_overwrites
 
 Every request must carry "Authorization: Bot TOKEN", else 401
 {"message": "401: Unauthorized", "code": 0}.  An unknown guild is 404
@@ -31,6 +33,8 @@ Scenarios:
               X-RateLimit-Scope: global)
   nointent    members answers 403 Missing Access (no GUILD_MEMBERS intent)
   nowebhooks  webhooks answers 403 Missing Permissions
+  badoverwrite  a channel overwrite's allow is "-1" (not a decimal
+              bitfield)
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -38,7 +42,14 @@ is named <img src=x onerror=alert(1)>); roles @everyone (MENTION_EVERYONE and bi
 32), Admin (ADMINISTRATOR), Mods (BAN_MEMBERS|MANAGE_MESSAGES), Helpers
 (MANAGE_MESSAGES|MANAGE_THREADS|bit 53: nothing dangerous), a managed
 role of the bot NukeBot (ADMINISTRATOR) and of vigil's own bot
-(MANAGE_WEBHOOKS).  Hostile names included.
+(MANAGE_WEBHOOKS).  Hostile names included.  Member user objects carry
+public_flags; NukeBot is a verified bot (VERIFIED_BOT, 1 << 16), the
+other bots are not.  Channel overwrites (allow/deny decimal strings, type
+0 role, 1 member): #announcements (where the incoming webhook posts) grants MENTION_EVERYONE to @everyone
+and MANAGE_WEBHOOKS to Admin; #mod-chat grants MANAGE_CHANNELS and
+MANAGE_ROLES to Helpers and to the member mallory, and denies
+MANAGE_WEBHOOKS to Mods; #general only denies SEND_MESSAGES to
+@everyone; the Staff category allows VIEW_CHANNEL to Admin.
 
 Each request is logged to --log as one JSON line: t (epoch seconds),
 time, method, path, status, scenario, auth ("ok", "bad" or "none"; never
@@ -56,7 +67,8 @@ import time
 from urllib.parse import urlsplit, parse_qs
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks")
+SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks",
+             "badoverwrite")
 
 GUILD_ID = "1100000000000000001"
 OWNER_ID = "1200000000000000001"
@@ -117,9 +129,13 @@ GUILD = {
 }
 
 
-def user(uid, name, bot=False):
+VERIFIED_BOT = B(16)
+
+
+def user(uid, name, bot=False, flags=0):
     u = {"id": uid, "username": name, "discriminator": "0",
-         "global_name": None if bot else name, "avatar": None}
+         "global_name": None if bot else name, "avatar": None,
+         "public_flags": flags}
     if bot:
         u["bot"] = True
     return u
@@ -137,7 +153,8 @@ def build_members():
         member(user(OWNER_ID, "guildowner"), [], 0),
         member(user(U_ALICE, "alice"), [R_ADMIN], 1),
         member(user(U_HOSTILE, "mallory"), [R_MODS], 2),
-        member(user(U_NUKEBOT, "NukeBot", True), [R_NUKEBOT], 3),
+        member(user(U_NUKEBOT, "NukeBot", True, VERIFIED_BOT), [R_NUKEBOT],
+               3),
         member(user(U_VIGIL, "vigil-audit", True), [R_VIGIL], 4),
         member(user(U_MODBOT, HOSTILE, True), [R_ADMIN], 5),
     ]
@@ -166,6 +183,37 @@ WEBHOOKS = [
      "source_guild": {"id": "1900000000000000001", "name": "Upstream"},
      "source_channel": {"id": "1900000000000000002", "name": "news"},
      "user": user(OWNER_ID, "guildowner")},
+]
+
+
+def overwrite(target, kind, allow, deny):
+    return {"id": target, "type": kind, "allow": str(allow),
+            "deny": str(deny)}
+
+
+def channel(cid, name, ctype, position, parent, overwrites):
+    c = {"id": cid, "type": ctype, "guild_id": GUILD_ID, "name": name,
+         "position": position, "permission_overwrites": overwrites,
+         "parent_id": parent, "nsfw": False, "flags": 0}
+    if ctype in (0, 5):
+        c.update({"topic": None, "last_message_id": None,
+                  "rate_limit_per_user": 0})
+    return c
+
+
+C_STAFF = "1400000000000000010"
+CHANNELS = [
+    channel(C_STAFF, "Staff", 4, 0, None,
+            [overwrite(R_ADMIN, 0, B(10), 0)]),
+    channel("1400000000000000002", "general", 0, 2, None,
+            [overwrite(GUILD_ID, 0, 0, B(11))]),
+    channel("1400000000000000001", "announcements", 5, 1, None,
+            [overwrite(GUILD_ID, 0, B(17), 0),
+             overwrite(R_ADMIN, 0, B(29), 0)]),
+    channel("1400000000000000003", "mod-chat <b>", 0, 3, C_STAFF,
+            [overwrite(R_HELPERS, 0, B(4) | B(28), 0),
+             overwrite(R_MODS, 0, 0, B(29)),
+             overwrite(U_HOSTILE, 1, B(10) | B(28), 0)]),
 ]
 
 
@@ -206,6 +254,7 @@ class Server(ThreadingHTTPServer):
             "members": Bucket("b0c1a2f3members", members_limit,
                               members_window),
             "webhooks": Bucket("b0c1a2f3webhooks", 10, 1.0),
+            "channels": Bucket("b0c1a2f3channels", 10, 1.0),
         }
         self.global_done = False
         self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
@@ -300,6 +349,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, GUILD, rl)
         elif route == "roles":
             self.send(200, ROLES, rl)
+        elif route == "channels":
+            if "badoverwrite" in srv.scenarios:
+                bad = json.loads(json.dumps(CHANNELS))
+                bad[1]["permission_overwrites"][0]["allow"] = "-1"
+                self.send(200, bad, rl)
+            else:
+                self.send(200, CHANNELS, rl)
         elif route == "webhooks":
             if "nowebhooks" in srv.scenarios:
                 self.send(403, {"message": "Missing Permissions",

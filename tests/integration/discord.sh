@@ -21,6 +21,10 @@ R_NUKEBOT=1300000000000000004
 R_VIGIL=1300000000000000005
 U_NUKEBOT=1200000000000000004
 U_MODBOT=1200000000000000006
+U_HOSTILE=1200000000000000003
+U_VIGIL=1200000000000000005
+C_ANNOUNCE=1400000000000000001
+C_MODCHAT=1400000000000000003
 DISCORD_BOT_TOKEN=$TOKEN
 export DISCORD_BOT_TOKEN
 
@@ -46,7 +50,8 @@ mkcase() {
     }
   ],
   "rules": {"enable": ["discord.*"]},
-  "parameters": {"allowed_discord_admin_roles": ["Admin", "$R_VIGIL"]}
+  "parameters": {"allowed_discord_admin_roles": ["Admin", "$R_VIGIL"],
+                 "allowed_discord_webhooks": ["1500000000000000002"]${3:-}}
 }
 EOF
 }
@@ -58,11 +63,18 @@ pairs() {
 
 WANT_PAIRS="discord.bot_with_administrator $U_NUKEBOT
 discord.bot_with_administrator $U_MODBOT
+discord.channel_overwrite_dangerous $C_ANNOUNCE:$GUILD
+discord.channel_overwrite_dangerous $C_MODCHAT:$U_HOSTILE
+discord.channel_overwrite_dangerous $C_MODCHAT:$R_HELPERS
 discord.dangerous_role_not_allowlisted $R_MODS
 discord.dangerous_role_not_allowlisted $R_NUKEBOT
 discord.everyone_dangerous_permissions $GUILD
 discord.guild_mfa_not_required $GUILD
-discord.verification_level_low $GUILD"
+discord.too_many_admins $GUILD
+discord.unverified_bot_dangerous $U_VIGIL
+discord.unverified_bot_dangerous $U_MODBOT
+discord.verification_level_low $GUILD
+discord.webhook_not_allowlisted 1500000000000000001"
 
 # ---- background: an exhausted bucket, and a global 429 ------------------
 
@@ -115,7 +127,7 @@ check "audit: no sanitizer report" \
     sh -c "! grep -Eq 'AddressSanitizer|runtime error:' '$T/audit1.err'"
 NREQ=$(grep -c '"method": "GET"' "$T/main.jsonl")
 diag "discord requests for one guild with 2500 members: $NREQ"
-expect_eq "$NREQ" 5 "audit made the minimum 5 requests (guild, 3 member pages, webhooks)"
+expect_eq "$NREQ" 6 "audit made the minimum 6 requests (guild, 3 member pages, webhooks, channels)"
 expect_eq "$("$PYTHON" -c '
 import json, sys
 print("\n".join(json.loads(l)["path"] for l in open(sys.argv[1])))' "$T/main.jsonl")" \
@@ -123,8 +135,9 @@ print("\n".join(json.loads(l)["path"] for l in open(sys.argv[1])))' "$T/main.jso
 /api/v10/guilds/$GUILD/members?limit=1000
 /api/v10/guilds/$GUILD/members?limit=1000&after=1200000000000007951
 /api/v10/guilds/$GUILD/members?limit=1000&after=1200000000000014951
-/api/v10/guilds/$GUILD/webhooks" \
-    "requests: the guild, members paged by the highest id, webhooks"
+/api/v10/guilds/$GUILD/webhooks
+/api/v10/guilds/$GUILD/channels" \
+    "requests: the guild, members paged by the highest id, webhooks, channels"
 check "every request carried Authorization: Bot <token>" \
     test "$(grep -c '"auth": "ok"' "$T/main.jsonl")" -eq "$NREQ"
 expect_contains "$T/main.jsonl" '"user_agent": "DiscordBot (' \
@@ -133,11 +146,11 @@ expect_lacks "$T/main.jsonl" '"status": 429' "the main audit provoked no 429"
 
 vg report1 -p policy.json report --format json
 R1=$T/report1.out
-expect_json "$R1" '[(s["name"], s["type"], s["status"], s["resources"], s["requests"]) for s in d["sources"]] == [("community", "discord", "ok", 2509, 5)]' \
-    "source community: discord, ok, 2509 resources (1+6+2500+2), 5 requests"
+expect_json "$R1" '[(s["name"], s["type"], s["status"], s["resources"], s["requests"]) for s in d["sources"]] == [("community", "discord", "ok", 2520, 6)]' \
+    "source community: discord, ok, 2520 resources (1+6+2500+2+4 channels+7 overwrites), 6 requests"
 expect_eq "$(pairs "$R1")" "$WANT_PAIRS" \
     "discord findings: exactly the expected rule/resource pairs"
-expect_json "$R1" '{f["rule"]: f["severity"] for f in d["findings"] if f["rule"].startswith("discord.")} == {"discord.guild_mfa_not_required": "high", "discord.verification_level_low": "medium", "discord.everyone_dangerous_permissions": "critical", "discord.dangerous_role_not_allowlisted": "high", "discord.bot_with_administrator": "high"}' \
+expect_json "$R1" '{f["rule"]: f["severity"] for f in d["findings"] if f["rule"].startswith("discord.")} == {"discord.guild_mfa_not_required": "high", "discord.verification_level_low": "medium", "discord.everyone_dangerous_permissions": "critical", "discord.dangerous_role_not_allowlisted": "high", "discord.bot_with_administrator": "high", "discord.webhook_not_allowlisted": "high", "discord.too_many_admins": "medium", "discord.channel_overwrite_dangerous": "high", "discord.unverified_bot_dangerous": "medium"}' \
     "discord rule severities as in SPEC"
 expect_json "$R1" 'd["run"]["status"] == "complete" and not [f for f in d["findings"] if f["status"] == "error"]' \
     "run complete, no error findings"
@@ -171,6 +184,17 @@ expect_eq "$(q q-hooks "SELECT group_concat(webhook_id || ':' || channel_id || '
     "1500000000000000001:1400000000000000001:1200000000000000002,1500000000000000002:1400000000000000002:1200000000000000001" \
     "discord_webhooks: id, channel, creator"
 
+expect_eq "$(q q-ow "SELECT group_concat(v, ',') AS v FROM (SELECT channel_id || '/' || target_id || '/' || target_type || '/' || is_everyone || '/' || allow || '/' || deny || '/' || dangerous_allowed AS v FROM discord_channel_overwrites WHERE channel_id = '$C_MODCHAT' ORDER BY target_id)")" \
+    "$C_MODCHAT/$U_HOSTILE/member/0/268436480/0/[\"MANAGE_ROLES\"],$C_MODCHAT/$R_MODS/role/0/0/536870912/[],$C_MODCHAT/$R_HELPERS/role/0/268435472/0/[\"MANAGE_CHANNELS\",\"MANAGE_ROLES\"]" \
+    "discord_channel_overwrites: target, type, allow/deny strings, dangerous bits allowed"
+expect_eq "$(q q-chan "SELECT group_concat(channel_id || ':' || type || ':' || coalesce(parent_id, '-'), ',') AS v FROM (SELECT * FROM discord_channels ORDER BY channel_id)")" \
+    "$C_ANNOUNCE:5:-,1400000000000000002:0:-,$C_MODCHAT:0:1400000000000000010,1400000000000000010:4:-" \
+    "discord_channels: id, type, parent category"
+expect_json "$R1" '[f["detail"] for f in d["findings"] if f["rule"] == "discord.webhook_not_allowlisted"] == ["webhook deploy-bot\nFAKE LINE (incoming) posts in #announcements (announcement channel) and is not in allowed_discord_webhooks"]' \
+    "webhook_not_allowlisted names the webhook, its type and its announcement channel"
+expect_json "$R1" '[f["detail"] for f in d["findings"] if f["rule"] == "discord.too_many_admins"] == ["4 administrators (at most 3 allowed): guildowner, alice, NukeBot (bot), <img src=x onerror=alert(1)> (bot)"]' \
+    "too_many_admins: 4 admins over the default 3, named"
+
 vg html -p policy.json report --format html
 expect_rc 0 "report --format html exits 0"
 expect_lacks "$T/html.out" "<img src=x" "HTML report escapes the hostile bot name"
@@ -193,7 +217,7 @@ expect_contains "$T/bad-auth.err" "401" "a wrong bot token: stderr says 401"
 vg bad-auth-report -p policy.json report --format json
 expect_json "$T/bad-auth-report.out" 'd["sources"][0]["status"] == "failed" and "401" in d["sources"][0]["error"] and "DISCORD_BOT_TOKEN" in d["sources"][0]["error"]' \
     "a wrong bot token: source failed, error names 401 and DISCORD_BOT_TOKEN"
-expect_json "$T/bad-auth-report.out" 'set(f["rule"] for f in d["findings"] if f["status"] == "error") == {"discord.guild_mfa_not_required", "discord.verification_level_low", "discord.everyone_dangerous_permissions", "discord.dangerous_role_not_allowlisted", "discord.bot_with_administrator"}' \
+expect_json "$T/bad-auth-report.out" 'set(f["rule"] for f in d["findings"] if f["status"] == "error") == {"discord.guild_mfa_not_required", "discord.verification_level_low", "discord.everyone_dangerous_permissions", "discord.dangerous_role_not_allowlisted", "discord.bot_with_administrator", "discord.webhook_not_allowlisted", "discord.too_many_admins", "discord.channel_overwrite_dangerous", "discord.unverified_bot_dangerous"}' \
     "a failed source: every discord rule yields an error finding"
 unset DISCORD_BOT_TOKEN
 vg no-token -p policy.json audit
@@ -217,9 +241,17 @@ expect_rc 1 "audit --replay (fake stopped, no token) exits 1"
 vg rep-report -p policy.json report --format json
 expect_eq "$(pairs "$T/rep-report.out")" "$WANT_PAIRS" \
     "replay gives the same findings"
-expect_json "$T/rep-report.out" 'd["run"]["status"] == "complete" and d["sources"][0]["resources"] == 2509' \
-    "replayed run is complete with the same 2509 resources"
+expect_json "$T/rep-report.out" 'd["run"]["status"] == "complete" and d["sources"][0]["resources"] == 2520' \
+    "replayed run is complete with the same 2520 resources"
 check "replay made no request" test "$(wc -l <"$T/main.jsonl")" -eq "$NLOG"
+
+# The twin of too_many_admins: the same guild with max_discord_admins 4.
+mkcase replay4 "$MAIN_PORT" ', "max_discord_admins": 4'
+cd "$T/replay4" || exit 99
+vg rep4-audit -p policy.json audit --replay "$REC" --json "$T/rep4.json"
+expect_rc 1 "audit --replay with max_discord_admins 4 exits 1"
+expect_eq "$(pairs "$T/rep4.json")" "$(echo "$WANT_PAIRS" | grep -v too_many_admins)" \
+    "max_discord_admins 4: too_many_admins no longer flags the guild, nothing else changes"
 
 # ---- missing intent, missing permission ---------------------------------
 
@@ -246,6 +278,15 @@ expect_rc 3 "webhooks 403: audit exits 3 (the audit would be incomplete)"
 vg nh-report -p policy.json report --format json
 expect_json "$T/nh-report.out" 'd["sources"][0]["status"] == "failed" and "MANAGE_WEBHOOKS" in d["sources"][0]["error"]' \
     "webhooks 403: source failed naming MANAGE_WEBHOOKS"
+
+start_fake fake_discord --token "$TOKEN" --log "$T/badow.jsonl" \
+    --scenario badoverwrite || not_ok "fake_discord (badoverwrite) starts"
+mkcase badow "$FAKE_PORT"
+cd "$T/badow" || exit 99
+vg bo-audit -p policy.json audit --json "$T/bo.json"
+expect_rc 3 "an overwrite with allow \"-1\": audit exits 3"
+expect_json "$T/bo.json" 'd["sources"][0]["status"] == "failed" and "allow/deny that are not decimal bitfields" in d["sources"][0]["error"] and [f["status"] for f in d["findings"] if f["rule"] == "discord.channel_overwrite_dangerous"] == ["error"]' \
+    "a malformed overwrite: source failed with the reason, channel_overwrite_dangerous is an error, not a pass"
 
 # ---- the background scenarios -------------------------------------------
 
