@@ -33,6 +33,7 @@
 #include "http.h"
 #include "log.h"
 #include "record.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -265,17 +266,14 @@ http_header_is_secret(const char *name)
 
 /*
  * Parses url; returns 1 for http, 2 for https, 0 for another scheme and
- * -1 when it cannot be parsed.  *loopback says whether the host is a
- * loopback address or "localhost".
+ * -1 when it cannot be parsed.  *loopback says whether the host is
+ * loopback (url.h).
  */
 static int
 url_scheme_host(const char *url, int *loopback)
 {
 	CURLU		*u;
 	char		*scheme = NULL, *host = NULL;
-	unsigned char	 a4[4], a6[16];
-	char		 tmp[64];
-	size_t		 len;
 	int		 r = -1;
 
 	*loopback = 0;
@@ -293,23 +291,7 @@ url_scheme_host(const char *url, int *loopback)
 		r = 2;
 	else
 		r = 0;
-	len = strlen(host);
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		*loopback = 1;
-	else if (inet_pton(AF_INET, host, a4) == 1)
-		*loopback = a4[0] == 127;
-	else if (len > 2 && len < sizeof(tmp) && host[0] == '[' &&
-	    host[len - 1] == ']') {
-		memcpy(tmp, host + 1, len - 2);
-		tmp[len - 2] = '\0';
-		if (inet_pton(AF_INET6, tmp, a6) == 1) {
-			static const unsigned char one[16] = {
-				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-			};
-			*loopback = memcmp(a6, one, sizeof(one)) == 0;
-		}
-	}
+	*loopback = url_host_is_loopback(host);
  out:
 	curl_free(scheme);
 	curl_free(host);

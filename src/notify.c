@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "policy.h"
 #include "report.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -397,25 +398,6 @@ struct email {
 	long long	 run;		/* 0: an alert */
 };
 
-/* 1 when the host of url is a loopback address or localhost. */
-static int
-url_loopback(const char *url)
-{
-	CURLU	*u;
-	char	*host = NULL;
-	int	 lo = 0;
-
-	if ((u = curl_url()) == NULL)
-		return 0;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		lo = strcasecmp(host, "localhost") == 0 ||
-		    strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
-	curl_free(host);
-	curl_url_cleanup(u);
-	return lo;
-}
-
 /* scheme://host:port of url, for messages (no user, no path). */
 static char *
 url_origin(const char *url)
@@ -627,9 +609,10 @@ send_email(const struct email *m)
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	/*
 	 * STARTTLS is mandatory, except to a loopback relay (a local MTA or
-	 * a test server), where it is used when offered.
+	 * a test server; url.h says exactly what is loopback: a name such
+	 * as 127.mail.example.com is not), where it is used when offered.
 	 */
-	curl_easy_setopt(c, CURLOPT_USE_SSL, url_loopback(url) ?
+	curl_easy_setopt(c, CURLOPT_USE_SSL, url_is_loopback(url) ?
 	    (long)CURLUSESSL_TRY : (long)CURLUSESSL_ALL);
 	if (user != NULL)
 		curl_easy_setopt(c, CURLOPT_USERNAME, user);
@@ -696,6 +679,12 @@ send_email(const struct email *m)
 
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_USE_SSL_FAILED) {
+		log_error("email: %s does not offer STARTTLS, which is "
+		    "required except to a loopback relay (127.0.0.0/8, ::1, "
+		    "localhost); nothing was sent", origin);
+		goto out;
+	}
 	if (rc != CURLE_OK) {
 		log_error("email: sending to %s failed: %s%s%s",
 		    origin, errbuf[0] != '\0' ? errbuf :

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "policy.h"
 #include "source.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -596,29 +597,6 @@ is_strarray(json_t *a)
 	return 1;
 }
 
-static int
-is_loopback(const char *host)
-{
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-	char		 h[128];
-	size_t		 n;
-
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	n = strlen(host);
-	if (n >= 2 && n < sizeof(h) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		if (inet_pton(AF_INET6, h, &a6) == 1)
-			return memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
-	}
-	return 0;
-}
-
 /*
  * What is wrong with url as an endpoint (smtp: as an SMTP URL), or NULL.
  * The caller frees the message.
@@ -653,7 +631,7 @@ url_problem(const char *url, int smtp)
 	if (strcmp(scheme, "http") != 0)
 		m = xasprintf("unsupported URL scheme '%s'; use https://",
 		    scheme);
-	else if (!is_loopback(host))
+	else if (!url_host_is_loopback(host))
 		m = xstrdup("plain http:// is only allowed to loopback "
 		    "addresses; use https://");
  out:

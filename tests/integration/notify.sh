@@ -274,4 +274,57 @@ for f in "$T/fail-audit.out" "$T/fail-audit.err" "$T/fail-notify.err"; do
 done
 expect_eq "$leak" "" "the failing webhook's URL is not shown"
 
+# ---- STARTTLS: optional only to a loopback relay (issue 6, item 8) ------
+# A sink that offers AUTH without TLS and logs every password it gets.
+# libcurl resolves *.localhost to loopback itself (no DNS), so the names
+# below reach the sink; they are names, not loopback addresses, so vigil
+# must require STARTTLS (which the sink does not offer) and send nothing.
+
+start_fake smtp_sink --out "$T/mail-auth" --auth-log "$T/auth.jsonl" ||
+    not_ok "smtp_sink --auth-log starts"
+AUTH_PORT=$FAKE_PORT
+SMTP_PASS=SmtpPassw0rdSECRETzz9
+VG_SMTP_USER=vigil-mailer
+VG_SMTP_PASS=$SMTP_PASS
+export VG_SMTP_USER VG_SMTP_PASS
+mkpolicy "$T/tls" examplelabs.com,examplelabs-launch.io always \
+    tls@example.org '[]'
+cd "$T/tls" || exit 99
+vg tls-audit -p policy.json audit
+expect_rc 1 "starttls: a run to notify about"
+
+# smtp_policy URL: points policy.json's email at URL, with credentials.
+smtp_policy() {
+	"$PYTHON" - policy.json "$1" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["notify"]["email"].update({"smtp_url": sys.argv[2],
+                             "username_env": "VG_SMTP_USER",
+                             "password_env": "VG_SMTP_PASS"})
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF2
+}
+
+for host in 127.mail.localhost mail.localhost; do
+	smtp_policy "smtp://$host:$AUTH_PORT"
+	vg "tls-$host" -p policy.json notify
+	expect_rc 4 "starttls: $host without STARTTLS is refused (exit 4)"
+	expect_eq "$(wc -l <"$T/auth.jsonl" | tr -d ' ')" 0 \
+	    "starttls: no password was sent to $host"
+	expect_contains "$T/tls-$host.err" "does not offer STARTTLS" \
+	    "starttls: the error says why ($host)"
+	expect_lacks "$T/tls-$host.err" "$SMTP_PASS" \
+	    "starttls: the password is not in the log ($host)"
+done
+expect_eq "$(ls "$T/mail-auth" | wc -l | tr -d ' ')" 0 \
+    "starttls: no mail was sent to a non-loopback server without TLS"
+
+# Control: to 127.0.0.1 (loopback) the same sink gets the login, which
+# shows that the checks above would see a password sent in clear.
+smtp_policy "smtp://127.0.0.1:$AUTH_PORT"
+vg tls-loopback -p policy.json notify
+expect_rc 0 "starttls: a loopback relay without STARTTLS is used"
+expect_eq "$(grep -c -F "$SMTP_PASS" "$T/auth.jsonl")" 1 \
+    "starttls: the loopback relay received the login"
+
 finish

@@ -298,6 +298,16 @@ static const struct lcase cases[] = {
 	{ "plain http to [::1] accepted",
 	    { { "p.json", AWS("\"endpoints\": {\"sts\": "
 	    "\"http://[::1]:9000\"}"), 0 } }, 0, NULL },
+	{ "plain http to a name starting with 127. refused",
+	    { { "p.json", RDAP("\"endpoint\": "
+	    "\"http://127.mail.example.com/rdap\""), 0 } }, 1,
+	    "p.json:3:4: plain http:// is only allowed to loopback "
+	    "addresses; use https://" },
+	{ "plain http to localhost. refused (a name, not localhost)",
+	    { { "p.json", RDAP("\"endpoint\": \"http://localhost.:1\""),
+	    0 } }, 1,
+	    "p.json:3:4: plain http:// is only allowed to loopback "
+	    "addresses; use https://" },
 	{ "plain http to localhost accepted",
 	    { { "p.json", RDAP("\"endpoint\": \"http://localhost:1\""),
 	    0 } }, 0, NULL },
