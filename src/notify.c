@@ -43,6 +43,8 @@
 /* Webhook retries (429, 5xx, connection errors) and the longest wait. */
 #define WEBHOOK_RETRIES		4
 #define WEBHOOK_MAX_WAIT_S	60.0
+/* Each webhook's own deadline (attempts and the waits between them). */
+#define WEBHOOK_DEADLINE_S	120.0
 #define SMTP_TIMEOUT_S		60L
 
 enum esc {
@@ -743,6 +745,15 @@ sleep_s(double s)
 }
 
 static double
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
 rand_unit(void)
 {
 	unsigned int	 v;
@@ -794,19 +805,51 @@ resp_snippet(const struct http_req *req)
 	return buf_detach(&b, NULL);
 }
 
+/* The deadline of webhook w: its "deadline_s", else 120 s. */
+static double
+wh_deadline(json_t *w)
+{
+	json_t	*v = json_object_get(w, "deadline_s");
+
+	if (json_is_number(v) && json_number_value(v) > 0)
+		return json_number_value(v);
+	return WEBHOOK_DEADLINE_S;
+}
+
+/* A client of its own for webhook w, so its deadline is its own. */
+static struct http_client *
+webhook_client(json_t *w)
+{
+	struct http_opts	 o = { 0 };
+
+	o.source = "notify";
+	o.timeout_s = 15;
+	o.deadline_s = wh_deadline(w);
+	o.max_concurrency = 1;
+	o.ca_file = json_string_value(json_object_get(w, "ca_file"));
+	/* notify.c retries itself, to honour Discord's retry_after. */
+	o.max_retries = -1;
+	return http_client_new(&o);
+}
+
 /*
  * Posts payload to webhook number idx (1-based) w.  429, 5xx and
  * connection errors are retried with full-jitter backoff, waiting at
- * least what Retry-After or Discord's retry_after asks.  Returns 0,
- * VGL_ERR_POLICY (secret missing), or VGL_ERR_HTTP (logged).
+ * least what Retry-After or Discord's retry_after asks.  Every webhook
+ * has its own client and its own deadline (deadline_s, default 120 s),
+ * which counts the attempts and the waits between them: a wait that would
+ * end past it is not started, and a slow webhook cannot use up the time
+ * of the next one.  Returns 0, VGL_ERR_POLICY (secret missing), or
+ * VGL_ERR_HTTP (logged).
  */
 static int
-send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
+send_webhook(json_t *w, size_t idx, json_t *payload)
 {
+	struct http_client *hc = NULL;
 	struct http_req	*req = NULL;
 	char		*url = NULL, *why = NULL, *body = NULL, *full = NULL;
 	char		*snip;
-	double		 wait, ra;
+	double		 wait, ra, deadline, end;
 	int		 attempt, r;
 
 	switch (policy_secret(w, "url", NULL, &url, &why)) {
@@ -829,6 +872,9 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		full = xstrdup(url);
 	log_add_secret(full);
 	body = json_dumps(payload, JSON_COMPACT);
+	deadline = wh_deadline(w);
+	end = mono_now() + deadline;
+	hc = webhook_client(w);
 	r = VGL_ERR_HTTP;
 	for (attempt = 0; ; attempt++) {
 		http_req_free(req);
@@ -865,7 +911,8 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 				    req->error : "no response");
 			break;
 		}
-		if (req->status == 0 && req->result == VGL_ERR_POLICY) {
+		if (req->status == 0 && (req->result == VGL_ERR_POLICY ||
+		    req->result == VGL_ERR_IO)) {
 			log_error("webhook %zu (%s): %s", idx, wh_type(w),
 			    req->error != NULL ? req->error : "refused");
 			break;
@@ -880,6 +927,19 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		}
 		if (ra > wait)
 			wait = ra;
+		if (mono_now() + wait >= end) {
+			if (req->status != 0)
+				snip = xasprintf("HTTP %ld", req->status);
+			else
+				snip = xstrdup(req->error != NULL ?
+				    req->error : "no response");
+			log_error("webhook %zu (%s): deadline of %g s reached "
+			    "after %d attempt%s (last: %s); not retried", idx,
+			    wh_type(w), deadline, attempt + 1,
+			    attempt == 0 ? "" : "s", snip);
+			free(snip);
+			break;
+		}
 		if (req->status != 0)
 			log_info("webhook %zu (%s): HTTP %ld, retrying in "
 			    "%.2f s", idx, wh_type(w), req->status, wait);
@@ -890,6 +950,7 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		sleep_s(wait);
 	}
 	http_req_free(req);
+	http_client_free(hc);
 	free(body);
 	freestr_secret(full);
 	freestr_secret(url);
@@ -1061,20 +1122,6 @@ alert_payload(json_t *w, const char *subject, const char *text)
 	return out;
 }
 
-static struct http_client *
-webhook_client(void)
-{
-	struct http_opts	 o = { 0 };
-
-	o.source = "notify";
-	o.timeout_s = 15;
-	o.deadline_s = 120;
-	o.max_concurrency = 1;
-	/* notify.c retries itself, to honour Discord's retry_after. */
-	o.max_retries = -1;
-	return http_client_new(&o);
-}
-
 static json_t *
 webhooks_of(const struct policy *p)
 {
@@ -1156,7 +1203,6 @@ dry_run_plan(const struct policy *p, json_t *doc, const char *subject,
 int
 notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 {
-	struct http_client	*hc = NULL;
 	struct email		 m;
 	json_t			*em = email_of(p), *w, *payload;
 	char			*subject, *text, *html = NULL, *att = NULL;
@@ -1203,15 +1249,12 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 			    minsev_of(w));
 			continue;
 		}
-		if (hc == NULL)
-			hc = webhook_client();
 		payload = is_discord(w) ? discord_payload(doc, subject) :
 		    slack_payload(doc, subject);
-		r = worse(r, send_webhook(hc, w, i + 1, payload));
+		r = worse(r, send_webhook(w, i + 1, payload));
 		json_decref(payload);
 	}
  out:
-	http_client_free(hc);
 	free(subject);
 	free(text);
 	free(html);
@@ -1222,7 +1265,6 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 int
 notify_alert(const struct policy *p, const char *subject, const char *text)
 {
-	struct http_client	*hc = NULL;
 	struct email		 m;
 	struct buf		 b;
 	json_t			*em = email_of(p), *w, *payload;
@@ -1250,12 +1292,9 @@ notify_alert(const struct policy *p, const char *subject, const char *text)
 		free(html);
 	}
 	json_array_foreach(webhooks_of(p), i, w) {
-		if (hc == NULL)
-			hc = webhook_client();
 		payload = alert_payload(w, subject, text);
-		r = worse(r, send_webhook(hc, w, i + 1, payload));
+		r = worse(r, send_webhook(w, i + 1, payload));
 		json_decref(payload);
 	}
-	http_client_free(hc);
 	return r;
 }

@@ -103,10 +103,12 @@ static const char *const freeze_keys[] = {
 static const char *const notify_keys[] = { "email", "webhooks", NULL };
 static const char *const email_keys[] = {
 	"smtp_url", "from", "to", "username_env", "password_env",
-	"password_file", "when", "attach_report", "min_severity", NULL
+	"password_file", "when", "attach_report", "min_severity", "ca_file",
+	NULL
 };
 static const char *const webhook_keys[] = {
-	"type", "url_env", "url_file", "when", "min_severity", NULL
+	"type", "url_env", "url_file", "when", "min_severity", "deadline_s",
+	"ca_file", NULL
 };
 static const char *const source_common_keys[] = { "name", "type", NULL };
 static const char *const http_keys[] = {
@@ -1233,6 +1235,11 @@ check_webhook(struct lctx *L, struct vctx *v, json_t *w)
 	    json_object_get(w, "url_file") == NULL &&
 	    json_object_get(w, "url") == NULL)
 		perr(L, v, "webhook needs 'url_env' or 'url_file'");
+	if ((t = json_object_get(w, "deadline_s")) != NULL &&
+	    (!json_is_number(t) || json_number_value(t) <= 0 ||
+	    json_number_value(t) > 3600))
+		perr_key(L, v, "deadline_s", "'deadline_s' must be a number "
+		    "of seconds greater than 0 and at most 3600");
 	check_when_sev(L, v, w);
 }
 

@@ -274,6 +274,59 @@ for f in "$T/fail-audit.out" "$T/fail-audit.err" "$T/fail-notify.err"; do
 done
 expect_eq "$leak" "" "the failing webhook's URL is not shown"
 
+# ---- each webhook has its own deadline (issue 6, item 9) ---------------
+# Webhook 1 is rate limited for ever (429, Retry-After: 1) and webhook 2
+# is slow and failing; each may use its whole deadline (3 s here).
+# Webhook 3 must still be delivered, and no webhook may wait past its own
+# deadline.
+
+mkpolicy "$T/dl" examplelabs.com,examplelabs-launch.io findings \
+    dl@example.org '[{"type": "slack", "url_env": "VG_DL1", "deadline_s": 3},
+ {"type": "slack", "url_env": "VG_DL2", "deadline_s": 3},
+ {"type": "discord", "url_env": "VG_DL3", "deadline_s": 3}]'
+cd "$T/dl" || exit 99
+VG_DL1=$HOOK/limited/DL1/$SLACK_TOKEN
+VG_DL2=$HOOK/slow/DL2/$SLACK_TOKEN
+VG_DL3=$HOOK/discord/DL3/$DISCORD_TOKEN
+export VG_DL1 VG_DL2 VG_DL3
+vg dl-validate -p policy.json validate
+expect_rc 0 "deadline: validate accepts webhooks[].deadline_s"
+vg dl-audit -p policy.json -v audit --notify
+expect_rc 4 "deadline: a webhook that never gets through exits 4"
+expect_contains "$T/dl-audit.err" "webhook 1 (slack): deadline of 3 s reached" \
+    "deadline: webhook 1 gives up at its own deadline"
+expect_contains "$T/dl-audit.err" "webhook 3 (discord): sent" \
+    "deadline: webhook 3 is sent after slow ones"
+"$PYTHON" - "$T/hooks.jsonl" >"$T/dl-check.out" 2>&1 <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def check(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+def of(p):
+    return [r for r in rows if p in r["path"]]
+d1, d2, d3 = of("/limited/DL1/"), of("/slow/DL2/"), of("/discord/DL3/")
+check(len(d1) >= 2, "webhook 1 was retried (%d posts)" % len(d1))
+check(len(d2) >= 1, "webhook 2 was tried (%d posts)" % len(d2))
+check(len(d3) == 1 and d3[0]["status"] == 200, "webhook 3 delivered once")
+# Each webhook stops within its own 3 s (plus scheduling slack): the
+# next one starts no later, never after a wait past the deadline.
+if d1 and d2:
+    check(d2[0]["t"] - d1[0]["t"] < 3.5,
+          "webhook 1 stopped within its 3 s deadline (%.2f s)" %
+          (d2[0]["t"] - d1[0]["t"]))
+if d2 and d3:
+    check(d3[0]["t"] - d2[0]["t"] < 3.5,
+          "webhook 2 stopped within its 3 s deadline (%.2f s)" %
+          (d3[0]["t"] - d2[0]["t"]))
+EOF
+if grep -q '^FAIL' "$T/dl-check.out" || ! grep -q '^ok' "$T/dl-check.out"
+then
+	not_ok "deadline: each webhook is bounded by its own deadline"
+	show "$T/dl-check.out" 20
+else
+	ok "deadline: each webhook is bounded by its own deadline"
+fi
+
 # ---- STARTTLS: optional only to a loopback relay (issue 6, item 8) ------
 # A sink that offers AUTH without TLS and logs every password it gets.
 # libcurl resolves *.localhost to loopback itself (no DNS), so the names

@@ -410,6 +410,14 @@ static const struct lcase cases[] = {
 	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"teams\","
 	    " \"url_env\": \"U\"}]}}", 0 } }, 1,
 	    "p.json:1:27: webhook 'type' must be slack or discord" },
+	{ "webhook deadline_s must be positive",
+	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"slack\","
+	    " \"url_env\": \"U\", \"deadline_s\": 0}]}}", 0 } }, 1,
+	    "p.json:1:60: 'deadline_s' must be a number of seconds greater "
+	    "than 0 and at most 3600" },
+	{ "webhook deadline_s accepted",
+	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"slack\","
+	    " \"url_env\": \"U\", \"deadline_s\": 2.5}]}}", 0 } }, 0, NULL },
 	{ "notify.email when",
 	    { { "p.json", "{\"notify\": {\"email\": {\"when\": \"never\"}}}",
 	    0 } }, 1,
