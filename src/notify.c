@@ -553,7 +553,8 @@ send_email(const struct email *m)
 	curl_mimepart		*part;
 	struct curl_slist	*rcpt = NULL, *hdrs = NULL, *ph = NULL;
 	json_t			*to, *v;
-	const char		*url, *from, *uvar;
+	const char		*url, *from, *uvar, *cafile;
+	struct http_ca		*ca = NULL;
 	char			*user = NULL, *pw = NULL, *why = NULL, *s;
 	char			*subj = NULL, *mid = NULL, *origin = NULL;
 	char			*text = NULL, *html = NULL;
@@ -595,6 +596,13 @@ send_email(const struct email *m)
 		goto out;
 	}
 
+	free(why);
+	why = NULL;
+	if ((cafile = json_string_value(json_object_get(m->em,
+	    "ca_file"))) != NULL && http_ca_load(cafile, &ca, &why) != 0) {
+		log_error("email: %s", why);
+		goto out;
+	}
 	r = VGL_ERR_HTTP;
 	if ((c = curl_easy_init()) == NULL) {
 		log_error("email: cannot initialise libcurl");
@@ -609,6 +617,11 @@ send_email(const struct email *m)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SMTP_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* ca_file adds to the default trust store, as for HTTP. */
+	if (http_ca_apply(ca, c, &why) != 0) {
+		log_error("email: %s", why);
+		goto out;
+	}
 	/*
 	 * STARTTLS is mandatory, except to a loopback relay (a local MTA or
 	 * a test server; url.h says exactly what is loopback: a name such
@@ -705,6 +718,7 @@ send_email(const struct email *m)
 	curl_slist_free_all(hdrs);
 	if (c != NULL)
 		curl_easy_cleanup(c);
+	http_ca_free(ca);
 	freestr_secret(pw);
 	free(user);
 	free(why);

@@ -2,7 +2,7 @@
 """smtp_sink.py: a local SMTP server (aiosmtpd) for vigil's notify tests.
 
     smtp_sink.py --port-file F --pid-file P --out DIR [--reject]
-                 [--auth-log FILE]
+                 [--auth-log FILE] [--tls-cert PEM --tls-key PEM]
 
 Binds 127.0.0.1 on port 0 and writes the port and its pid to the files.
 Every message accepted is written to DIR as N.eml (the message as
@@ -13,7 +13,9 @@ is offered (vigil uses it when offered, and requires it only for
 non-loopback servers).  With --auth-log, AUTH PLAIN/LOGIN is offered
 without TLS and every AUTH received is appended to FILE as a JSON line
 {"mechanism", "login", "password"} and accepted: a test sees whether a
-password was sent in clear.  SIGTERM or SIGINT stops the server.
+password was sent in clear ("tls" says whether STARTTLS was in effect).
+With --tls-cert and --tls-key, STARTTLS is offered with that certificate.
+SIGTERM or SIGINT stops the server.
 """
 
 import argparse
@@ -21,6 +23,7 @@ import asyncio
 import json
 import os
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -58,7 +61,8 @@ class AuthLog:
             f.write(json.dumps({
                 "mechanism": mechanism,
                 "login": login.decode("utf-8", "replace"),
-                "password": password.decode("utf-8", "replace")}) + "\n")
+                "password": password.decode("utf-8", "replace"),
+                "tls": session.ssl is not None}) + "\n")
         return AuthResult(success=True)
 
 
@@ -76,6 +80,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--reject", action="store_true")
     ap.add_argument("--auth-log")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     opts = ap.parse_args()
     os.makedirs(opts.out, exist_ok=True)
 
@@ -87,6 +93,10 @@ def main():
         open(opts.auth_log, "a").close()
         kw = {"authenticator": AuthLog(opts.auth_log),
               "auth_require_tls": False}
+    if opts.tls_cert:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(opts.tls_cert, opts.tls_key)
+        kw["tls_context"] = ctx
     server = loop.run_until_complete(loop.create_server(
         lambda: SMTP(handler, hostname="smtp-sink.test", **kw),
         host="127.0.0.1", port=0))

@@ -380,4 +380,49 @@ expect_rc 0 "starttls: a loopback relay without STARTTLS is used"
 expect_eq "$(grep -c -F "$SMTP_PASS" "$T/auth.jsonl")" 1 \
     "starttls: the loopback relay received the login"
 
+# ---- STARTTLS to a non-loopback name, trusted through ca_file ----------
+# (issue 6, items 8 and 10c) A sink offering STARTTLS with a certificate
+# for mail.localhost from a test CA: without ca_file the certificate is
+# refused and nothing is sent; with notify.email.ca_file (added to the
+# default trust store) the mail and the login go over TLS.
+
+mkdir -p "$T/pki"
+(
+	cd "$T/pki" || exit 1
+	printf 'subjectAltName=DNS:mail.localhost,IP:127.0.0.1\n' >srv.ext
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout ca.key -out ca.pem -days 2 \
+	    -subj "/CN=vigil notify test CA" \
+	    -addext "basicConstraints=critical,CA:TRUE" \
+	    -addext "keyUsage=critical,keyCertSign" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout srv.key -out srv.csr -subj "/CN=mail.localhost" &&
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext
+) >"$T/pki.log" 2>&1 || { not_ok "test CA created"; show "$T/pki.log"; }
+start_fake smtp_sink --out "$T/mail-tls" --auth-log "$T/auth-tls.jsonl" \
+    --tls-cert "$T/pki/srv.pem" --tls-key "$T/pki/srv.key" ||
+    not_ok "smtp_sink with STARTTLS starts"
+TLS_PORT=$FAKE_PORT
+cd "$T/tls" || exit 99
+smtp_policy "smtp://mail.localhost:$TLS_PORT"
+vg tls-untrusted -p policy.json notify
+expect_rc 4 "starttls: a certificate from an unknown CA is refused"
+expect_eq "$(wc -l <"$T/auth-tls.jsonl" | tr -d ' ')" 0 \
+    "starttls: no password sent when the certificate is not trusted"
+"$PYTHON" - policy.json "$T/pki/ca.pem" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["notify"]["email"]["ca_file"] = sys.argv[2]
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF
+vg tls-ca-validate -p policy.json validate
+expect_rc 0 "starttls: validate accepts notify.email.ca_file"
+vg tls-ca -p policy.json notify
+expect_rc 0 "starttls: with ca_file, mail.localhost is trusted and used"
+expect_eq "$(ls "$T/mail-tls" | grep -c '\.json$')" 1 \
+    "starttls: the mail arrived over STARTTLS"
+expect_json "$T/auth-tls.jsonl" 'd["tls"] is True and d["login"] == "vigil-mailer"' \
+    "starttls: the login was sent inside TLS only"
+
 finish
