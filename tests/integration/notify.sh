@@ -308,14 +308,14 @@ d1, d2, d3 = of("/limited/DL1/"), of("/slow/DL2/"), of("/discord/DL3/")
 check(len(d1) >= 2, "webhook 1 was retried (%d posts)" % len(d1))
 check(len(d2) >= 1, "webhook 2 was tried (%d posts)" % len(d2))
 check(len(d3) == 1 and d3[0]["status"] == 200, "webhook 3 delivered once")
-# Each webhook stops within its own 3 s (plus scheduling slack): the
+# Each webhook stops within its own 3 s (plus 1 s of slack): the
 # next one starts no later, never after a wait past the deadline.
 if d1 and d2:
-    check(d2[0]["t"] - d1[0]["t"] < 3.5,
+    check(d2[0]["t"] - d1[0]["t"] < 4.0,
           "webhook 1 stopped within its 3 s deadline (%.2f s)" %
           (d2[0]["t"] - d1[0]["t"]))
 if d2 and d3:
-    check(d3[0]["t"] - d2[0]["t"] < 3.5,
+    check(d3[0]["t"] - d2[0]["t"] < 4.0,
           "webhook 2 stopped within its 3 s deadline (%.2f s)" %
           (d3[0]["t"] - d2[0]["t"]))
 EOF
