@@ -26,18 +26,22 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "buf.h"
 #include "http.h"
 #include "log.h"
 #include "record.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
 #define HTTP_MAX_REDIRS		5
-#define HTTP_SYSTEM_CA		"/etc/ssl/certs/ca-certificates.crt"
 #define HTTP_CA_MAX		(16UL * 1024 * 1024)
 #define HTTP_REC_MAX		(1UL << 30)
 #define HTTP_POLL_MAX_MS	1000
@@ -72,8 +76,7 @@ struct http_client {
 	char			*init_error;
 	int			 init_result;
 
-	char			*ca_pem;	/* system bundle + ca_file */
-	size_t			 ca_pem_len;
+	struct http_ca		*ca;		/* ca_file, or NULL */
 
 	CURLM			*multi;
 	CURL			**pool;		/* idle easy handles */
@@ -265,17 +268,14 @@ http_header_is_secret(const char *name)
 
 /*
  * Parses url; returns 1 for http, 2 for https, 0 for another scheme and
- * -1 when it cannot be parsed.  *loopback says whether the host is a
- * loopback address or "localhost".
+ * -1 when it cannot be parsed.  *loopback says whether the host is
+ * loopback (url.h).
  */
 static int
 url_scheme_host(const char *url, int *loopback)
 {
 	CURLU		*u;
 	char		*scheme = NULL, *host = NULL;
-	unsigned char	 a4[4], a6[16];
-	char		 tmp[64];
-	size_t		 len;
 	int		 r = -1;
 
 	*loopback = 0;
@@ -293,23 +293,7 @@ url_scheme_host(const char *url, int *loopback)
 		r = 2;
 	else
 		r = 0;
-	len = strlen(host);
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		*loopback = 1;
-	else if (inet_pton(AF_INET, host, a4) == 1)
-		*loopback = a4[0] == 127;
-	else if (len > 2 && len < sizeof(tmp) && host[0] == '[' &&
-	    host[len - 1] == ']') {
-		memcpy(tmp, host + 1, len - 2);
-		tmp[len - 2] = '\0';
-		if (inet_pton(AF_INET6, tmp, a6) == 1) {
-			static const unsigned char one[16] = {
-				0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
-			};
-			*loopback = memcmp(a6, one, sizeof(one)) == 0;
-		}
-	}
+	*loopback = url_host_is_loopback(host);
  out:
 	curl_free(scheme);
 	curl_free(host);
@@ -888,39 +872,144 @@ replay_one(struct http_client *c, struct http_req *req)
 	    req->status);
 }
 
-/* Client. */
+/* Extra trust anchors (ca_file). */
 
-static void
-ca_build(struct http_client *c, const char *ca_file)
+struct http_ca {
+	STACK_OF(X509)	*certs;
+};
+
+void
+http_ca_free(struct http_ca *ca)
 {
-	struct buf	 b;
+	if (ca == NULL)
+		return;
+	sk_X509_pop_free(ca->certs, X509_free);
+	free(ca);
+}
 
+int
+http_ca_load(const char *path, struct http_ca **out, char **why)
+{
+	struct http_ca	*ca;
+	struct buf	 b;
+	BIO		*bio = NULL;
+	X509		*x;
+	unsigned long	 e;
+	int		 r = VGL_ERR_IO;
+
+	*out = NULL;
+	*why = NULL;
+	ca = xcalloc(1, sizeof(*ca));
 	buf_init(&b, HTTP_CA_MAX);
-	if (access(HTTP_SYSTEM_CA, R_OK) == 0) {
-		if (buf_read_file(&b, HTTP_SYSTEM_CA) != 0) {
-			c->init_error = xasprintf("cannot read system CA "
-			    "bundle '%s'", HTTP_SYSTEM_CA);
-			c->init_result = VGL_ERR_IO;
+	if ((ca->certs = sk_X509_new_null()) == NULL) {
+		*why = xstrdup("out of memory");
+		goto out;
+	}
+	if (buf_read_file(&b, path) != 0) {
+		*why = xasprintf("cannot read ca_file '%s': %s", path,
+		    strerror(errno));
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL) {
+		*why = xstrdup("out of memory");
+		goto out;
+	}
+	ERR_clear_error();
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (sk_X509_push(ca->certs, x) <= 0) {
+			X509_free(x);
+			*why = xstrdup("out of memory");
 			goto out;
 		}
-		buf_puts(&b, "\n");
 	}
-	if (buf_read_file(&b, ca_file) != 0) {
-		c->init_error = xasprintf("cannot read ca_file '%s': %s",
-		    ca_file, strerror(errno));
-		c->init_result = VGL_ERR_IO;
+	/* The loop ends at the end of the input, or at a bad block. */
+	e = ERR_peek_last_error();
+	if (e != 0 && !(ERR_GET_LIB(e) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
+		*why = xasprintf("ca_file '%s' holds an invalid certificate: "
+		    "%s", path, ERR_reason_error_string(e) != NULL ?
+		    ERR_reason_error_string(e) : "unknown error");
 		goto out;
 	}
-	if (strstr(b.data, "-----BEGIN CERTIFICATE-----") == NULL) {
-		c->init_error = xasprintf("ca_file '%s' holds no PEM "
-		    "certificate", ca_file);
-		c->init_result = VGL_ERR_IO;
+	if (sk_X509_num(ca->certs) == 0) {
+		*why = xasprintf("ca_file '%s' holds no PEM certificate",
+		    path);
 		goto out;
 	}
-	c->ca_pem = buf_detach(&b, &c->ca_pem_len);
+	*out = ca;
+	ca = NULL;
+	r = 0;
  out:
+	ERR_clear_error();
+	BIO_free(bio);
 	buf_release(&b);
+	http_ca_free(ca);
+	return r;
 }
+
+/*
+ * libcurl calls this with the SSL_CTX of a new connection, whose store
+ * already holds (or will be completed with) what libcurl loads by
+ * default: ca_file's certificates are added to it.
+ */
+static CURLcode
+ca_ctx_cb(CURL *easy, void *sslctx, void *arg)
+{
+	const struct http_ca	*ca = arg;
+	X509_STORE		*store;
+	unsigned long		 e;
+	int			 i;
+
+	(void)easy;
+	if ((store = SSL_CTX_get_cert_store(sslctx)) == NULL)
+		return CURLE_SSL_CACERT_BADFILE;
+	for (i = 0; i < sk_X509_num(ca->certs); i++) {
+		if (X509_STORE_add_cert(store, sk_X509_value(ca->certs,
+		    i)) == 1)
+			continue;
+		e = ERR_peek_last_error();
+		ERR_clear_error();
+		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
+			return CURLE_SSL_CACERT_BADFILE;
+	}
+	return CURLE_OK;
+}
+
+int
+http_ca_apply(const struct http_ca *ca, CURL *easy, char **why)
+{
+	const curl_version_info_data	*vi;
+
+	*why = NULL;
+	if (ca == NULL)
+		return 0;
+	/* sslctx is an OpenSSL SSL_CTX only when libcurl uses OpenSSL. */
+	vi = curl_version_info(CURLVERSION_NOW);
+	if (vi->ssl_version == NULL ||
+	    strncmp(vi->ssl_version, "OpenSSL/", 8) != 0) {
+		*why = xasprintf("ca_file needs libcurl built with OpenSSL "
+		    "(this one uses %s)", vi->ssl_version != NULL ?
+		    vi->ssl_version : "no TLS library");
+		return VGL_ERR_INTERNAL;
+	}
+	if (curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, ca_ctx_cb) !=
+	    CURLE_OK || curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA,
+	    (void *)ca) != CURLE_OK) {
+		*why = xstrdup("ca_file: libcurl cannot add trust anchors "
+		    "(CURLOPT_SSL_CTX_FUNCTION)");
+		return VGL_ERR_INTERNAL;
+	}
+#if LIBCURL_VERSION_NUM >= 0x075700
+	/*
+	 * A cached CA store may be shared with other transfers: never add
+	 * to it, load a store of this transfer's own.
+	 */
+	curl_easy_setopt(easy, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+#endif
+	return 0;
+}
+
+/* Client. */
 
 struct http_client *
 http_client_new(const struct http_opts *o)
@@ -952,8 +1041,9 @@ http_client_new(const struct http_opts *o)
 	}
 	if (o->record_dir != NULL)
 		c->record_path = xasprintf("%s/%s", o->record_dir, c->source);
-	if (o->ca_file != NULL)
-		ca_build(c, o->ca_file);
+	if (o->ca_file != NULL &&
+	    http_ca_load(o->ca_file, &c->ca, &c->init_error) != 0)
+		c->init_result = VGL_ERR_IO;
 	if ((c->multi = curl_multi_init()) == NULL) {
 		if (c->init_error == NULL) {
 			c->init_error = xstrdup("cannot initialise libcurl");
@@ -984,7 +1074,7 @@ http_client_free(struct http_client *c)
 	for (i = 0; i < c->nrec; i++)
 		rec_entry_release(&c->rec[i]);
 	free(c->rec);
-	free(c->ca_pem);
+	http_ca_free(c->ca);
 	free(c->init_error);
 	free(c->record_path);
 	free(c->replay_path);
@@ -1216,7 +1306,7 @@ static int
 xfer_start(struct http_client *c, struct xfer *x, double now)
 {
 	struct http_req		*req = x->req;
-	struct curl_blob	 blob;
+	char			*why = NULL;
 	double			 t, remaining;
 	long			 ms;
 	int			 r, loopback = 0;
@@ -1263,11 +1353,11 @@ xfer_start(struct http_client *c, struct xfer *x, double now)
 	curl_easy_setopt(x->easy, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(x->easy, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->ca_pem != NULL) {
-		blob.data = c->ca_pem;
-		blob.len = c->ca_pem_len;
-		blob.flags = CURL_BLOB_NOCOPY;
-		curl_easy_setopt(x->easy, CURLOPT_CAINFO_BLOB, &blob);
+	if (http_ca_apply(c->ca, x->easy, &why) != 0) {
+		req_fail(req, VGL_ERR_INTERNAL, "%s: %s %s", why, req->method,
+		    req->url);
+		free(why);
+		return -1;
 	}
 	ms = (long)(t * 1000 + 0.999);
 	if (ms < 1)

@@ -8,7 +8,7 @@
  * (botocore's shape: sleep = random(0, min(20 s, base * 2^attempt))),
  * honours Retry-After (seconds or HTTP date), and gives up when the
  * source's deadline passes.  TLS verification is always on; ca_file adds
- * a trust anchor.  Plain http:// is allowed only to loopback hosts.
+ * trust anchors to the default store (http_ca_apply).  Plain http:// is allowed only to loopback hosts.
  *
  * With record_dir, every exchange is written there (secrets redacted);
  * with replay_dir, no network is used: each request is answered from the
@@ -151,6 +151,27 @@ double		 http_parse_retry_after(const char *value, long long now);
 int		 http_header_is_secret(const char *name);
 /* 1 when url is http:// to a non-loopback host (a policy error). */
 int		 http_url_insecure(const char *url);
+
+/*
+ * Extra trust anchors: the certificates of a PEM file (ca_file), added to
+ * the store libcurl loads by default (its built-in CA bundle and path, the
+ * distribution's, or CURLOPT_CAINFO/CAPATH when set): they never replace
+ * it, and no distribution's bundle path is assumed.  Works through
+ * CURLOPT_SSL_CTX_FUNCTION, so it needs libcurl on OpenSSL.
+ *
+ * http_ca_load: reads path (at most 16 MiB; every certificate in it);
+ * returns 0 and *out (free with http_ca_free, which accepts NULL), or
+ * VGL_ERR_IO with *why (caller frees): unreadable, no certificate, or a
+ * bad one.
+ * http_ca_apply: sets easy up so that each new connection's store gets
+ * ca's certificates (ca NULL: nothing to do); ca must outlive easy's
+ * transfers.  Returns 0, or VGL_ERR_INTERNAL with *why (caller frees).
+ */
+struct http_ca;
+int		 http_ca_load(const char *path, struct http_ca **out,
+		    char **why);
+void		 http_ca_free(struct http_ca *);
+int		 http_ca_apply(const struct http_ca *, CURL *easy, char **why);
 
 /* Process-wide init/cleanup (curl_global_*). */
 void		 http_global_init(void);

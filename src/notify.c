@@ -29,6 +29,7 @@
 #include "notify.h"
 #include "policy.h"
 #include "report.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -42,6 +43,8 @@
 /* Webhook retries (429, 5xx, connection errors) and the longest wait. */
 #define WEBHOOK_RETRIES		4
 #define WEBHOOK_MAX_WAIT_S	60.0
+/* Each webhook's own deadline (attempts and the waits between them). */
+#define WEBHOOK_DEADLINE_S	120.0
 #define SMTP_TIMEOUT_S		60L
 
 enum esc {
@@ -397,25 +400,6 @@ struct email {
 	long long	 run;		/* 0: an alert */
 };
 
-/* 1 when the host of url is a loopback address or localhost. */
-static int
-url_loopback(const char *url)
-{
-	CURLU	*u;
-	char	*host = NULL;
-	int	 lo = 0;
-
-	if ((u = curl_url()) == NULL)
-		return 0;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-		lo = strcasecmp(host, "localhost") == 0 ||
-		    strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0;
-	curl_free(host);
-	curl_url_cleanup(u);
-	return lo;
-}
-
 /* scheme://host:port of url, for messages (no user, no path). */
 static char *
 url_origin(const char *url)
@@ -569,7 +553,8 @@ send_email(const struct email *m)
 	curl_mimepart		*part;
 	struct curl_slist	*rcpt = NULL, *hdrs = NULL, *ph = NULL;
 	json_t			*to, *v;
-	const char		*url, *from, *uvar;
+	const char		*url, *from, *uvar, *cafile;
+	struct http_ca		*ca = NULL;
 	char			*user = NULL, *pw = NULL, *why = NULL, *s;
 	char			*subj = NULL, *mid = NULL, *origin = NULL;
 	char			*text = NULL, *html = NULL;
@@ -611,6 +596,13 @@ send_email(const struct email *m)
 		goto out;
 	}
 
+	free(why);
+	why = NULL;
+	if ((cafile = json_string_value(json_object_get(m->em,
+	    "ca_file"))) != NULL && http_ca_load(cafile, &ca, &why) != 0) {
+		log_error("email: %s", why);
+		goto out;
+	}
 	r = VGL_ERR_HTTP;
 	if ((c = curl_easy_init()) == NULL) {
 		log_error("email: cannot initialise libcurl");
@@ -625,11 +617,17 @@ send_email(const struct email *m)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, SMTP_TIMEOUT_S);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* ca_file adds to the default trust store, as for HTTP. */
+	if (http_ca_apply(ca, c, &why) != 0) {
+		log_error("email: %s", why);
+		goto out;
+	}
 	/*
 	 * STARTTLS is mandatory, except to a loopback relay (a local MTA or
-	 * a test server), where it is used when offered.
+	 * a test server; url.h says exactly what is loopback: a name such
+	 * as 127.mail.example.com is not), where it is used when offered.
 	 */
-	curl_easy_setopt(c, CURLOPT_USE_SSL, url_loopback(url) ?
+	curl_easy_setopt(c, CURLOPT_USE_SSL, url_is_loopback(url) ?
 	    (long)CURLUSESSL_TRY : (long)CURLUSESSL_ALL);
 	if (user != NULL)
 		curl_easy_setopt(c, CURLOPT_USERNAME, user);
@@ -696,6 +694,12 @@ send_email(const struct email *m)
 
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	if (rc == CURLE_USE_SSL_FAILED) {
+		log_error("email: %s does not offer STARTTLS, which is "
+		    "required except to a loopback relay (127.0.0.0/8, ::1, "
+		    "localhost); nothing was sent", origin);
+		goto out;
+	}
 	if (rc != CURLE_OK) {
 		log_error("email: sending to %s failed: %s%s%s",
 		    origin, errbuf[0] != '\0' ? errbuf :
@@ -714,6 +718,7 @@ send_email(const struct email *m)
 	curl_slist_free_all(hdrs);
 	if (c != NULL)
 		curl_easy_cleanup(c);
+	http_ca_free(ca);
 	freestr_secret(pw);
 	free(user);
 	free(why);
@@ -751,6 +756,15 @@ sleep_s(double s)
 	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
+}
+
+static double
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static double
@@ -805,19 +819,51 @@ resp_snippet(const struct http_req *req)
 	return buf_detach(&b, NULL);
 }
 
+/* The deadline of webhook w: its "deadline_s", else 120 s. */
+static double
+wh_deadline(json_t *w)
+{
+	json_t	*v = json_object_get(w, "deadline_s");
+
+	if (json_is_number(v) && json_number_value(v) > 0)
+		return json_number_value(v);
+	return WEBHOOK_DEADLINE_S;
+}
+
+/* A client of its own for webhook w, so its deadline is its own. */
+static struct http_client *
+webhook_client(json_t *w)
+{
+	struct http_opts	 o = { 0 };
+
+	o.source = "notify";
+	o.timeout_s = 15;
+	o.deadline_s = wh_deadline(w);
+	o.max_concurrency = 1;
+	o.ca_file = json_string_value(json_object_get(w, "ca_file"));
+	/* notify.c retries itself, to honour Discord's retry_after. */
+	o.max_retries = -1;
+	return http_client_new(&o);
+}
+
 /*
  * Posts payload to webhook number idx (1-based) w.  429, 5xx and
  * connection errors are retried with full-jitter backoff, waiting at
- * least what Retry-After or Discord's retry_after asks.  Returns 0,
- * VGL_ERR_POLICY (secret missing), or VGL_ERR_HTTP (logged).
+ * least what Retry-After or Discord's retry_after asks.  Every webhook
+ * has its own client and its own deadline (deadline_s, default 120 s),
+ * which counts the attempts and the waits between them: a wait that would
+ * end past it is not started, and a slow webhook cannot use up the time
+ * of the next one.  Returns 0, VGL_ERR_POLICY (secret missing), or
+ * VGL_ERR_HTTP (logged).
  */
 static int
-send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
+send_webhook(json_t *w, size_t idx, json_t *payload)
 {
+	struct http_client *hc = NULL;
 	struct http_req	*req = NULL;
 	char		*url = NULL, *why = NULL, *body = NULL, *full = NULL;
 	char		*snip;
-	double		 wait, ra;
+	double		 wait, ra, deadline, end;
 	int		 attempt, r;
 
 	switch (policy_secret(w, "url", NULL, &url, &why)) {
@@ -840,6 +886,9 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		full = xstrdup(url);
 	log_add_secret(full);
 	body = json_dumps(payload, JSON_COMPACT);
+	deadline = wh_deadline(w);
+	end = mono_now() + deadline;
+	hc = webhook_client(w);
 	r = VGL_ERR_HTTP;
 	for (attempt = 0; ; attempt++) {
 		http_req_free(req);
@@ -876,7 +925,8 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 				    req->error : "no response");
 			break;
 		}
-		if (req->status == 0 && req->result == VGL_ERR_POLICY) {
+		if (req->status == 0 && (req->result == VGL_ERR_POLICY ||
+		    req->result == VGL_ERR_IO)) {
 			log_error("webhook %zu (%s): %s", idx, wh_type(w),
 			    req->error != NULL ? req->error : "refused");
 			break;
@@ -891,6 +941,19 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		}
 		if (ra > wait)
 			wait = ra;
+		if (mono_now() + wait >= end) {
+			if (req->status != 0)
+				snip = xasprintf("HTTP %ld", req->status);
+			else
+				snip = xstrdup(req->error != NULL ?
+				    req->error : "no response");
+			log_error("webhook %zu (%s): deadline of %g s reached "
+			    "after %d attempt%s (last: %s); not retried", idx,
+			    wh_type(w), deadline, attempt + 1,
+			    attempt == 0 ? "" : "s", snip);
+			free(snip);
+			break;
+		}
 		if (req->status != 0)
 			log_info("webhook %zu (%s): HTTP %ld, retrying in "
 			    "%.2f s", idx, wh_type(w), req->status, wait);
@@ -901,6 +964,7 @@ send_webhook(struct http_client *hc, json_t *w, size_t idx, json_t *payload)
 		sleep_s(wait);
 	}
 	http_req_free(req);
+	http_client_free(hc);
 	free(body);
 	freestr_secret(full);
 	freestr_secret(url);
@@ -1072,20 +1136,6 @@ alert_payload(json_t *w, const char *subject, const char *text)
 	return out;
 }
 
-static struct http_client *
-webhook_client(void)
-{
-	struct http_opts	 o = { 0 };
-
-	o.source = "notify";
-	o.timeout_s = 15;
-	o.deadline_s = 120;
-	o.max_concurrency = 1;
-	/* notify.c retries itself, to honour Discord's retry_after. */
-	o.max_retries = -1;
-	return http_client_new(&o);
-}
-
 static json_t *
 webhooks_of(const struct policy *p)
 {
@@ -1167,7 +1217,6 @@ dry_run_plan(const struct policy *p, json_t *doc, const char *subject,
 int
 notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 {
-	struct http_client	*hc = NULL;
 	struct email		 m;
 	json_t			*em = email_of(p), *w, *payload;
 	char			*subject, *text, *html = NULL, *att = NULL;
@@ -1214,15 +1263,12 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 			    minsev_of(w));
 			continue;
 		}
-		if (hc == NULL)
-			hc = webhook_client();
 		payload = is_discord(w) ? discord_payload(doc, subject) :
 		    slack_payload(doc, subject);
-		r = worse(r, send_webhook(hc, w, i + 1, payload));
+		r = worse(r, send_webhook(w, i + 1, payload));
 		json_decref(payload);
 	}
  out:
-	http_client_free(hc);
 	free(subject);
 	free(text);
 	free(html);
@@ -1233,7 +1279,6 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 int
 notify_alert(const struct policy *p, const char *subject, const char *text)
 {
-	struct http_client	*hc = NULL;
 	struct email		 m;
 	struct buf		 b;
 	json_t			*em = email_of(p), *w, *payload;
@@ -1261,12 +1306,9 @@ notify_alert(const struct policy *p, const char *subject, const char *text)
 		free(html);
 	}
 	json_array_foreach(webhooks_of(p), i, w) {
-		if (hc == NULL)
-			hc = webhook_client();
 		payload = alert_payload(w, subject, text);
-		r = worse(r, send_webhook(hc, w, i + 1, payload));
+		r = worse(r, send_webhook(w, i + 1, payload));
 		json_decref(payload);
 	}
-	http_client_free(hc);
 	return r;
 }

@@ -35,6 +35,7 @@
 #include "log.h"
 #include "policy.h"
 #include "source.h"
+#include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -102,10 +103,12 @@ static const char *const freeze_keys[] = {
 static const char *const notify_keys[] = { "email", "webhooks", NULL };
 static const char *const email_keys[] = {
 	"smtp_url", "from", "to", "username_env", "password_env",
-	"password_file", "when", "attach_report", "min_severity", NULL
+	"password_file", "when", "attach_report", "min_severity", "ca_file",
+	NULL
 };
 static const char *const webhook_keys[] = {
-	"type", "url_env", "url_file", "when", "min_severity", NULL
+	"type", "url_env", "url_file", "when", "min_severity", "deadline_s",
+	"ca_file", NULL
 };
 static const char *const source_common_keys[] = { "name", "type", NULL };
 static const char *const http_keys[] = {
@@ -596,29 +599,6 @@ is_strarray(json_t *a)
 	return 1;
 }
 
-static int
-is_loopback(const char *host)
-{
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-	char		 h[128];
-	size_t		 n;
-
-	if (strcasecmp(host, "localhost") == 0 ||
-	    strcasecmp(host, "localhost.") == 0)
-		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	n = strlen(host);
-	if (n >= 2 && n < sizeof(h) && host[0] == '[' && host[n - 1] == ']') {
-		memcpy(h, host + 1, n - 2);
-		h[n - 2] = '\0';
-		if (inet_pton(AF_INET6, h, &a6) == 1)
-			return memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
-	}
-	return 0;
-}
-
 /*
  * What is wrong with url as an endpoint (smtp: as an SMTP URL), or NULL.
  * The caller frees the message.
@@ -653,7 +633,7 @@ url_problem(const char *url, int smtp)
 	if (strcmp(scheme, "http") != 0)
 		m = xasprintf("unsupported URL scheme '%s'; use https://",
 		    scheme);
-	else if (!is_loopback(host))
+	else if (!url_host_is_loopback(host))
 		m = xstrdup("plain http:// is only allowed to loopback "
 		    "addresses; use https://");
  out:
@@ -1255,6 +1235,11 @@ check_webhook(struct lctx *L, struct vctx *v, json_t *w)
 	    json_object_get(w, "url_file") == NULL &&
 	    json_object_get(w, "url") == NULL)
 		perr(L, v, "webhook needs 'url_env' or 'url_file'");
+	if ((t = json_object_get(w, "deadline_s")) != NULL &&
+	    (!json_is_number(t) || json_number_value(t) <= 0 ||
+	    json_number_value(t) > 3600))
+		perr_key(L, v, "deadline_s", "'deadline_s' must be a number "
+		    "of seconds greater than 0 and at most 3600");
 	check_when_sev(L, v, w);
 }
 

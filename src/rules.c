@@ -873,6 +873,7 @@ struct auth {
 	int	 denied;	/* first action code denied, or 0 */
 	char	 what[64];
 	int	 engine;	/* the engine itself is storing a finding */
+	int	 reads_changes;	/* the statement reads the changes table */
 };
 
 static const char *
@@ -936,8 +937,12 @@ rule_authorizer(void *arg, int code, const char *a, const char *b,
 	if (au->engine)
 		return SQLITE_OK;
 	switch (code) {
-	case SQLITE_SELECT:
 	case SQLITE_READ:
+		/* a is the table (or view) read: SQLite's own answer. */
+		if (a != NULL && strcasecmp(a, "changes") == 0)
+			au->reads_changes = 1;
+		return SQLITE_OK;
+	case SQLITE_SELECT:
 	case SQLITE_RECURSIVE:
 		return SQLITE_OK;
 	case SQLITE_FUNCTION:
@@ -1672,31 +1677,62 @@ rules_applies(const struct rule *r, const struct policy *pol)
 }
 
 
+/*
+ * 1 when r's statement reads the `changes` table, as SQLite reports the
+ * tables a statement reads while preparing it (the authorizer): not a
+ * guess from the text, so "FROM CHANGES", a quoted name or a view count,
+ * and the word in a comment or a string literal does not.  A rule that
+ * does not prepare reads nothing here (run_rule reports its error).
+ */
+static int
+rule_reads_changes(sqlite3 *db, const struct rule *r)
+{
+	struct auth	 au;
+	sqlite3_stmt	*st = NULL;
+
+	memset(&au, 0, sizeof(au));
+	sqlite3_set_authorizer(db, rule_authorizer, &au);
+	if (sqlite3_prepare_v2(db, r->sql, -1, &st, NULL) != SQLITE_OK)
+		au.reads_changes = 0;
+	sqlite3_finalize(st);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	return au.reads_changes;
+}
+
+/*
+ * Source types that feed the `identities` view (store.c identity_parts:
+ * ldap_users, gws_users, atlassian_users, aws_iam_users): only their
+ * failure blinds the identity.* rules.  Discord and DNS hold no
+ * identities.
+ */
+#define IDENTITY_SOURCE_TYPES \
+	"'ldap', 'google_workspace', 'atlassian', 'aws'"
+
 static int
 source_errors(struct eval *ev, const struct rule *r)
 {
 	sqlite3_stmt	*st = NULL;
 	const char	*name, *err;
 	char		*res, *detail;
-	int		 rc, ret = VGL_ERR_STORE;
+	int		 rc, ret = VGL_ERR_STORE, drift;
 
 	/*
 	 * A provider's rules depend on its sources; identity rules on every
-	 * source that holds people; drift rules that read `changes` on
-	 * every source once a baseline exists (a source that failed cannot
-	 * be compared with it).
+	 * source that feeds the identities view; a rule that reads `changes`
+	 * (whatever its provider) on every source once a baseline exists (a
+	 * source that failed cannot be compared with it).
 	 */
+	drift = rule_reads_changes(ev->db, r);
 	if (sqlite3_prepare_v2(ev->db, "SELECT name, error FROM main.sources "
 	    "WHERE run = ?1 AND status = 'failed' AND (type = ?2 OR "
-	    "(?2 = 'identity' AND type IN ('ldap', 'google_workspace', "
-	    "'atlassian', 'aws', 'discord')) OR (?2 = 'drift' AND ?3 AND "
-	    "EXISTS (SELECT 1 FROM main.baselines))) ORDER BY name",
+	    "(?2 = 'identity' AND type IN (" IDENTITY_SOURCE_TYPES ")) OR "
+	    "(?3 AND EXISTS (SELECT 1 FROM main.baselines))) ORDER BY name",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto bad;
 	sqlite3_bind_int64(st, 1, ev->run);
 	sqlite3_bind_text(st, 2, provider_source_type(r->provider), -1,
 	    SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, strstr(r->sql, "changes") != NULL);
+	sqlite3_bind_int(st, 3, drift);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		err = (const char *)sqlite3_column_text(st, 1);

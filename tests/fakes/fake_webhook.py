@@ -16,6 +16,9 @@ Every POST is answered by the scenario named by the first path segment
                       {"message": ..., "retry_after": 0.5, "global": false}
                       and no Retry-After header; early retries as above
   /fail/...           always 500
+  /limited/...        always 429 "rate_limited" with Retry-After: 1
+                      (a webhook that never lets up)
+  /slow/...           waits 1 s, then answers 503 (a slow, failing one)
 
 Each request is logged to --log as one JSON line: t (epoch seconds),
 path, query, content_type, status served, early, and body (the parsed
@@ -76,6 +79,10 @@ class Handler(BaseHTTPRequestHandler):
                     status = 200
             elif kind == "fail":
                 status = 500
+            elif kind == "limited":
+                status = 429
+            elif kind == "slow":
+                status = 503
             elif kind in ("slack", "discord"):
                 status = 200
             else:
@@ -85,7 +92,10 @@ class Handler(BaseHTTPRequestHandler):
                     "t": now, "path": path, "query": query,
                     "content_type": self.headers.get("Content-Type"),
                     "status": status, "early": early, "body": body}) + "\n")
-        if status == 429 and kind == "slack429":
+        if kind == "slow":
+            time.sleep(1.0)
+            self.send(503, "slow and unavailable", "text/plain")
+        elif status == 429 and kind in ("slack429", "limited"):
             self.send(429, "rate_limited", "text/plain", {"Retry-After": "1"})
         elif status == 429:
             self.send(429, json.dumps({"message": "You are being rate "

@@ -274,4 +274,155 @@ for f in "$T/fail-audit.out" "$T/fail-audit.err" "$T/fail-notify.err"; do
 done
 expect_eq "$leak" "" "the failing webhook's URL is not shown"
 
+# ---- each webhook has its own deadline (issue 6, item 9) ---------------
+# Webhook 1 is rate limited for ever (429, Retry-After: 1) and webhook 2
+# is slow and failing; each may use its whole deadline (3 s here).
+# Webhook 3 must still be delivered, and no webhook may wait past its own
+# deadline.
+
+mkpolicy "$T/dl" examplelabs.com,examplelabs-launch.io findings \
+    dl@example.org '[{"type": "slack", "url_env": "VG_DL1", "deadline_s": 3},
+ {"type": "slack", "url_env": "VG_DL2", "deadline_s": 3},
+ {"type": "discord", "url_env": "VG_DL3", "deadline_s": 3}]'
+cd "$T/dl" || exit 99
+VG_DL1=$HOOK/limited/DL1/$SLACK_TOKEN
+VG_DL2=$HOOK/slow/DL2/$SLACK_TOKEN
+VG_DL3=$HOOK/discord/DL3/$DISCORD_TOKEN
+export VG_DL1 VG_DL2 VG_DL3
+vg dl-validate -p policy.json validate
+expect_rc 0 "deadline: validate accepts webhooks[].deadline_s"
+vg dl-audit -p policy.json -v audit --notify
+expect_rc 4 "deadline: a webhook that never gets through exits 4"
+expect_contains "$T/dl-audit.err" "webhook 1 (slack): deadline of 3 s reached" \
+    "deadline: webhook 1 gives up at its own deadline"
+expect_contains "$T/dl-audit.err" "webhook 3 (discord): sent" \
+    "deadline: webhook 3 is sent after slow ones"
+"$PYTHON" - "$T/hooks.jsonl" >"$T/dl-check.out" 2>&1 <<'EOF'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+def check(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+def of(p):
+    return [r for r in rows if p in r["path"]]
+d1, d2, d3 = of("/limited/DL1/"), of("/slow/DL2/"), of("/discord/DL3/")
+check(len(d1) >= 2, "webhook 1 was retried (%d posts)" % len(d1))
+check(len(d2) >= 1, "webhook 2 was tried (%d posts)" % len(d2))
+check(len(d3) == 1 and d3[0]["status"] == 200, "webhook 3 delivered once")
+# Each webhook stops within its own 3 s (plus 1 s of slack): the
+# next one starts no later, never after a wait past the deadline.
+if d1 and d2:
+    check(d2[0]["t"] - d1[0]["t"] < 4.0,
+          "webhook 1 stopped within its 3 s deadline (%.2f s)" %
+          (d2[0]["t"] - d1[0]["t"]))
+if d2 and d3:
+    check(d3[0]["t"] - d2[0]["t"] < 4.0,
+          "webhook 2 stopped within its 3 s deadline (%.2f s)" %
+          (d3[0]["t"] - d2[0]["t"]))
+EOF
+if grep -q '^FAIL' "$T/dl-check.out" || ! grep -q '^ok' "$T/dl-check.out"
+then
+	not_ok "deadline: each webhook is bounded by its own deadline"
+	show "$T/dl-check.out" 20
+else
+	ok "deadline: each webhook is bounded by its own deadline"
+fi
+
+# ---- STARTTLS: optional only to a loopback relay (issue 6, item 8) ------
+# A sink that offers AUTH without TLS and logs every password it gets.
+# libcurl resolves *.localhost to loopback itself (no DNS), so the names
+# below reach the sink; they are names, not loopback addresses, so vigil
+# must require STARTTLS (which the sink does not offer) and send nothing.
+
+start_fake smtp_sink --out "$T/mail-auth" --auth-log "$T/auth.jsonl" ||
+    not_ok "smtp_sink --auth-log starts"
+AUTH_PORT=$FAKE_PORT
+SMTP_PASS=SmtpPassw0rdSECRETzz9
+VG_SMTP_USER=vigil-mailer
+VG_SMTP_PASS=$SMTP_PASS
+export VG_SMTP_USER VG_SMTP_PASS
+mkpolicy "$T/tls" examplelabs.com,examplelabs-launch.io always \
+    tls@example.org '[]'
+cd "$T/tls" || exit 99
+vg tls-audit -p policy.json audit
+expect_rc 1 "starttls: a run to notify about"
+
+# smtp_policy URL: points policy.json's email at URL, with credentials.
+smtp_policy() {
+	"$PYTHON" - policy.json "$1" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["notify"]["email"].update({"smtp_url": sys.argv[2],
+                             "username_env": "VG_SMTP_USER",
+                             "password_env": "VG_SMTP_PASS"})
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF2
+}
+
+for host in 127.mail.localhost mail.localhost; do
+	smtp_policy "smtp://$host:$AUTH_PORT"
+	vg "tls-$host" -p policy.json notify
+	expect_rc 4 "starttls: $host without STARTTLS is refused (exit 4)"
+	expect_eq "$(wc -l <"$T/auth.jsonl" | tr -d ' ')" 0 \
+	    "starttls: no password was sent to $host"
+	expect_contains "$T/tls-$host.err" "does not offer STARTTLS" \
+	    "starttls: the error says why ($host)"
+	expect_lacks "$T/tls-$host.err" "$SMTP_PASS" \
+	    "starttls: the password is not in the log ($host)"
+done
+expect_eq "$(ls "$T/mail-auth" | wc -l | tr -d ' ')" 0 \
+    "starttls: no mail was sent to a non-loopback server without TLS"
+
+# Control: to 127.0.0.1 (loopback) the same sink gets the login, which
+# shows that the checks above would see a password sent in clear.
+smtp_policy "smtp://127.0.0.1:$AUTH_PORT"
+vg tls-loopback -p policy.json notify
+expect_rc 0 "starttls: a loopback relay without STARTTLS is used"
+expect_eq "$(grep -c -F "$SMTP_PASS" "$T/auth.jsonl")" 1 \
+    "starttls: the loopback relay received the login"
+
+# ---- STARTTLS to a non-loopback name, trusted through ca_file ----------
+# (issue 6, items 8 and 10c) A sink offering STARTTLS with a certificate
+# for mail.localhost from a test CA: without ca_file the certificate is
+# refused and nothing is sent; with notify.email.ca_file (added to the
+# default trust store) the mail and the login go over TLS.
+
+mkdir -p "$T/pki"
+(
+	cd "$T/pki" || exit 1
+	printf 'subjectAltName=DNS:mail.localhost,IP:127.0.0.1\n' >srv.ext
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout ca.key -out ca.pem -days 2 \
+	    -subj "/CN=vigil notify test CA" \
+	    -addext "basicConstraints=critical,CA:TRUE" \
+	    -addext "keyUsage=critical,keyCertSign" &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout srv.key -out srv.csr -subj "/CN=mail.localhost" &&
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key \
+	    -CAcreateserial -out srv.pem -days 2 -extfile srv.ext
+) >"$T/pki.log" 2>&1 || { not_ok "test CA created"; show "$T/pki.log"; }
+start_fake smtp_sink --out "$T/mail-tls" --auth-log "$T/auth-tls.jsonl" \
+    --tls-cert "$T/pki/srv.pem" --tls-key "$T/pki/srv.key" ||
+    not_ok "smtp_sink with STARTTLS starts"
+TLS_PORT=$FAKE_PORT
+cd "$T/tls" || exit 99
+smtp_policy "smtp://mail.localhost:$TLS_PORT"
+vg tls-untrusted -p policy.json notify
+expect_rc 4 "starttls: a certificate from an unknown CA is refused"
+expect_eq "$(wc -l <"$T/auth-tls.jsonl" | tr -d ' ')" 0 \
+    "starttls: no password sent when the certificate is not trusted"
+"$PYTHON" - policy.json "$T/pki/ca.pem" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["notify"]["email"]["ca_file"] = sys.argv[2]
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF
+vg tls-ca-validate -p policy.json validate
+expect_rc 0 "starttls: validate accepts notify.email.ca_file"
+vg tls-ca -p policy.json notify
+expect_rc 0 "starttls: with ca_file, mail.localhost is trusted and used"
+expect_eq "$(ls "$T/mail-tls" | grep -c '\.json$')" 1 \
+    "starttls: the mail arrived over STARTTLS"
+expect_json "$T/auth-tls.jsonl" 'd["tls"] is True and d["login"] == "vigil-mailer"' \
+    "starttls: the login was sent inside TLS only"
+
 finish

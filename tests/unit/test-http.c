@@ -424,6 +424,10 @@ test_url_insecure(void)
 		{ "https://example.com", 0 },
 		{ "http://127.0.0.1.evil.com/", 1 },
 		{ "http://localhost.evil.com/", 1 },
+		{ "http://127.mail.example.com/", 1 },
+		{ "http://localhost./", 1 },
+		{ "http://mail.localhost/", 1 },
+		{ "http://[::ffff:127.0.0.1]/", 1 },
 		{ "http://10.0.0.1/", 1 },
 		{ "http://[::2]/", 1 },
 		{ "http://user:pw@127.0.0.1/", 0 },
@@ -1375,6 +1379,125 @@ test_tls(void)
 	rm_rf(dir);
 }
 
+static size_t
+sink_cb(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * n;
+}
+
+/* A GET of url on easy; returns the curl result. */
+static CURLcode
+easy_get(CURL *easy, const char *url)
+{
+	curl_easy_setopt(easy, CURLOPT_URL, url);
+	curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 5L);
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, sink_cb);
+	return curl_easy_perform(easy);
+}
+
+/*
+ * ca_file adds to the default store, on any distribution: a handle whose
+ * default CA bundle is elsewhere (CURLOPT_CAINFO stands for a
+ * distribution's built-in path, e.g. /etc/pki/tls/certs/ca-bundle.crt)
+ * must still trust that bundle's CA once ca_file is applied, and trust
+ * ca_file's CA too.  Replacing the default store (CAINFO_BLOB of a
+ * hard-coded Debian bundle plus ca_file) fails the first check.
+ */
+static void
+test_ca_adds(void)
+{
+	struct server	*sys_srv, *extra_srv;
+	struct http_ca	*ca = NULL;
+	SSL_CTX		*sys_tls, *extra_tls;
+	CURL		*easy;
+	char		 tmpl[] = "/tmp/vigil-http-test-XXXXXX";
+	char		*dir, *sys_pem, *extra_pem, *sys_url, *extra_url;
+	char		*bad, *why = NULL;
+	FILE		*f;
+	int		 r;
+
+	if ((dir = mkdtemp(tmpl)) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	sys_pem = xasprintf("%s/system-bundle.pem", dir);
+	extra_pem = xasprintf("%s/extra-ca.pem", dir);
+	sys_tls = make_tls(sys_pem);
+	extra_tls = make_tls(extra_pem);
+	sys_srv = server_start_tls(NULL, 0, sys_tls);
+	extra_srv = server_start_tls(NULL, 0, extra_tls);
+	sys_url = xasprintf("https://127.0.0.1:%d/", sys_srv->port);
+	extra_url = xasprintf("https://127.0.0.1:%d/", extra_srv->port);
+
+	r = http_ca_load(extra_pem, &ca, &why);
+	is_int(r, 0, "ca: load %s", why != NULL ? why : "");
+	free(why);
+	why = NULL;
+
+	/* Control: the default store alone trusts only its own CA. */
+	easy = curl_easy_init();
+	curl_easy_setopt(easy, CURLOPT_CAINFO, sys_pem);
+	is_int(easy_get(easy, sys_url), CURLE_OK,
+	    "ca: control: the default store trusts its CA");
+	is_int(easy_get(easy, extra_url), CURLE_PEER_FAILED_VERIFICATION,
+	    "ca: control: the extra CA is not trusted by default");
+	curl_easy_cleanup(easy);
+
+	easy = curl_easy_init();
+	curl_easy_setopt(easy, CURLOPT_CAINFO, sys_pem);
+	is_int(http_ca_apply(ca, easy, &why), 0, "ca: apply %s",
+	    why != NULL ? why : "");
+	free(why);
+	why = NULL;
+	is_int(easy_get(easy, sys_url), CURLE_OK,
+	    "ca: with ca_file, the default store is still trusted");
+	is_int(easy_get(easy, extra_url), CURLE_OK,
+	    "ca: with ca_file, its CA is trusted too");
+	curl_easy_cleanup(easy);
+	http_ca_free(ca);
+	ca = NULL;
+
+	/* Bad files: clear errors, nothing loaded. */
+	bad = xasprintf("%s/bad.pem", dir);
+	f = fopen(bad, "w");
+	fputs("not a certificate\n", f);
+	fclose(f);
+	is_int(http_ca_load(bad, &ca, &why), VGL_ERR_IO, "ca: no PEM: error");
+	ok(ca == NULL && contains(why, "holds no PEM certificate"),
+	    "ca: no PEM: %s", why != NULL ? why : "(null)");
+	free(why);
+	why = NULL;
+	f = fopen(bad, "w");
+	fputs("-----BEGIN CERTIFICATE-----\nAAAAnotbase64!!\n"
+	    "-----END CERTIFICATE-----\n", f);
+	fclose(f);
+	is_int(http_ca_load(bad, &ca, &why), VGL_ERR_IO,
+	    "ca: corrupt PEM: error");
+	ok(ca == NULL && contains(why, "invalid certificate"),
+	    "ca: corrupt PEM: %s", why != NULL ? why : "(null)");
+	free(why);
+	why = NULL;
+	is_int(http_ca_apply(NULL, NULL, &why), 0, "ca: apply NULL: nothing");
+	http_ca_free(NULL);
+
+	server_stop(sys_srv);
+	server_stop(extra_srv);
+	SSL_CTX_free(sys_tls);
+	SSL_CTX_free(extra_tls);
+	free(sys_url);
+	free(extra_url);
+	free(sys_pem);
+	free(extra_pem);
+	free(bad);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -1403,6 +1526,7 @@ main(void)
 	test_redirect();
 	test_record_replay();
 	test_tls();
+	test_ca_adds();
 	http_global_cleanup();
 	return done_testing();
 }

@@ -298,6 +298,16 @@ static const struct lcase cases[] = {
 	{ "plain http to [::1] accepted",
 	    { { "p.json", AWS("\"endpoints\": {\"sts\": "
 	    "\"http://[::1]:9000\"}"), 0 } }, 0, NULL },
+	{ "plain http to a name starting with 127. refused",
+	    { { "p.json", RDAP("\"endpoint\": "
+	    "\"http://127.mail.example.com/rdap\""), 0 } }, 1,
+	    "p.json:3:4: plain http:// is only allowed to loopback "
+	    "addresses; use https://" },
+	{ "plain http to localhost. refused (a name, not localhost)",
+	    { { "p.json", RDAP("\"endpoint\": \"http://localhost.:1\""),
+	    0 } }, 1,
+	    "p.json:3:4: plain http:// is only allowed to loopback "
+	    "addresses; use https://" },
 	{ "plain http to localhost accepted",
 	    { { "p.json", RDAP("\"endpoint\": \"http://localhost:1\""),
 	    0 } }, 0, NULL },
@@ -400,6 +410,14 @@ static const struct lcase cases[] = {
 	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"teams\","
 	    " \"url_env\": \"U\"}]}}", 0 } }, 1,
 	    "p.json:1:27: webhook 'type' must be slack or discord" },
+	{ "webhook deadline_s must be positive",
+	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"slack\","
+	    " \"url_env\": \"U\", \"deadline_s\": 0}]}}", 0 } }, 1,
+	    "p.json:1:60: 'deadline_s' must be a number of seconds greater "
+	    "than 0 and at most 3600" },
+	{ "webhook deadline_s accepted",
+	    { { "p.json", "{\"notify\": {\"webhooks\": [{\"type\": \"slack\","
+	    " \"url_env\": \"U\", \"deadline_s\": 2.5}]}}", 0 } }, 0, NULL },
 	{ "notify.email when",
 	    { { "p.json", "{\"notify\": {\"email\": {\"when\": \"never\"}}}",
 	    0 } }, 1,

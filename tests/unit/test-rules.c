@@ -38,6 +38,8 @@ static const char schema[] =
     "resource, detail, evidence, status, is_new, waiver);"
     "CREATE TABLE rule_files(run, rule, path, sha256);"
     "CREATE TABLE expected(run, source, kind, subject, value);"
+    "CREATE TABLE changes(run, table_name, key, change, column_name, "
+    "old, new);"
     "CREATE TABLE domains(run, source, domain, registrar, "
     "registrar_iana_id, status, transfer_locked, update_locked, "
     "delete_locked, expires, nameservers, dnssec_signed, raw);";
@@ -1023,6 +1025,93 @@ test_evaluate_stream(void)
 	diags_release(&d);
 }
 
+/*
+ * Which failed sources blind which rules: identity rules only by sources
+ * that feed the identities view (not Discord); a rule that reads
+ * `changes`, however it is spelled, by every failed source once a
+ * baseline exists; a rule that only mentions the word, by none.
+ */
+static void
+test_source_errors(void)
+{
+	static struct policy_source srcs[] = {
+		{ .name = "discord1", .type = "discord" },
+		{ .name = "ldap1", .type = "ldap" },
+	};
+	struct policy		 pol;
+	struct ruleset		 rs = { NULL, 0 };
+	struct diags		 d = { NULL, 0 };
+	struct eval_summary	 sum;
+	struct store		 st;
+	char			*paths[1];
+
+	memset(&pol, 0, sizeof(pol));
+	pol.path = "p.json";
+	pol.sources = srcs;
+	pol.nsources = 2;
+	paths[0] = DATA "/blind";
+	pol.rule_paths = paths;
+	pol.nrule_paths = 1;
+	if (rules_load(&pol, &rs, &d) != 0) {
+		diags_print(&d);
+		ok(0, "blind: catalog loads");
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	st.db = open_db();
+	exec_ok(st.db,
+	    "INSERT INTO runs(id, status, collected_at) VALUES "
+	    "  (1, 'complete', '2024-01-01T00:00:00Z'),"
+	    "  (2, 'partial', '2024-02-01T00:00:00Z'),"
+	    "  (3, 'partial', '2024-03-01T00:00:00Z');"
+	    "INSERT INTO sources VALUES "
+	    "  (1, 'discord1', 'discord', 'ok', NULL, 1, 1, 10),"
+	    "  (1, 'ldap1', 'ldap', 'ok', NULL, 1, 1, 10),"
+	    "  (2, 'discord1', 'discord', 'failed', 'HTTP 401', 0, 1, 10),"
+	    "  (2, 'ldap1', 'ldap', 'ok', NULL, 1, 1, 10),"
+	    "  (3, 'discord1', 'discord', 'ok', NULL, 1, 1, 10),"
+	    "  (3, 'ldap1', 'ldap', 'failed', 'bind refused', 0, 1, 10);"
+	    "INSERT INTO baselines(id, run, accepted_at) VALUES "
+	    "  (1, 1, '2024-01-02T00:00:00Z');");
+
+	memset(&sum, 0, sizeof(sum));
+	is_int(rules_evaluate(&st, 2, &pol, &rs, &sum), 0,
+	    "blind run 2: evaluates");
+	IS_FINDING(st.db, 2, "test.identity_rule", "source:discord1", "status",
+	    "(none)");
+	IS_FINDING(st.db, 2, "test.drift_upper", "source:discord1", "status",
+	    "error");
+	IS_FINDING(st.db, 2, "test.drift_count", "source:discord1", "status",
+	    "error");
+	IS_FINDING(st.db, 2, "test.not_drift", "source:discord1", "status",
+	    "(none)");
+	is_int(q_int(st.db, "SELECT count(*) FROM main.findings WHERE "
+	    "run = 2"), 2, "blind run 2: only the two changes readers");
+
+	memset(&sum, 0, sizeof(sum));
+	is_int(rules_evaluate(&st, 3, &pol, &rs, &sum), 0,
+	    "blind run 3: evaluates");
+	IS_FINDING(st.db, 3, "test.identity_rule", "source:ldap1", "status",
+	    "error");
+	IS_FINDING(st.db, 3, "test.identity_rule", "source:ldap1", "detail",
+	    "source ldap1 failed: bind refused");
+	IS_FINDING(st.db, 3, "test.drift_upper", "source:ldap1", "status",
+	    "error");
+	IS_FINDING(st.db, 3, "test.not_drift", "source:ldap1", "status",
+	    "(none)");
+
+	/* Without a baseline, drift has nothing to compare: no errors. */
+	exec_ok(st.db, "DELETE FROM baselines;");
+	memset(&sum, 0, sizeof(sum));
+	is_int(rules_evaluate(&st, 2, &pol, &rs, &sum), 0,
+	    "blind run 2 without a baseline: evaluates");
+	is_int(q_int(st.db, "SELECT count(*) FROM main.findings WHERE "
+	    "run = 2"), 0, "blind run 2 without a baseline: no errors");
+	sqlite3_close(st.db);
+	rules_release(&rs);
+	diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -1034,5 +1123,6 @@ main(void)
 	test_load();
 	test_evaluate();
 	test_evaluate_stream();
+	test_source_errors();
 	return done_testing();
 }
