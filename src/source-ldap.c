@@ -58,6 +58,7 @@
 #include "log.h"
 #include "record.h"
 #include "source.h"
+#include "url.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -822,30 +823,6 @@ write_users(struct ldapc *l, json_t *users, json_t *bymember, json_t *names,
 #define PW_PROBE_LIMIT	100	/* entries asked for */
 #define PW_SAMPLE	10
 
-/*
- * Is host literally a loopback address: a dotted quad in 127.0.0.0/8,
- * ::1 or "localhost"?  Names are not resolved (a name that resolves to
- * 127.0.0.1 today may not tomorrow); an empty host (libldap's default
- * host) is not loopback.
- * XXX: switch to the shared loopback helper of src/url.c once merged.
- */
-static int
-host_loopback_literal(const char *h)
-{
-	struct in_addr	 a4;
-	struct in6_addr	 a6;
-
-	if (h == NULL || *h == '\0')
-		return 0;
-	if (strcasecmp(h, "localhost") == 0)
-		return 1;
-	if (inet_pton(AF_INET, h, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, h, &a6) == 1)
-		return memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
-	return 0;
-}
-
 /* One probe's outcome, written into ldap_server. */
 struct probes {
 	int		 anon_bind;	/* 1 allowed, 0 refused, -1 ? */
@@ -1207,7 +1184,7 @@ write_server(struct ldapc *l, struct probes *p, long tracked)
 	r = insert_row(l->ctx, "ldap_server", json_pack("{s:s, s:s, s:s, "
 	    "s:b, s:s?, s:o, s:o, s:s?, s:o, s:I, s:O, s:s?, s:I}",
 	    "uri", l->uri, "host", host, "tls", tls,
-	    "loopback", host_loopback_literal(host), "bind_dn", bind_dn,
+	    "loopback", url_host_is_loopback(host), "bind_dn", bind_dn,
 	    "anonymous_bind", tri(p->anon_bind),
 	    "anonymous_read", tri(p->anon_read),
 	    "anonymous_detail", p->anon_detail,
@@ -1350,7 +1327,7 @@ ldap_check(const struct policy_source *ps, struct diags *dg)
 			    "'%s': \"starttls\" is for ldap:// URLs; an "
 			    "ldaps:// connection is already TLS", ps->name);
 		else if (!ldaps && !starttls &&
-		    !host_loopback_literal(lud->lud_host))
+		    !url_host_is_loopback(lud->lud_host))
 			/* Allowed; ldap.plaintext_connection reports it. */
 			log_warn("%s: source '%s': plain ldap:// to '%s' "
 			    "without \"starttls\" sends the bind password and "
