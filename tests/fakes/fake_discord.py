@@ -459,29 +459,32 @@ def _do_patch(self):
         return
     if srv.patch_delay > 0:
         time.sleep(srv.patch_delay)
+    with srv.lock:   # send() logs under srv.lock: answer after release
+        status, answer = _patch_role(srv, parts[-1], perms)
+    self.send(status, answer, rl)
+
+
+def _patch_role(srv, rid, perms):
+    """Applies a PATCH of role rid under srv.lock: (status, answer)."""
     denied = {"message": "Missing Permissions", "code": 50013}
-    with srv.lock:
-        target = next((r for r in srv.roles if r["id"] == parts[-1]), None)
-        if target is None:
-            self.send(404, {"message": "Unknown Role", "code": 10011}, rl)
-            return
-        bot = _member(U_VIGIL)
-        mine = [r for r in srv.roles if r["id"] in bot["roles"] or
-                r["id"] == GUILD_ID]
-        have = 0
-        for r in mine:
-            have |= int(r["permissions"])
-        top = max(r["position"] for r in mine)
-        old = int(target["permissions"])
-        if parts[-1] in srv.fail_roles or \
-                not (have & (B(3) | B(28))) or \
-                target["position"] >= top or \
-                (not have & B(3) and (perms & ~old) & ~have):
-            self.send(403, denied, rl)
-            return
-        target["permissions"] = str(perms)
-        answer = copy.deepcopy(target)
-    self.send(200, answer, rl)
+    target = next((r for r in srv.roles if r["id"] == rid), None)
+    if target is None:
+        return 404, {"message": "Unknown Role", "code": 10011}
+    bot = _member(U_VIGIL)
+    mine = [r for r in srv.roles if r["id"] in bot["roles"] or
+            r["id"] == GUILD_ID]
+    have = 0
+    for r in mine:
+        have |= int(r["permissions"])
+    top = max(r["position"] for r in mine)
+    old = int(target["permissions"])
+    if rid in srv.fail_roles or \
+            not (have & (B(3) | B(28))) or \
+            target["position"] >= top or \
+            (not have & B(3) and (perms & ~old) & ~have):
+        return 403, denied
+    target["permissions"] = str(perms)
+    return 200, copy.deepcopy(target)
 
 
 Handler.freeze_get = _freeze_get
