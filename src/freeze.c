@@ -1018,3 +1018,158 @@ freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
 	fz_release(&z);
 	return r;
 }
+
+/* ---- for the audit --------------------------------------------------------- */
+
+json_t *
+freeze_journal_active(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	json_t		*fz = NULL, *steps, *st, *pols;
+	long long	 freeze;
+	size_t		 i;
+	char		*t;
+
+	if ((freeze = journal_active(db)) == 0)
+		return NULL;
+	if (sqlite3_prepare_v2(db, "SELECT target, started_at FROM "
+	    "freeze_journal WHERE freeze = ? AND seq = 0", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, freeze);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		fz = json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)freeze,
+		    "since", (const char *)sqlite3_column_text(s, 1), "by",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (fz == NULL || journal_steps(db, freeze, &steps) != 0) {
+		json_decref(fz);
+		return NULL;
+	}
+	pols = json_array();
+	json_array_foreach(steps, i, st) {
+		t = freeze_step_text(st);
+		json_object_set_new(st, "text", json_string(t));
+		free(t);
+		json_object_del(st, "id");
+		json_object_del(st, "prior");	/* may be large; in the store */
+		if (strcmp(jstr(st, "op"), "create_policy") == 0 &&
+		    jstr(json_object_get(st, "params"), "arn") != NULL)
+			json_array_append_new(pols, json_string(jstr(
+			    json_object_get(st, "params"), "arn")));
+		json_object_del(st, "params");
+	}
+	json_object_set_new(fz, "steps", steps);
+	json_object_set_new(fz, "policies", pols);
+	return fz;
+}
+
+/*
+ * 1 when step holds in run's snapshot, 0 when it does not, -1 when the
+ * run has no data to tell (the source was not collected).
+ */
+static int
+held_in_run(sqlite3 *db, long long run, json_t *st, json_t *params)
+{
+	const char	*op = jstr(st, "op"), *sql;
+	sqlite3_stmt	*s;
+	int		 r = -1, n;
+
+	if (strcmp(op, "attach_user_policy") == 0 ||
+	    strcmp(op, "attach_role_policy") == 0)
+		sql = strcmp(op, "attach_user_policy") == 0 ?
+		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_users WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3" :
+		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_roles WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	else if (strcmp(op, "deactivate_key") == 0)
+		sql = "SELECT status <> 'Active' FROM main.aws_iam_access_keys "
+		    "WHERE run = ?1 AND source = ?2 AND access_key_id = ?3";
+	else if (strcmp(op, "enable_transfer_lock") == 0)
+		sql = "SELECT transfer_lock = 1 FROM main.route53_domains WHERE "
+		    "run = ?1 AND source = ?2 AND domain = ?3";
+	else if (strcmp(op, "strip_role_permissions") == 0)
+		sql = "SELECT (CAST(permissions AS INTEGER) & 805306430) = 0 "
+		    "FROM main.discord_roles WHERE run = ?1 AND source = ?2 AND "
+		    "role_id = ?3";
+	else if (strcmp(op, "create_policy") == 0)
+		sql = "SELECT 1 FROM main.aws_iam_policies WHERE run = ?1 AND "
+		    "source = ?2 AND arn = ?4";
+	else
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;	/* the source's tables are not in the store */
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, jstr(st, "source"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, jstr(st, "target"), -1, SQLITE_TRANSIENT);
+	if (jstr(params, "policy_arn") != NULL || jstr(params, "arn") != NULL)
+		sqlite3_bind_text(s, 4, jstr(params, "policy_arn") != NULL ?
+		    jstr(params, "policy_arn") : jstr(params, "arn"), -1,
+		    SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		r = sqlite3_column_int(s, 0) != 0;
+	else {
+		/* No row: gone from the run, if the source was collected. */
+		sqlite3_finalize(s);
+		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sources "
+		    "WHERE run = ? AND name = ? AND status = 'ok'", -1, &s,
+		    NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_bind_int64(s, 1, run);
+		sqlite3_bind_text(s, 2, jstr(st, "source"), -1,
+		    SQLITE_TRANSIENT);
+		n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) :
+		    0;
+		/* The deny policy gone is broken; anything else gone holds. */
+		r = n == 0 ? -1 : strcmp(op, "create_policy") != 0;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+json_t *
+freeze_report_json(sqlite3 *db, long long run)
+{
+	json_t		*fz, *steps, *st, *params;
+	long long	 freeze;
+	size_t		 i, broken = 0, unknown = 0;
+	int		 h;
+
+	if ((freeze = journal_active(db)) == 0)
+		return json_pack("{s:b, s:s}", "active", 0, "status",
+		    "Not in use: no active freeze.");
+	if ((fz = freeze_journal_active(db)) == NULL ||
+	    journal_steps(db, freeze, &steps) != 0) {
+		json_decref(fz);
+		return json_pack("{s:b, s:s}", "active", 1, "status",
+		    "Active, but its journal could not be read.");
+	}
+	json_array_foreach(json_object_get(fz, "steps"), i, st) {
+		params = json_object_get(json_array_get(steps, i), "params");
+		h = strcmp(jstr(st, "state"), "started") == 0 ? 0 :
+		    strcmp(jstr(st, "state"), "undone") == 0 ? 0 :
+		    held_in_run(db, run, st, params);
+		json_object_set_new(st, "held", h < 0 ? json_null() :
+		    json_boolean(h));
+		if (h == 0)
+			broken++;
+		else if (h < 0)
+			unknown++;
+	}
+	json_decref(steps);
+	json_object_set_new(fz, "active", json_true());
+	json_object_set_new(fz, "held", broken > 0 ? json_false() :
+	    unknown > 0 ? json_null() : json_true());
+	json_object_set_new(fz, "broken", json_integer((json_int_t)broken));
+	json_object_set_new(fz, "status", json_sprintf("Freeze %lld active "
+	    "since %s: %zu step%s, %s", freeze, jstr(fz, "since") != NULL ?
+	    jstr(fz, "since") : "?", json_array_size(json_object_get(fz,
+	    "steps")), json_array_size(json_object_get(fz, "steps")) == 1 ?
+	    "" : "s", broken > 0 ? "BROKEN: some steps no longer hold in this "
+	    "run (see vigil freeze status; vigil freeze apply re-applies)" :
+	    unknown > 0 ? "held where this run can tell" :
+	    "every step held in this run"));
+	return fz;
+}

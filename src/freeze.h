@@ -114,5 +114,11 @@ char	*freeze_discord_step_text(json_t *step);
  * "policies": [ARN of each deny policy vigil attached]}.
  */
 json_t	*freeze_journal_active(sqlite3 *);
+/*
+ * The report's "freeze" section (docs/report-json.md) for run: the active
+ * freeze's steps, each "held" (true, false, or null when the run cannot
+ * tell) against the run's snapshot; {"active": false, ...} when none.
+ */
+json_t	*freeze_report_json(sqlite3 *, long long run);
 
 #endif

@@ -38,6 +38,9 @@ mkpolicy() {
 	cat >"$1/policy.json" <<EOF
 {
   "state": {"db": "vigil.db"},
+  "parameters": {"domain_expiry_days": 30, "max_access_key_age_days": 90,
+    "max_unused_days": 45, "inactive_user_days": 90,
+    "min_password_length": 14, "allowed_admins": ["alice"]},
   "sources": [{
     "name": "prod", "type": "aws", "account_id": "$ACCOUNT",
     "endpoints": {"iam": "http://127.0.0.1:$2", "sts": "http://127.0.0.1:$2",
@@ -162,6 +165,13 @@ expect_eq "$(writes "$T/main.jsonl")" "" "the refusals sent no write request"
 # ---- apply -----------------------------------------------------------------
 
 full "$PORT" >"$T/main-before.state.json"
+# The audit before the freeze, accepted as the drift baseline.
+vg audit0 -p policy.json audit --json "$T/a0.json"
+check "the audit before the freeze ran (exit $rc)" test "$rc" -le 1
+vg base -p policy.json baseline accept --note "before the freeze"
+expect_rc 0 "baseline accept exits 0"
+expect_json "$T/a0.json" 'd["freeze"]["active"] is False' \
+    "report before the freeze: freeze section says not active"
 vg apply -p policy.json freeze apply --yes
 expect_rc 0 "freeze apply --yes exits 0"
 expect_contains "$T/apply.out" "freeze 1 applied: 11 steps" "apply ran 11 steps"
@@ -180,6 +190,24 @@ NW=$(writes "$T/main.jsonl" | wc -l)
 expect_eq "$NW" "11" "apply sent 11 writes"
 expect_eq "$("$PYTHON" -c "import sqlite3; print(','.join(r[0] for r in sqlite3.connect('vigil.db').execute('SELECT DISTINCT state FROM freeze_journal WHERE seq > 0')))")" \
     "done" "every journal step is done"
+
+# The audit during the freeze: the freeze is reported as such, not as
+# findings or drift.
+vg audit1 -p policy.json audit --json "$T/a1.json" --report "$T/a1.html"
+check "the audit during the freeze ran (exit $rc)" test "$rc" -le 1
+expect_eq "$(json_get "$T/a1.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "aws.iam.user_direct_policy" and f["status"] == "fail"))')" \
+    "$(json_get "$T/a0.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "aws.iam.user_direct_policy" and f["status"] == "fail"))')" \
+    "vigil's deny policy adds no aws.iam.user_direct_policy finding"
+expect_json "$T/a1.json" 'not [f for f in d["findings"] if "vigil-freeze-" in json.dumps(f)]' \
+    "no finding mentions vigil's deny policy"
+expect_json "$T/a1.json" 'not [c for c in d["changes"] if "vigil-freeze-" in json.dumps(c)]' \
+    "drift shows no change for vigil's deny policy"
+expect_json "$T/a1.json" '[c["key"] for c in d["changes"] if c["table"] == "aws_iam_access_keys"] != []' \
+    "drift still shows the deactivated keys (real changes)"
+expect_json "$T/a1.json" 'd["freeze"]["active"] is True and d["freeze"]["held"] is True and d["freeze"]["broken"] == 0 and len(d["freeze"]["steps"]) == 11 and d["freeze"]["since"] and d["freeze"]["policies"] == ["'"$POL"'"]' \
+    "JSON report: freeze active, 11 steps, every one held, names the deny policy"
+expect_contains "$T/a1.html" "Freeze 1 active since" "HTML report: the freeze section shows the active freeze"
+expect_lacks "$T/a1.html" "Not in use." "HTML report: the freeze section is not 'Not in use.'"
 
 vg apply2 -p policy.json freeze apply --yes
 expect_rc 0 "a second apply exits 0"
@@ -210,6 +238,11 @@ expect_contains "$T/status2.out" "AKIAFAKECAROL0000002 of user $A:user/carol (Ac
     "status names the reactivated key"
 expect_contains "$T/status2.out" "AKIAFAKEDAVE00000001 of user $A:user/dave (Active -> Inactive) ... NOT FROZEN" \
     "status names dave's key, inactive before the freeze, now active"
+
+vg audit2 -p policy.json audit --json "$T/a2.json" --report "$T/a2.html"
+expect_json "$T/a2.json" 'd["freeze"]["held"] is False and d["freeze"]["broken"] == 1 and [s["target"] for s in d["freeze"]["steps"] if s["held"] is False] == ["AKIAFAKECAROL0000002"]' \
+    "JSON report during a broken freeze: held false, names the reactivated key"
+expect_contains "$T/a2.html" "BROKEN" "HTML report: the broken step is marked"
 
 # apply re-applies what no longer holds; the journaled prior stays.
 vg reapply -p policy.json freeze apply --yes
