@@ -337,6 +337,56 @@ copy_side(sqlite3 *db, const char *name, const char *table,
 }
 
 /*
+ * The freeze is not drift: during an active freeze (freeze_journal, see
+ * freeze.h), the exact deny policy vigil created is dropped from both
+ * sides of aws_iam_policies, and its ARN from attached_policies of the
+ * users and roles the journal says vigil attached it to.  A policy merely
+ * named like vigil's, or attached to anyone else, is still drift.
+ */
+static int
+exclude_freeze(sqlite3 *db, const char *table, const struct cols *all)
+{
+	static const char active[] = "freeze IN (SELECT freeze FROM "
+	    "main.freeze_journal WHERE seq = 0 AND state = 'active') AND "
+	    "state IN ('started', 'done')";
+	const char	*side[] = { "drift_a", "drift_b" };
+	char		*q;
+	size_t		 i;
+	int		 r = 0;
+
+	if (!cols_has(all, "arn") || sqlite3_table_column_metadata(db, "main",
+	    "freeze_journal", "params", NULL, NULL, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	for (i = 0; i < 2 && r == 0; i++) {
+		if (strcmp(table, "aws_iam_policies") == 0)
+			q = sqlite3_mprintf("DELETE FROM temp.%w WHERE arn IN "
+			    "(SELECT json_extract(params, '$.arn') FROM "
+			    "main.freeze_journal WHERE op = 'create_policy' "
+			    "AND %s)", side[i], active);
+		else if ((strcmp(table, "aws_iam_users") == 0 ||
+		    strcmp(table, "aws_iam_roles") == 0) &&
+		    cols_has(all, "attached_policies"))
+			q = sqlite3_mprintf("UPDATE temp.%w AS t SET "
+			    "attached_policies = (SELECT json_group_array("
+			    "e.value) FROM json_each(t.attached_policies) e "
+			    "WHERE e.value NOT IN (SELECT json_extract(params, "
+			    "'$.policy_arn') FROM main.freeze_journal WHERE "
+			    "target = t.arn AND op IN ('attach_user_policy', "
+			    "'attach_role_policy') AND %s)) WHERE t.arn IN "
+			    "(SELECT target FROM main.freeze_journal WHERE "
+			    "op IN ('attach_user_policy', 'attach_role_policy') "
+			    "AND %s) AND json_valid(t.attached_policies)",
+			    side[i], active, active);
+		else
+			return 0;
+		r = exec_sql(db, q);
+		sqlite3_free(q);
+	}
+	return r;
+}
+
+/*
  * Inserts into dest the rows of temp.FROM that temp.OTHER lacks, as
  * change (`added` from drift_b, `removed` from drift_a).
  */
@@ -451,7 +501,8 @@ compare_table(sqlite3 *db, const char *dest, const char *table,
 	if ((r = copy_side(db, "drift_a", table, &all, keyed ? &key : NULL,
 	    against)) != 0 ||
 	    (r = copy_side(db, "drift_b", table, &all, keyed ? &key : NULL,
-	    run)) != 0)
+	    run)) != 0 ||
+	    (r = exclude_freeze(db, table, &all)) != 0)
 		goto out;
 	if ((r = one_sided(db, dest, table, &all, keyed ? &key : NULL, run,
 	    against, 1)) != 0 ||

@@ -902,6 +902,31 @@ freeze_aws_undo(struct freeze_aws *f, json_t *step, char **note, char **why)
 	return r;
 }
 
+json_t *
+freeze_aws_snapshot(struct freeze_aws *f)
+{
+	json_t		*s = json_object(), *u, *k, *d;
+	const char	*dn;
+	char		*key;
+	size_t		 i, j;
+
+	json_array_foreach(f->users, i, u) {
+		json_array_foreach(json_object_get(u, "keys"), j, k) {
+			key = xasprintf("deactivate_key:%s", jstr(k, "id"));
+			json_object_set_new(s, key, json_pack("{s:s?}",
+			    "status", jstr(k, "status")));
+			free(key);
+		}
+	}
+	json_object_foreach(f->domains, dn, d) {
+		key = xasprintf("enable_transfer_lock:%s", dn);
+		json_object_set_new(s, key, json_pack("{s:b}",
+		    "transfer_lock", json_is_true(d)));
+		free(key);
+	}
+	return s;
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 char *
@@ -910,6 +935,9 @@ freeze_step_text(json_t *step)
 	json_t		*pa = json_object_get(step, "params");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*pol = jstr(pa, "policy_arn");
+
+	if (strcmp(op, "strip_role_permissions") == 0)
+		return freeze_discord_step_text(step);
 
 	if (strcmp(op, "create_policy") == 0)
 		return xasprintf("create IAM policy %s: %s", t,

@@ -32,14 +32,73 @@
 
 const char *const freeze_actions[] = {
 	"aws.deny_mutations", "aws.deactivate_access_keys",
-	"route53.domain_transfer_lock", NULL
+	"route53.domain_transfer_lock", "discord.strip_dangerous_permissions",
+	NULL
 };
 
+/* One provider: an aws source (fa) or a discord source (fd). */
 struct prov {
 	const struct policy_source	*ps;
 	struct freeze_aws		*fa;
+	struct freeze_discord		*fd;
 	int				 own;
 };
+
+static const char *
+p_caller(struct prov *v)
+{
+	return v->fa != NULL ? freeze_aws_caller(v->fa) :
+	    freeze_discord_caller(v->fd);
+}
+
+static int
+p_read(struct prov *v, char **why)
+{
+	return v->fa != NULL ? freeze_aws_read(v->fa, why) :
+	    freeze_discord_read(v->fd, why);
+}
+
+static int
+p_holds(struct prov *v, json_t *st)
+{
+	return v->fa != NULL ? freeze_aws_holds(v->fa, st) :
+	    freeze_discord_holds(v->fd, st);
+}
+
+static int
+p_restored(struct prov *v, json_t *st)
+{
+	return v->fa != NULL ? freeze_aws_restored(v->fa, st) :
+	    freeze_discord_restored(v->fd, st);
+}
+
+static int
+p_locks_out(struct prov *v, json_t *st)
+{
+	return v->fa != NULL ? freeze_aws_locks_out(v->fa, st) :
+	    freeze_discord_locks_out(v->fd, st);
+}
+
+static int
+p_exec(struct prov *v, json_t *st, char **why)
+{
+	return v->fa != NULL ? freeze_aws_exec(v->fa, st, why) :
+	    freeze_discord_exec(v->fd, st, why);
+}
+
+static int
+p_undo(struct prov *v, json_t *st, char **note, char **why)
+{
+	return v->fa != NULL ? freeze_aws_undo(v->fa, st, note, why) :
+	    freeze_discord_undo(v->fd, st, note, why);
+}
+
+static json_t *
+p_snapshot(struct prov *v)
+{
+	return v->fa != NULL ? freeze_aws_snapshot(v->fa) :
+	    freeze_discord_snapshot(v->fd);
+}
 
 struct fz {
 	const struct policy	*p;
@@ -52,8 +111,10 @@ fz_release(struct fz *z)
 {
 	size_t	 i;
 
-	for (i = 0; i < z->npv; i++)
+	for (i = 0; i < z->npv; i++) {
 		freeze_aws_free(z->pv[i].fa);
+		freeze_discord_free(z->pv[i].fd);
+	}
 	free(z->pv);
 	memset(z, 0, sizeof(*z));
 }
@@ -83,7 +144,7 @@ check_section(const struct policy *p, int apply)
 	json_t		*acts, *a, *bg;
 	const char	*s;
 	size_t		 i, j;
-	int		 known, naws = 0;
+	int		 known, naws = 0, ndc = 0;
 
 	if (p->freeze == NULL) {
 		log_error("the policy has no \"freeze\" section (SPEC 8)");
@@ -96,27 +157,32 @@ check_section(const struct policy *p, int apply)
 	}
 	json_array_foreach(acts, i, a) {
 		s = json_string_value(a);
-		if (strcmp(s, "discord.strip_dangerous_permissions") == 0) {
-			log_error("freeze: action '%s' is not available in this "
-			    "build (the Discord freeze is not implemented); "
-			    "remove it from freeze.actions", s);
-			return VGL_EXIT_USAGE;
-		}
 		for (known = 0, j = 0; freeze_actions[j] != NULL; j++)
 			known |= strcmp(s, freeze_actions[j]) == 0;
 		if (!known) {
 			log_error("freeze: unknown action '%s' (known: "
 			    "aws.deny_mutations, aws.deactivate_access_keys, "
-			    "route53.domain_transfer_lock)", s);
+			    "route53.domain_transfer_lock, "
+			    "discord.strip_dangerous_permissions)", s);
 			return VGL_EXIT_USAGE;
 		}
-		naws++;
+		if (strncmp(s, "discord.", 8) == 0)
+			ndc++;
+		else
+			naws++;
 	}
 	for (j = 0, i = 0; i < p->nsources; i++)
 		j += strcmp(p->sources[i].type, "aws") == 0;
 	if (naws > 0 && j == 0) {
 		log_error("freeze: the actions need an \"aws\" source and the "
 		    "policy has none");
+		return VGL_EXIT_USAGE;
+	}
+	for (j = 0, i = 0; i < p->nsources; i++)
+		j += strcmp(p->sources[i].type, "discord") == 0;
+	if (ndc > 0 && j == 0) {
+		log_error("freeze: discord.strip_dangerous_permissions needs a "
+		    "\"discord\" source and the policy has none");
 		return VGL_EXIT_USAGE;
 	}
 	if (in_list(acts, "aws.deny_mutations") && json_array_size(
@@ -133,49 +199,85 @@ check_section(const struct policy *p, int apply)
 		    "access during the freeze");
 		return VGL_EXIT_USAGE;
 	}
+	bg = json_object_get(json_object_get(p->freeze, "break_glass"),
+	    "discord");
+	if (apply && ndc > 0 && json_array_size(bg) == 0) {
+		log_error("freeze: refusing to apply: break_glass.discord is "
+		    "empty; name at least one role id that keeps its "
+		    "permissions during the freeze");
+		return VGL_EXIT_USAGE;
+	}
 	return 0;
 }
 
-/* Opens every aws source's write connection and reads its live state. */
+/* 1 when the actions have one starting with prefix ("aws.", ...). */
+static int
+has_prefix(const struct policy *p, const char *prefix)
+{
+	json_t	*a;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(p->freeze, "actions"), i, a)
+		if (json_is_string(a) && strncmp(json_string_value(a), prefix,
+		    strlen(prefix)) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Opens the write connection of every source an action needs (aws
+ * sources for aws.* and route53.*, discord sources for discord.*) and
+ * reads its live state.
+ */
 static int
 fz_open(struct fz *z, const struct policy *p, FILE *out)
 {
-	size_t	 i;
-	char	*why = NULL;
-	int	 r;
+	size_t		 i;
+	char		*why = NULL;
+	const char	*type;
+	int		 r, aws, dc;
 
 	memset(z, 0, sizeof(*z));
 	z->p = p;
 	z->pv = xcalloc(p->nsources + 1, sizeof(*z->pv));
+	aws = has_prefix(p, "aws.") || has_prefix(p, "route53.");
+	dc = has_prefix(p, "discord.");
 	for (i = 0; i < p->nsources; i++) {
 		struct prov *v = &z->pv[z->npv];
 
-		if (strcmp(p->sources[i].type, "aws") != 0)
+		type = p->sources[i].type;
+		if (!(aws && strcmp(type, "aws") == 0) &&
+		    !(dc && strcmp(type, "discord") == 0))
 			continue;
 		v->ps = &p->sources[i];
-		if ((r = freeze_aws_open(p, v->ps, &v->fa, &v->own, &why)) !=
-		    0 || (r = freeze_aws_read(v->fa, &why)) != 0) {
+		if (strcmp(type, "aws") == 0)
+			r = freeze_aws_open(p, v->ps, &v->fa, &v->own, &why);
+		else
+			r = freeze_discord_open(p, v->ps, &v->fd, &v->own,
+			    &why);
+		if (r == 0) {
+			z->npv++;	/* released by fz_release from now */
+			r = p_read(v, &why);
+		}
+		if (r != 0) {
 			log_error("freeze: source '%s': %s", v->ps->name,
 			    why != NULL ? why : vgl_err(r));
 			free(why);
-			freeze_aws_free(v->fa);
-			v->fa = NULL;
 			/* Missing or unsafe credentials: nothing was tried. */
 			return r == VGL_ERR_POLICY ? VGL_EXIT_USAGE :
 			    VGL_EXIT_WRITE;
 		}
-		z->npv++;
 		if (out != NULL) {
 			if (v->own)
-				fprintf(out, "source %s (aws): no freeze."
+				fprintf(out, "source %s (%s): no freeze."
 				    "credentials.%s: writes use the source's own "
-				    "credentials, as %s\n", v->ps->name,
-				    v->ps->name, freeze_aws_caller(v->fa));
+				    "credentials, as %s\n", v->ps->name, type,
+				    v->ps->name, p_caller(v));
 			else
-				fprintf(out, "source %s (aws): writes use "
+				fprintf(out, "source %s (%s): writes use "
 				    "freeze.credentials.%s, as %s\n",
-				    v->ps->name, v->ps->name,
-				    freeze_aws_caller(v->fa));
+				    v->ps->name, type, v->ps->name,
+				    p_caller(v));
 		}
 	}
 	return 0;
@@ -201,8 +303,9 @@ fz_plan(struct fz *z, json_t *steps, FILE *out)
 	int	 r;
 
 	for (i = 0; i < z->npv; i++) {
-		if ((r = freeze_aws_plan(z->pv[i].fa, z->p, steps, out,
-		    &why)) != 0) {
+		if ((r = z->pv[i].fa != NULL ? freeze_aws_plan(z->pv[i].fa,
+		    z->p, steps, out, &why) : freeze_discord_plan(z->pv[i].fd,
+		    z->p, steps, out, &why)) != 0) {
 			log_error("freeze: %s", why != NULL ? why :
 			    vgl_err(r));
 			free(why);
@@ -260,21 +363,26 @@ journal_active(sqlite3 *db)
 }
 
 static int
-journal_begin(sqlite3 *db, const char *who, long long *freeze)
+journal_begin(sqlite3 *db, const char *who, json_t *snap, long long *freeze)
 {
 	sqlite3_stmt	*s;
-	char		 now[32];
+	char		 now[32], *sn;
+	int		 rc;
 
 	now_iso(now);
 	if (sqlite3_prepare_v2(db, "INSERT INTO freeze_journal(freeze, seq, "
 	    "source, action, op, target, params, prior, state, started_at) "
 	    "SELECT COALESCE(MAX(freeze), 0) + 1, 0, NULL, 'freeze', "
-	    "'freeze', ?, NULL, NULL, 'active', ? FROM freeze_journal "
+	    "'freeze', ?, NULL, ?, 'active', ? FROM freeze_journal "
 	    "RETURNING freeze", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(db, "begin");
+	sn = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
 	sqlite3_bind_text(s, 1, who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) != SQLITE_ROW) {
+	sqlite3_bind_text(s, 2, sn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	free(sn);
+	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		return db_fail(db, "begin");
 	}
@@ -468,9 +576,14 @@ freeze_plan(const struct policy *p, const struct freeze_opts *o)
 	steps = json_array();
 	if ((r = fz_plan(&z, steps, stdout)) != 0)
 		goto out;
-	if (json_array_size(json_object_get(json_object_get(p->freeze,
+	if ((has_prefix(p, "aws.") || has_prefix(p, "route53.")) &&
+	    json_array_size(json_object_get(json_object_get(p->freeze,
 	    "break_glass"), "aws")) == 0)
 		printf("warning: break_glass.aws is empty: apply will "
+		    "refuse\n");
+	if (has_prefix(p, "discord.") && json_array_size(json_object_get(
+	    json_object_get(p->freeze, "break_glass"), "discord")) == 0)
+		printf("warning: break_glass.discord is empty: apply will "
 		    "refuse\n");
 	printf("freeze plan: %zu step%s\n", json_array_size(steps),
 	    json_array_size(steps) == 1 ? "" : "s");
@@ -478,7 +591,7 @@ freeze_plan(const struct policy *p, const struct freeze_opts *o)
 		struct prov *v = fz_prov(&z, jstr(st, "source"));
 
 		print_step(stdout, i + 1, st, v != NULL &&
-		    freeze_aws_locks_out(v->fa, st) ? " (LOCKS OUT THE "
+		    p_locks_out(v, st) ? " (LOCKS OUT THE "
 		    "CALLER: apply will refuse)" : NULL);
 	}
 	if (json_array_size(steps) == 0)
@@ -500,7 +613,7 @@ run_step(sqlite3 *db, struct prov *v, json_t *step, size_t n)
 	char	*why = NULL, *safe;
 	int	 r;
 
-	if ((r = freeze_aws_exec(v->fa, step, &why)) != 0) {
+	if ((r = p_exec(v, step, &why)) != 0) {
 		safe = log_redact(why != NULL ? why : vgl_err(r));
 		journal_set(db, json_integer_value(json_object_get(step,
 		    "id")), NULL, safe);
@@ -520,13 +633,71 @@ run_step(sqlite3 *db, struct prov *v, json_t *step, size_t n)
 	return 0;
 }
 
+/* The snapshot of the freeze's header row (journal_begin), or NULL. */
+static json_t *
+journal_snapshot(sqlite3 *db, long long freeze)
+{
+	sqlite3_stmt	*s;
+	json_t		*j = NULL;
+	const char	*t;
+
+	if (sqlite3_prepare_v2(db, "SELECT prior FROM freeze_journal WHERE "
+	    "freeze = ? AND seq = 0", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, freeze);
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    (t = (const char *)sqlite3_column_text(s, 0)) != NULL)
+		j = json_loads(t, 0, NULL);
+	sqlite3_finalize(s);
+	return j;
+}
+
+/* SOURCE/OP:TARGET -> prior, over every provider's live state. */
+static json_t *
+fz_snapshot(struct fz *z)
+{
+	json_t		*all = json_object(), *one, *v;
+	const char	*k;
+	char		*key;
+	size_t		 i;
+
+	for (i = 0; i < z->npv; i++) {
+		one = p_snapshot(&z->pv[i]);
+		json_object_foreach(one, k, v) {
+			key = xasprintf("%s/%s", z->pv[i].ps->name, k);
+			json_object_set(all, key, v);
+			free(key);
+		}
+		json_decref(one);
+	}
+	return all;
+}
+
+/*
+ * A step added to a running freeze takes its prior from the snapshot
+ * of when the freeze began, when the snapshot has it: a key inactive
+ * before the freeze and re-activated during it is restored Inactive.
+ */
+static void
+prior_from_snapshot(json_t *snap, json_t *st)
+{
+	json_t	*v;
+	char	*key;
+
+	key = xasprintf("%s/%s:%s", jstr(st, "source"), jstr(st, "op"),
+	    jstr(st, "target"));
+	if ((v = json_object_get(snap, key)) != NULL)
+		json_object_set(st, "prior", v);
+	free(key);
+}
+
 int
 freeze_apply(const struct policy *p, sqlite3 *db,
     const struct freeze_opts *o)
 {
 	struct fz	 z;
 	struct prov	*v;
-	json_t		*steps = NULL, *jsteps = NULL, *st, *js;
+	json_t		*steps = NULL, *jsteps = NULL, *st, *js, *snap = NULL;
 	long long	 freeze;
 	size_t		 i, j, n = 0, pending = 0;
 	int		 r, dup;
@@ -542,17 +713,25 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 	freeze = journal_active(db);
 	if (freeze != 0 && (r = journal_steps(db, freeze, &jsteps)) != 0)
 		goto out;
-	/* Steps of the journal that still need their write. */
+	/*
+	 * Steps of the journal that need their write again: started and
+	 * never finished, or done (or undone by a partial thaw) but no
+	 * longer holding in the live state.  Their journaled prior stays.
+	 */
 	json_array_foreach(jsteps, i, js) {
-		if (strcmp(jstr(js, "state"), "started") != 0)
-			continue;
 		if ((v = fz_prov(&z, jstr(js, "source"))) == NULL) {
 			log_error("freeze apply: journal step for source '%s' "
-			    "which is not in the policy", jstr(js, "source"));
+			    "which is not in the policy or has no action",
+			    jstr(js, "source"));
 			r = VGL_EXIT_USAGE;
 			goto out;
 		}
-		pending++;
+		if (strcmp(jstr(js, "state"), "started") == 0 ||
+		    !p_holds(v, js)) {
+			json_object_set_new(js, "redo", json_true());
+			pending++;
+		} else if (strcmp(jstr(js, "state"), "done") != 0)
+			json_object_set_new(js, "mark", json_true());
 	}
 	/* Drop fresh steps the journal already has. */
 	for (i = json_array_size(steps); i-- > 0; ) {
@@ -563,17 +742,28 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 		if (dup)
 			json_array_remove(steps, i);
 	}
+	if (freeze != 0)
+		snap = journal_snapshot(db, freeze);
 	json_array_foreach(steps, i, st) {
 		v = fz_prov(&z, jstr(st, "source"));
-		if (freeze_aws_locks_out(v->fa, st)) {
+		if (p_locks_out(v, st)) {
 			log_error("freeze apply: refusing: the plan would lock "
-			    "out the identity running it (%s)",
-			    freeze_aws_caller(v->fa));
+			    "out the identity running it (%s)", p_caller(v));
 			r = VGL_EXIT_USAGE;
 			goto out;
 		}
+		if (snap != NULL)
+			prior_from_snapshot(snap, st);
 	}
 	if (pending == 0 && json_array_size(steps) == 0) {
+		/* Undone steps that hold again count as done. */
+		json_array_foreach(jsteps, i, js)
+			if (json_object_get(js, "mark") != NULL &&
+			    journal_set(db, json_integer_value(json_object_get(
+			    js, "id")), "done", NULL) != 0) {
+				r = VGL_EXIT_WRITE;
+				goto out;
+			}
 		printf("freeze apply: nothing to do: every step already "
 		    "holds%s\n", freeze != 0 ? "" : " (no freeze started)");
 		r = 0;
@@ -582,8 +772,10 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 	printf("freeze apply: %zu step%s to resume, %zu new\n", pending,
 	    pending == 1 ? "" : "s", json_array_size(steps));
 	json_array_foreach(jsteps, i, js)
-		if (strcmp(jstr(js, "state"), "started") == 0)
-			print_step(stdout, ++n, js, " (resume)");
+		if (json_object_get(js, "redo") != NULL)
+			print_step(stdout, ++n, js, strcmp(jstr(js, "state"),
+			    "started") == 0 ? " (resume)" : " (no longer "
+			    "holds: again)");
 	json_array_foreach(steps, i, st)
 		print_step(stdout, ++n, st, NULL);
 	n = 0;
@@ -592,13 +784,14 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 		r = VGL_EXIT_USAGE;
 		goto out;
 	}
-	/* Resume: a started step is checked against the live state. */
+	/* Resume: a journal step is checked against the live state. */
 	json_array_foreach(jsteps, i, js) {
-		if (strcmp(jstr(js, "state"), "started") != 0)
+		if (json_object_get(js, "redo") == NULL &&
+		    json_object_get(js, "mark") == NULL)
 			continue;
 		v = fz_prov(&z, jstr(js, "source"));
 		n++;
-		if (freeze_aws_holds(v->fa, js)) {
+		if (p_holds(v, js)) {
 			if (journal_set(db, json_integer_value(json_object_get(
 			    js, "id")), "done", NULL) != 0) {
 				r = VGL_EXIT_WRITE;
@@ -610,10 +803,14 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 		if ((r = run_step(db, v, js, n)) != 0)
 			goto out;
 	}
-	if (json_array_size(steps) > 0 && freeze == 0 &&
-	    journal_begin(db, freeze_aws_caller(z.pv[0].fa), &freeze) != 0) {
-		r = VGL_EXIT_WRITE;
-		goto out;
+	if (json_array_size(steps) > 0 && freeze == 0) {
+		/* The snapshot of the state before the freeze, first. */
+		snap = fz_snapshot(&z);
+		if (journal_begin(db, p_caller(&z.pv[0]), snap,
+		    &freeze) != 0) {
+			r = VGL_EXIT_WRITE;
+			goto out;
+		}
 	}
 	json_array_foreach(steps, i, st) {
 		v = fz_prov(&z, jstr(st, "source"));
@@ -633,6 +830,7 @@ freeze_apply(const struct policy *p, sqlite3 *db,
  out:
 	json_decref(steps);
 	json_decref(jsteps);
+	json_decref(snap);
 	fz_release(&z);
 	return r;
 }
@@ -675,7 +873,7 @@ freeze_status(const struct policy *p, sqlite3 *db,
 			print_step(stdout, n, js, " ... INCOMPLETE (started, "
 			    "never finished: run 'vigil freeze apply')");
 			bad++;
-		} else if (freeze_aws_holds(v->fa, js))
+		} else if (p_holds(v, js))
 			print_step(stdout, n, js, " ... holds");
 		else {
 			print_step(stdout, n, js, " ... NO LONGER HOLDS "
@@ -760,7 +958,7 @@ freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
 			continue;
 		v = fz_prov(&z, jstr(js, "source"));
 		n++;
-		if ((r = freeze_aws_undo(v->fa, js, &note, &why)) != 0) {
+		if ((r = p_undo(v, js, &note, &why)) != 0) {
 			safe = log_redact(why != NULL ? why : vgl_err(r));
 			journal_set(db, json_integer_value(json_object_get(js,
 			    "id")), NULL, safe);
@@ -786,7 +984,7 @@ freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
 	/* Verify against the live state. */
 	for (i = 0; i < z.npv; i++) {
 		why = NULL;
-		if ((r = freeze_aws_read(z.pv[i].fa, &why)) != 0) {
+		if ((r = p_read(&z.pv[i], &why)) != 0) {
 			log_error("freeze thaw: verification read failed: %s",
 			    why != NULL ? why : vgl_err(r));
 			free(why);
@@ -796,7 +994,7 @@ freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
 	}
 	json_array_foreach(jsteps, i, js) {
 		v = fz_prov(&z, jstr(js, "source"));
-		if (!freeze_aws_restored(v->fa, js)) {
+		if (!p_restored(v, js)) {
 			print_step(stdout, i + 1, js, " ... NOT RESTORED");
 			bad++;
 		}
@@ -819,4 +1017,159 @@ freeze_thaw(const struct policy *p, sqlite3 *db, const struct freeze_opts *o)
 	json_decref(jsteps);
 	fz_release(&z);
 	return r;
+}
+
+/* ---- for the audit --------------------------------------------------------- */
+
+json_t *
+freeze_journal_active(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	json_t		*fz = NULL, *steps, *st, *pols;
+	long long	 freeze;
+	size_t		 i;
+	char		*t;
+
+	if ((freeze = journal_active(db)) == 0)
+		return NULL;
+	if (sqlite3_prepare_v2(db, "SELECT target, started_at FROM "
+	    "freeze_journal WHERE freeze = ? AND seq = 0", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, freeze);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		fz = json_pack("{s:I, s:s?, s:s?}", "id", (json_int_t)freeze,
+		    "since", (const char *)sqlite3_column_text(s, 1), "by",
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	if (fz == NULL || journal_steps(db, freeze, &steps) != 0) {
+		json_decref(fz);
+		return NULL;
+	}
+	pols = json_array();
+	json_array_foreach(steps, i, st) {
+		t = freeze_step_text(st);
+		json_object_set_new(st, "text", json_string(t));
+		free(t);
+		json_object_del(st, "id");
+		json_object_del(st, "prior");	/* may be large; in the store */
+		if (strcmp(jstr(st, "op"), "create_policy") == 0 &&
+		    jstr(json_object_get(st, "params"), "arn") != NULL)
+			json_array_append_new(pols, json_string(jstr(
+			    json_object_get(st, "params"), "arn")));
+		json_object_del(st, "params");
+	}
+	json_object_set_new(fz, "steps", steps);
+	json_object_set_new(fz, "policies", pols);
+	return fz;
+}
+
+/*
+ * 1 when step holds in run's snapshot, 0 when it does not, -1 when the
+ * run has no data to tell (the source was not collected).
+ */
+static int
+held_in_run(sqlite3 *db, long long run, json_t *st, json_t *params)
+{
+	const char	*op = jstr(st, "op"), *sql;
+	sqlite3_stmt	*s;
+	int		 r = -1, n;
+
+	if (strcmp(op, "attach_user_policy") == 0 ||
+	    strcmp(op, "attach_role_policy") == 0)
+		sql = strcmp(op, "attach_user_policy") == 0 ?
+		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_users WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3" :
+		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_roles WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	else if (strcmp(op, "deactivate_key") == 0)
+		sql = "SELECT status <> 'Active' FROM main.aws_iam_access_keys "
+		    "WHERE run = ?1 AND source = ?2 AND access_key_id = ?3";
+	else if (strcmp(op, "enable_transfer_lock") == 0)
+		sql = "SELECT transfer_lock = 1 FROM main.route53_domains WHERE "
+		    "run = ?1 AND source = ?2 AND domain = ?3";
+	else if (strcmp(op, "strip_role_permissions") == 0)
+		sql = "SELECT (CAST(permissions AS INTEGER) & 805306430) = 0 "
+		    "FROM main.discord_roles WHERE run = ?1 AND source = ?2 AND "
+		    "role_id = ?3";
+	else if (strcmp(op, "create_policy") == 0)
+		sql = "SELECT 1 FROM main.aws_iam_policies WHERE run = ?1 AND "
+		    "source = ?2 AND arn = ?4";
+	else
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;	/* the source's tables are not in the store */
+	sqlite3_bind_int64(s, 1, run);
+	sqlite3_bind_text(s, 2, jstr(st, "source"), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, jstr(st, "target"), -1, SQLITE_TRANSIENT);
+	if (jstr(params, "policy_arn") != NULL || jstr(params, "arn") != NULL)
+		sqlite3_bind_text(s, 4, jstr(params, "policy_arn") != NULL ?
+		    jstr(params, "policy_arn") : jstr(params, "arn"), -1,
+		    SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		r = sqlite3_column_int(s, 0) != 0;
+	else {
+		/* No row: gone from the run, if the source was collected. */
+		sqlite3_finalize(s);
+		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM main.sources "
+		    "WHERE run = ? AND name = ? AND status = 'ok'", -1, &s,
+		    NULL) != SQLITE_OK)
+			return -1;
+		sqlite3_bind_int64(s, 1, run);
+		sqlite3_bind_text(s, 2, jstr(st, "source"), -1,
+		    SQLITE_TRANSIENT);
+		n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) :
+		    0;
+		/* The deny policy gone is broken; anything else gone holds. */
+		r = n == 0 ? -1 : strcmp(op, "create_policy") != 0;
+	}
+	sqlite3_finalize(s);
+	return r;
+}
+
+json_t *
+freeze_report_json(sqlite3 *db, long long run)
+{
+	json_t		*fz, *steps, *st, *params;
+	long long	 freeze;
+	size_t		 i, broken = 0, unknown = 0;
+	int		 h;
+
+	if ((freeze = journal_active(db)) == 0)
+		return json_pack("{s:b, s:s}", "active", 0, "status",
+		    "Not in use: no active freeze.");
+	if ((fz = freeze_journal_active(db)) == NULL ||
+	    journal_steps(db, freeze, &steps) != 0) {
+		json_decref(fz);
+		return json_pack("{s:b, s:s}", "active", 1, "status",
+		    "Active, but its journal could not be read.");
+	}
+	json_array_foreach(json_object_get(fz, "steps"), i, st) {
+		params = json_object_get(json_array_get(steps, i), "params");
+		h = strcmp(jstr(st, "state"), "started") == 0 ? 0 :
+		    strcmp(jstr(st, "state"), "undone") == 0 ? 0 :
+		    held_in_run(db, run, st, params);
+		json_object_set_new(st, "held", h < 0 ? json_null() :
+		    json_boolean(h));
+		if (h == 0)
+			broken++;
+		else if (h < 0)
+			unknown++;
+	}
+	json_decref(steps);
+	json_object_set_new(fz, "active", json_true());
+	json_object_set_new(fz, "held", broken > 0 ? json_false() :
+	    unknown > 0 ? json_null() : json_true());
+	json_object_set_new(fz, "broken", json_integer((json_int_t)broken));
+	json_object_set_new(fz, "status", json_sprintf("Freeze %lld active "
+	    "since %s: %zu step%s, %s", freeze, jstr(fz, "since") != NULL ?
+	    jstr(fz, "since") : "?", json_array_size(json_object_get(fz,
+	    "steps")), json_array_size(json_object_get(fz, "steps")) == 1 ?
+	    "" : "s", broken > 0 ? "BROKEN: some steps no longer hold in this "
+	    "run (see vigil freeze status; vigil freeze apply re-applies)" :
+	    unknown > 0 ? "held where this run can tell" :
+	    "every step held in this run"));
+	return fz;
 }

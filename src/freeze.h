@@ -8,12 +8,17 @@
  *    "params": {...what the write needs...},
  *    "prior": {...the state before the step...}}
  * OPs: create_policy, attach_user_policy, attach_role_policy,
- * deactivate_key, enable_transfer_lock (freeze-aws.c).
+ * deactivate_key, enable_transfer_lock (freeze-aws.c),
+ * strip_role_permissions (freeze-discord.c).
  *
  * Journal: one row per step, inserted as "started" (with its prior state)
  * and committed before the step's write is sent, then set to "done";
  * thaw sets "undone".  Row seq 0 of a freeze is the freeze itself, state
- * "active" until the thaw verified, then "thawed".
+ * "active" until the thaw verified, then "thawed"; its prior column is
+ * the snapshot taken when the freeze began: "SOURCE/OP:TARGET" -> the
+ * prior value of every key, domain and role a step could change, so a
+ * step added by a later apply (a key re-activated during the freeze)
+ * restores the value from before the freeze, not the attacker's.
  */
 #ifndef FREEZE_H
 #define FREEZE_H
@@ -74,7 +79,46 @@ int	 freeze_aws_locks_out(struct freeze_aws *, json_t *step);
 int	 freeze_aws_exec(struct freeze_aws *, json_t *step, char **why);
 int	 freeze_aws_undo(struct freeze_aws *, json_t *step, char **note,
 	    char **why);
+/* OP:TARGET -> prior for every value a step could change (new). */
+json_t	*freeze_aws_snapshot(struct freeze_aws *);
 /* One line describing a step (new string). */
 char	*freeze_step_text(json_t *step);
+
+/* ---- the Discord provider (freeze-discord.c) ----------------------- */
+
+struct freeze_discord;
+
+int	 freeze_discord_open(const struct policy *,
+	    const struct policy_source *, struct freeze_discord **, int *own,
+	    char **why);
+void	 freeze_discord_free(struct freeze_discord *);
+const char *freeze_discord_caller(const struct freeze_discord *);
+int	 freeze_discord_read(struct freeze_discord *, char **why);
+int	 freeze_discord_plan(struct freeze_discord *, const struct policy *,
+	    json_t *steps, FILE *out, char **why);
+json_t	*freeze_discord_snapshot(struct freeze_discord *);
+int	 freeze_discord_holds(struct freeze_discord *, json_t *step);
+int	 freeze_discord_restored(struct freeze_discord *, json_t *step);
+int	 freeze_discord_locks_out(struct freeze_discord *, json_t *step);
+int	 freeze_discord_exec(struct freeze_discord *, json_t *step,
+	    char **why);
+int	 freeze_discord_undo(struct freeze_discord *, json_t *step,
+	    char **note, char **why);
+char	*freeze_discord_step_text(json_t *step);
+
+/* ---- for the audit (report, rules) --------------------------------- */
+
+/*
+ * The active freeze of the store, or NULL: {"freeze": N, "since": ISO,
+ * "by": WHO, "steps": [{source, action, op, target, state, text}],
+ * "policies": [ARN of each deny policy vigil attached]}.
+ */
+json_t	*freeze_journal_active(sqlite3 *);
+/*
+ * The report's "freeze" section (docs/report-json.md) for run: the active
+ * freeze's steps, each "held" (true, false, or null when the run cannot
+ * tell) against the run's snapshot; {"active": false, ...} when none.
+ */
+json_t	*freeze_report_json(sqlite3 *, long long run);
 
 #endif

@@ -638,12 +638,36 @@ html_freeze(xmlNodePtr main, json_t *doc)
 	xmlNodePtr	 s;
 	json_t		*fz;
 
+	static const char *const cols[] = {
+		"Step", "Source", "Action", "State", "Held in this run", NULL
+	};
+	xmlNodePtr	 tb, tr;
+	json_t		*st, *h;
+	size_t		 i;
+
 	s = section(main, "freeze", "Freeze");
 	fz = json_object_get(doc, "freeze");
-	if (json_is_string(json_object_get(fz, "status")))
-		el(s, "p", str(fz, "status"));
-	else
+	if (!json_is_true(json_object_get(fz, "active"))) {
 		none(s, "Not in use.");
+		return;
+	}
+	if (json_is_false(json_object_get(fz, "held")))
+		el_class(s, "p", "failed", str(fz, "status"));
+	else
+		el(s, "p", str(fz, "status"));
+	tb = table_head(s, cols);
+	json_array_foreach(json_object_get(fz, "steps"), i, st) {
+		h = json_object_get(st, "held");
+		tr = el(tb, "tr", NULL);
+		if (json_is_false(h))
+			attr(tr, "class", "failed");
+		el(tr, "td", str(st, "text"));
+		el(tr, "td", str(st, "source"));
+		el(tr, "td", str(st, "action"));
+		el(tr, "td", str(st, "state"));
+		el(tr, "td", json_is_true(h) ? "held" : json_is_false(h) ?
+		    "BROKEN" : "unknown (not collected in this run)");
+	}
 }
 
 /* A stacked bar per run: unwaived failing findings by severity. */

@@ -12,6 +12,7 @@
 
 #include "critical.h"
 #include "drift.h"
+#include "freeze.h"
 #include "log.h"
 #include "report.h"
 #include "vigil.h"
@@ -335,6 +336,7 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 		    total - (long)json_array_size(arr)));
 	/* Drift and critical values arrive with their commands. */
 	json_object_set_new(doc, "changes", drift_changes_json(st->db, run));
+	json_object_set_new(doc, "freeze", freeze_report_json(st->db, run));
 	json_object_set_new(doc, "critical_values",
 	    critical_values_json(st->db, run));
 	if ((arr = report_history(st, run)) == NULL)

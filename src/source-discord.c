@@ -37,14 +37,13 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "discord.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
-#define DISCORD_API		"https://discord.com/api/v10"
-#define DISCORD_GLOBAL_RPS	50
 #define DISCORD_PAGE		1000
 #define DISCORD_MAX_PAGES	100000	/* 100 M members: a loop guard */
 #define DISCORD_NBUCKETS	8
@@ -111,6 +110,12 @@ struct bucket {
 	double	 reset_at;	/* monotonic */
 };
 
+/* The buckets of one bot (discord.h): the source's and the freeze's. */
+struct discord_buckets {
+	struct bucket	 b[DISCORD_NBUCKETS];
+	size_t		 nb;
+};
+
 struct discord {
 	struct source_ctx	*ctx;
 	char			*base;		/* .../guilds/{id} */
@@ -119,15 +124,14 @@ struct discord {
 	const char		*token_var;
 	int			 replay;
 	double			 deadline;	/* monotonic */
-	struct bucket		 b[DISCORD_NBUCKETS];
-	size_t			 nb;
+	struct discord_buckets	*bk;
 	json_t			*admin_roles;	/* object: role id -> true */
 	int			 everyone_admin;
 	const char		*owner_id;
 };
 
-static double
-mono_now(void)
+double
+discord_mono_now(void)
 {
 	struct timespec	 ts;
 
@@ -135,8 +139,8 @@ mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-sleep_s(double s)
+void
+discord_sleep_s(double s)
 {
 	struct timespec	 ts;
 
@@ -152,8 +156,8 @@ sleep_s(double s)
  * Parses a permission bitfield: a decimal string (as Discord sends it) or,
  * from older API versions, a JSON integer.  Returns 0 or -1.
  */
-static int
-parse_perms(json_t *v, uint64_t *out)
+int
+discord_parse_perms(json_t *v, uint64_t *out)
 {
 	const char		*s, *p;
 	char			*end;
@@ -210,21 +214,61 @@ dangerous_list(uint64_t perms)
 }
 
 static struct bucket *
-bucket_for_route(struct discord *d, const char *route)
+bucket_for_route(struct discord_buckets *k, const char *route)
 {
 	size_t	 i;
 
-	for (i = 0; i < d->nb; i++) {
-		if (strcmp(d->b[i].route, route) == 0)
-			return &d->b[i];
+	for (i = 0; i < k->nb; i++) {
+		if (strcmp(k->b[i].route, route) == 0)
+			return &k->b[i];
 	}
-	if (d->nb == DISCORD_NBUCKETS)
+	if (k->nb == DISCORD_NBUCKETS)
 		return NULL;
-	d->b[d->nb].route = xstrdup(route);
-	d->b[d->nb].id = NULL;
-	d->b[d->nb].remaining = -1;
-	d->b[d->nb].reset_at = 0;
-	return &d->b[d->nb++];
+	k->b[k->nb].route = xstrdup(route);
+	k->b[k->nb].id = NULL;
+	k->b[k->nb].remaining = -1;
+	k->b[k->nb].reset_at = 0;
+	return &k->b[k->nb++];
+}
+
+struct discord_buckets *
+discord_buckets_new(void)
+{
+	return xcalloc(1, sizeof(struct discord_buckets));
+}
+
+void
+discord_buckets_free(struct discord_buckets *k)
+{
+	size_t	 i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < k->nb; i++) {
+		free(k->b[i].route);
+		free(k->b[i].id);
+	}
+	free(k);
+}
+
+double
+discord_bucket_until(struct discord_buckets *k, const char *route)
+{
+	struct bucket	*b = bucket_for_route(k, route), *o;
+	double		 until = 0;
+	size_t		 i;
+
+	if (b == NULL)
+		return 0;
+	for (i = 0; i < k->nb; i++) {
+		o = &k->b[i];
+		if (o != b && (b->id == NULL || o->id == NULL ||
+		    strcmp(o->id, b->id) != 0))
+			continue;
+		if (o->remaining == 0 && o->reset_at > until)
+			until = o->reset_at;
+	}
+	return until;
 }
 
 /*
@@ -234,21 +278,12 @@ bucket_for_route(struct discord *d, const char *route)
 static int
 bucket_wait(struct discord *d, const char *route)
 {
-	struct bucket	*b = bucket_for_route(d, route), *o;
-	double		 until = 0, now;
-	size_t		 i;
+	double		 until, now;
 
-	if (b == NULL || d->replay)
+	if (d->replay)
 		return 0;
-	for (i = 0; i < d->nb; i++) {
-		o = &d->b[i];
-		if (o != b && (b->id == NULL || o->id == NULL ||
-		    strcmp(o->id, b->id) != 0))
-			continue;
-		if (o->remaining == 0 && o->reset_at > until)
-			until = o->reset_at;
-	}
-	now = mono_now();
+	until = discord_bucket_until(d->bk, route);
+	now = discord_mono_now();
 	if (until <= now)
 		return 0;
 	if (until >= d->deadline)
@@ -257,15 +292,16 @@ bucket_wait(struct discord *d, const char *route)
 		    until - now);
 	log_info("%s: Discord rate limit bucket for %s exhausted; waiting "
 	    "%.2f s for its reset", d->ctx->ps->name, route, until - now);
-	sleep_s(until - now);
+	discord_sleep_s(until - now);
 	return 0;
 }
 
 /* After a response on route: remembers what its bucket headers said. */
-static void
-bucket_update(struct discord *d, const char *route, const struct http_req *q)
+void
+discord_bucket_update(struct discord_buckets *k, const char *route,
+    const struct http_req *q)
 {
-	struct bucket	*b = bucket_for_route(d, route);
+	struct bucket	*b = bucket_for_route(k, route);
 	const char	*id, *rem, *ra;
 	char		*end;
 	long		 n;
@@ -291,7 +327,7 @@ bucket_update(struct discord *d, const char *route, const struct http_req *q)
 	if (errno != 0 || end == ra || !(s >= 0) || s > 86400)
 		return;
 	b->remaining = n;
-	b->reset_at = mono_now() + s;
+	b->reset_at = discord_mono_now() + s;
 }
 
 /* The "message" of a Discord error body, or "". */
@@ -364,7 +400,7 @@ dc_get(struct discord *d, const char *route, const char *path,
 		    q->error : vgl_err(r));
 		goto out;
 	}
-	bucket_update(d, route, q);
+	discord_bucket_update(d->bk, route, q);
 	if (q->status != 200) {
 		msg = error_message(q);
 		if (q->status == 401)
@@ -415,8 +451,8 @@ store_roles(struct discord *d, json_t *roles)
 		name = json_string_value(json_object_get(role, "name"));
 		if (id == NULL)
 			return source_fail(d->ctx, "role #%zu has no id", i);
-		if (parse_perms(json_object_get(role, "permissions"), &perms)
-		    != 0)
+		if (discord_parse_perms(json_object_get(role, "permissions"),
+		    &perms) != 0)
 			return source_fail(d->ctx, "role %s: permissions are "
 			    "not a decimal bitfield", id);
 		everyone = strcmp(id, d->guild_id) == 0;
@@ -726,7 +762,6 @@ discord_collect(struct source_ctx *ctx)
 	struct http_opts o;
 	json_t		*g = NULL, *roles, *rl = NULL;
 	char		*tok = NULL, *why = NULL, *ep = NULL;
-	size_t		 i;
 	int		 r;
 
 	memset(&d, 0, sizeof(d));
@@ -736,8 +771,9 @@ discord_collect(struct source_ctx *ctx)
 	    "DISCORD_BOT_TOKEN");
 	d.replay = http_client_replay_time(ctx->http) != 0;
 	d.admin_roles = json_object();
+	d.bk = discord_buckets_new();
 	source_http_opts(ctx->ps, ctx->co, &o);
-	d.deadline = mono_now() + o.deadline_s;
+	d.deadline = discord_mono_now() + o.deadline_s;
 	http_client_set_rate(ctx->http, "discord", DISCORD_GLOBAL_RPS);
 
 	if (!d.replay) {
@@ -786,10 +822,7 @@ discord_collect(struct source_ctx *ctx)
 	    (r = collect_channels(&d)) != 0)
 		goto out;
  out:
-	for (i = 0; i < d.nb; i++) {
-		free(d.b[i].route);
-		free(d.b[i].id);
-	}
+	discord_buckets_free(d.bk);
 	if (d.auth != NULL)
 		freestr_secret(d.auth);
 	freestr_secret(tok);

@@ -14,7 +14,8 @@ Usage:
               [--throttle-every N] [--report-delay S]
               [--fail-action ACTION [--fail-times N]]
 
-GET /_state (tests only) returns the state the freeze changes as JSON.
+GET /_state (tests only) returns the state the freeze changes as JSON;
+GET /_state?full=1 the complete fixture as it is now (before/after).
 It binds 127.0.0.1 on port 0, then writes the port and pid files. Each
 request is logged as one JSON line. The log never holds a secret key,
 a session token or a signature.
@@ -691,6 +692,21 @@ class Iam:
         raise AwsError(404, "NoSuchEntity", "The Access Key with id %s cannot "
                        "be found." % kid)
 
+    def DeletePolicy(self, q):
+        arn = q.get("PolicyArn", "")
+        with self.st.lock:
+            p = self.policy_by_arn(arn)
+            if not p:
+                raise AwsError(404, "NoSuchEntity", "Policy %s was not "
+                               "found." % arn)
+            for kind in ("users", "groups", "roles"):
+                for e in self.fx.get(kind, []):
+                    if arn in e.get("attached_policies", []):
+                        raise AwsError(409, "DeleteConflict", "Cannot delete "
+                                       "a policy attached to entities.")
+            self.fx["policies"].remove(p)
+        return None
+
 
 def list_param(q, name):
     out = []
@@ -1029,16 +1045,19 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/_state":
             return self.debug_state()
+        if self.path == "/_state?full=1":
+            return self.debug_state(full=True)
         self.handle_one()
 
-    def debug_state(self):
+    def debug_state(self, full=False):
         """GET /_state (tests only, not logged, no auth): the mutable
         state the freeze changes: users' keys and attached policies,
-        roles' and groups' attached policies, policies, domain locks."""
+        roles' and groups' attached policies, policies, domain locks.
+        GET /_state?full=1: the complete fixture as it is now."""
         st = self.st
         with st.lock:
             fx = st.fx
-            out = {
+            out = copy.deepcopy(fx) if full else {
                 "users": {u["name"]: {
                     "keys": {k["id"]: k["status"]
                              for k in u.get("access_keys", [])},

@@ -35,6 +35,23 @@ Scenarios:
   nowebhooks  webhooks answers 403 Missing Permissions
   badoverwrite  a channel overwrite's allow is "-1" (not a decimal
               bitfield)
+  freeze      the guild laid out for the freeze: the vigil-audit bot's
+              role (ADMINISTRATOR|MANAGE_ROLES) at position 6, Admin
+              above it (7), Ops (5), Mods (4), Deploy (3, MANAGE_WEBHOOKS
+              and bits 49 and 62), Helpers (3), NukeBot (managed, 2).
+              The PATCH roles bucket allows 2 requests per 1.0 s.
+For the freeze (any scenario):
+  GET   /users/@me                      the bot (vigil-audit)
+  GET   /guilds/{id}/members/{user id}  one member
+  PATCH /guilds/{id}/roles/{role id}    {"permissions": "DECIMAL"}: as
+        Discord, 403 {"message": "Missing Permissions", "code": 50013}
+        unless the bot has MANAGE_ROLES (or ADMINISTRATOR), the role is
+        below the bot's highest role, and (without ADMINISTRATOR) every
+        bit added is one the bot has; answers the updated role.
+  --fail-role ID    every PATCH of role ID answers that 403
+  --patch-delay S   a PATCH waits S seconds, then applies and answers
+  GET /_state (tests only, no auth, not logged): {"roles": [...]}, the
+        complete mutable state, for before/after comparisons.
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -57,6 +74,7 @@ the token).  SIGTERM or SIGINT stops the server.
 """
 
 import argparse
+import copy
 import datetime
 import json
 import os
@@ -68,7 +86,7 @@ from urllib.parse import urlsplit, parse_qs
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks",
-             "badoverwrite")
+             "badoverwrite", "freeze")
 
 GUILD_ID = "1100000000000000001"
 OWNER_ID = "1200000000000000001"
@@ -257,6 +275,7 @@ class Server(ThreadingHTTPServer):
             "channels": Bucket("b0c1a2f3channels", 10, 1.0),
         }
         self.global_done = False
+        self.freeze_setup(opts)
         self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
         self.lock = threading.Lock()
 
@@ -266,6 +285,34 @@ class Server(ThreadingHTTPServer):
         with self.lock:
             self.logf.write(json.dumps(rec, sort_keys=True) + "\n")
             self.logf.flush()
+
+
+R_OPS = "1300000000000000006"
+R_DEPLOY = "1300000000000000007"
+DEPLOY_PERMS = B(29) | B(49) | B(62)
+OPS_PERMS = B(1) | B(4) | B(5) | B(40)
+
+
+def _freeze_setup(self, opts):
+    """The freeze's mutable roles (a copy), options and PATCH bucket."""
+    self.roles = copy.deepcopy(ROLES)
+    self.fail_roles = set(opts.fail_role or [])
+    self.patch_delay = opts.patch_delay
+    self.buckets["patch-role"] = Bucket("b0c1a2f3patchrole", 10, 1.0)
+    if "freeze" not in self.scenarios:
+        return
+    self.buckets["patch-role"] = Bucket("b0c1a2f3patchrole", 2, 1.0)
+    pos = {R_ADMIN: 7, R_VIGIL: 6, R_MODS: 4, R_HELPERS: 3, R_NUKEBOT: 2}
+    for r in self.roles:
+        if r["id"] in pos:
+            r["position"] = pos[r["id"]]
+        if r["id"] == R_VIGIL:
+            r["permissions"] = str(VIGIL_PERMS | B(3) | B(28))
+    self.roles.append(role(R_OPS, "Ops", OPS_PERMS, 5))
+    self.roles.append(role(R_DEPLOY, "Deploy\nFAKE LINE", DEPLOY_PERMS, 3))
+
+
+ThreadingHTTPServer.freeze_setup = _freeze_setup
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -299,6 +346,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         srv = self.server
+        if self.freeze_get():
+            return
         url = urlsplit(self.path)
         parts = url.path.rstrip("/").split("/")
         try:
@@ -346,9 +395,9 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         if route == "guild":
-            self.send(200, GUILD, rl)
+            self.send(200, dict(GUILD, roles=srv.roles), rl)
         elif route == "roles":
-            self.send(200, ROLES, rl)
+            self.send(200, srv.roles, rl)
         elif route == "channels":
             if "badoverwrite" in srv.scenarios:
                 bad = json.loads(json.dumps(CHANNELS))
@@ -383,6 +432,121 @@ class Handler(BaseHTTPRequestHandler):
             self.send(200, page[:limit], rl)
 
 
+def _member(uid):
+    for m in MEMBERS:
+        if m["user"]["id"] == uid:
+            return m
+    return None
+
+
+def _freeze_get(self):
+    """GET /_state, /users/@me and /guilds/{id}/members/{uid}; 1 if
+    answered."""
+    srv = self.server
+    path = urlsplit(self.path).path.rstrip("/")
+    if path == "/_state":
+        body = json.dumps({"roles": srv.roles}, sort_keys=True).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return True
+    parts = path.split("/")
+    me = path.endswith("/users/@me")
+    mem = len(parts) >= 4 and parts[-2] == "members" and \
+        parts[-4] == "guilds"
+    if not me and not mem:
+        return False
+    if self.headers.get("Authorization") != "Bot " + srv.token:
+        self.send(401, {"message": "401: Unauthorized", "code": 0})
+    elif me:
+        self.send(200, user(U_VIGIL, "vigil-audit", True))
+    elif parts[-3] != GUILD_ID:
+        self.send(404, {"message": "Unknown Guild", "code": 10004})
+    elif _member(parts[-1]) is None:
+        self.send(404, {"message": "Unknown Member", "code": 10007})
+    else:
+        self.send(200, _member(parts[-1]))
+    return True
+
+
+def _do_patch(self):
+    srv = self.server
+    parts = urlsplit(self.path).path.rstrip("/").split("/")
+    n = int(self.headers.get("Content-Length") or 0)
+    raw = self.rfile.read(n) if n > 0 else b""
+    if self.headers.get("Authorization") != "Bot " + srv.token:
+        self.send(401, {"message": "401: Unauthorized", "code": 0})
+        return
+    if len(parts) < 4 or parts[-2] != "roles" or parts[-4] != "guilds":
+        self.send(404, {"message": "404: Not Found", "code": 0})
+        return
+    if parts[-3] != GUILD_ID:
+        self.send(404, {"message": "Unknown Guild", "code": 10004})
+        return
+    now = time.time()
+    b = srv.buckets["patch-role"]
+    with srv.lock:
+        allowed, remaining, reset_after = b.take(now)
+    rl = {"X-RateLimit-Limit": str(b.limit),
+          "X-RateLimit-Remaining": str(remaining),
+          "X-RateLimit-Reset": "%.3f" % (now + reset_after),
+          "X-RateLimit-Reset-After": "%.3f" % reset_after,
+          "X-RateLimit-Bucket": b.bid}
+    if not allowed:
+        rl["Retry-After"] = str(int(reset_after) + 1)
+        rl["X-RateLimit-Scope"] = "user"
+        self.send(429, {"message": "You are being rate limited.",
+                        "retry_after": round(reset_after, 3),
+                        "global": False}, rl)
+        return
+    try:
+        body = json.loads(raw)
+        perms = body["permissions"]
+        if isinstance(perms, str):
+            if not perms.isdigit():
+                raise ValueError(perms)
+            perms = int(perms)
+        if not isinstance(perms, int) or perms < 0 or perms >= 1 << 64:
+            raise ValueError(perms)
+    except (ValueError, KeyError, TypeError):
+        self.send(400, {"message": "Invalid Form Body", "code": 50035}, rl)
+        return
+    if srv.patch_delay > 0:
+        time.sleep(srv.patch_delay)
+    with srv.lock:   # send() logs under srv.lock: answer after release
+        status, answer = _patch_role(srv, parts[-1], perms)
+    self.send(status, answer, rl)
+
+
+def _patch_role(srv, rid, perms):
+    """Applies a PATCH of role rid under srv.lock: (status, answer)."""
+    denied = {"message": "Missing Permissions", "code": 50013}
+    target = next((r for r in srv.roles if r["id"] == rid), None)
+    if target is None:
+        return 404, {"message": "Unknown Role", "code": 10011}
+    bot = _member(U_VIGIL)
+    mine = [r for r in srv.roles if r["id"] in bot["roles"] or
+            r["id"] == GUILD_ID]
+    have = 0
+    for r in mine:
+        have |= int(r["permissions"])
+    top = max(r["position"] for r in mine)
+    old = int(target["permissions"])
+    if rid in srv.fail_roles or \
+            not (have & (B(3) | B(28))) or \
+            target["position"] >= top or \
+            (not have & B(3) and (perms & ~old) & ~have):
+        return 403, denied
+    target["permissions"] = str(perms)
+    return 200, copy.deepcopy(target)
+
+
+Handler.freeze_get = _freeze_get
+Handler.do_PATCH = _do_patch
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file", required=True)
@@ -390,6 +554,8 @@ def main():
     ap.add_argument("--token", required=True)
     ap.add_argument("--log")
     ap.add_argument("--scenario", action="append")
+    ap.add_argument("--fail-role", action="append", default=[])
+    ap.add_argument("--patch-delay", type=float, default=0.0)
     opts = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler, opts)

@@ -3,9 +3,14 @@
 # against tests/fakes/fake_aws.py with the test fixture: plan reads only,
 # apply's refusals (no break-glass, no --yes without a terminal, an
 # action of another build), apply's exact effect (read back from the
-# fake's GET /_state), idempotence, status after a regained key, thaw
-# restoring the exact prior state, a write failure (--fail-action) that
-# exits 4 and resumes, and no secret in any output or in the store.
+# fake's GET /_state), idempotence, status after a regained key, apply
+# re-applying what no longer holds, thaw restoring the exact prior state
+# (the fake's complete state before apply == after thaw), a write failure
+# (--fail-action) that exits 4 and resumes, and no secret in any output
+# or in the store.  Then AWS + Route 53 + Discord together
+# (tests/fakes/fake_discord.py --scenario freeze): apply/thaw, a SIGKILL
+# during apply then resume, a write failing persistently (exit 4) then
+# thaw, each compared against both fakes' complete state.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +38,9 @@ mkpolicy() {
 	cat >"$1/policy.json" <<EOF
 {
   "state": {"db": "vigil.db"},
+  "parameters": {"domain_expiry_days": 30, "max_access_key_age_days": 90,
+    "max_unused_days": 45, "inactive_user_days": 90,
+    "min_password_length": 14, "allowed_admins": ["alice"]},
   "sources": [{
     "name": "prod", "type": "aws", "account_id": "$ACCOUNT",
     "endpoints": {"iam": "http://127.0.0.1:$2", "sts": "http://127.0.0.1:$2",
@@ -60,6 +68,16 @@ import json, sys, urllib.request
 s = json.load(urllib.request.urlopen("http://127.0.0.1:%s/_state" % sys.argv[1]))
 v = eval(sys.argv[2], {"s": s})
 print(v if isinstance(v, str) else json.dumps(v, sort_keys=True))
+EOF
+}
+
+# full PORT [PATH]: a fake's complete state (GET /_state?full=1 or PATH),
+# canonical JSON.
+full() {
+	"$PYTHON" - "$1" "${2:-/_state?full=1}" <<'EOF'
+import json, sys, urllib.request
+s = json.load(urllib.request.urlopen("http://127.0.0.1:%s%s" % (sys.argv[1], sys.argv[2])))
+print(json.dumps(s, sort_keys=True, indent=1))
 EOF
 }
 
@@ -127,9 +145,9 @@ expect_contains "$T/nobg.err" "break_glass.aws is empty" \
 
 mkpolicy "$T/discord" "$PORT" "$BG" "$ALL, \"discord.strip_dangerous_permissions\""
 cd "$T/discord" && vg discord -p policy.json freeze plan; cd "$W" || exit 99
-expect_rc 2 "plan with discord.strip_dangerous_permissions exits 2"
-expect_contains "$T/discord.err" "not available in this build" \
-    "the Discord action is refused as unavailable in this build"
+expect_rc 2 "plan with discord.strip_dangerous_permissions and no discord source exits 2"
+expect_contains "$T/discord.err" "needs a \"discord\" source" \
+    "the Discord action without a discord source is refused"
 
 AWS_ACCESS_KEY_ID= vg nocreds -p policy.json freeze plan
 AWS_ACCESS_KEY_ID=AKIDFAKEAUDITOR00001
@@ -146,6 +164,14 @@ expect_eq "$(writes "$T/main.jsonl")" "" "the refusals sent no write request"
 
 # ---- apply -----------------------------------------------------------------
 
+full "$PORT" >"$T/main-before.state.json"
+# The audit before the freeze, accepted as the drift baseline.
+vg audit0 -p policy.json audit --json "$T/a0.json"
+check "the audit before the freeze ran (exit $rc)" test "$rc" -le 1
+vg base -p policy.json baseline accept --note "before the freeze"
+expect_rc 0 "baseline accept exits 0"
+expect_json "$T/a0.json" 'd["freeze"]["active"] is False' \
+    "report before the freeze: freeze section says not active"
 vg apply -p policy.json freeze apply --yes
 expect_rc 0 "freeze apply --yes exits 0"
 expect_contains "$T/apply.out" "freeze 1 applied: 11 steps" "apply ran 11 steps"
@@ -164,6 +190,24 @@ NW=$(writes "$T/main.jsonl" | wc -l)
 expect_eq "$NW" "11" "apply sent 11 writes"
 expect_eq "$("$PYTHON" -c "import sqlite3; print(','.join(r[0] for r in sqlite3.connect('vigil.db').execute('SELECT DISTINCT state FROM freeze_journal WHERE seq > 0')))")" \
     "done" "every journal step is done"
+
+# The audit during the freeze: the freeze is reported as such, not as
+# findings or drift.
+vg audit1 -p policy.json audit --json "$T/a1.json" --report "$T/a1.html"
+check "the audit during the freeze ran (exit $rc)" test "$rc" -le 1
+expect_eq "$(json_get "$T/a1.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "aws.iam.user_direct_policy" and f["status"] == "fail"))')" \
+    "$(json_get "$T/a0.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "aws.iam.user_direct_policy" and f["status"] == "fail"))')" \
+    "vigil's deny policy adds no aws.iam.user_direct_policy finding"
+expect_json "$T/a1.json" 'not [f for f in d["findings"] if "vigil-freeze-" in json.dumps(f)]' \
+    "no finding mentions vigil's deny policy"
+expect_json "$T/a1.json" 'not [c for c in d["changes"] if "vigil-freeze-" in json.dumps(c)]' \
+    "drift shows no change for vigil's deny policy"
+expect_json "$T/a1.json" '[c["key"] for c in d["changes"] if c["table"] == "aws_iam_access_keys"] != []' \
+    "drift still shows the deactivated keys (real changes)"
+expect_json "$T/a1.json" 'd["freeze"]["active"] is True and d["freeze"]["held"] is True and d["freeze"]["broken"] == 0 and len(d["freeze"]["steps"]) == 11 and d["freeze"]["since"] and d["freeze"]["policies"] == ["'"$POL"'"]' \
+    "JSON report: freeze active, 11 steps, every one held, names the deny policy"
+expect_contains "$T/a1.html" "Freeze 1 active since" "HTML report: the freeze section shows the active freeze"
+expect_lacks "$T/a1.html" "Not in use." "HTML report: the freeze section is not 'Not in use.'"
 
 vg apply2 -p policy.json freeze apply --yes
 expect_rc 0 "a second apply exits 0"
@@ -184,12 +228,37 @@ c = botocore.session.get_session().create_client(
     aws_secret_access_key=sys.argv[2])
 c.update_access_key(UserName="carol", AccessKeyId="AKIAFAKECAROL0000002",
                     Status="Active")
+c.update_access_key(UserName="dave", AccessKeyId="AKIAFAKEDAVE00000001",
+                    Status="Active")
 EOF
 check "the key is reactivated directly" test "$(state "$PORT" 's["users"]["carol"]["keys"]["AKIAFAKECAROL0000002"]')" = Active
 vg status2 -p policy.json freeze status
 expect_rc 1 "status after a regained access exits 1"
 expect_contains "$T/status2.out" "AKIAFAKECAROL0000002 of user $A:user/carol (Active -> Inactive) ... NO LONGER HOLDS" \
     "status names the reactivated key"
+expect_contains "$T/status2.out" "AKIAFAKEDAVE00000001 of user $A:user/dave (Active -> Inactive) ... NOT FROZEN" \
+    "status names dave's key, inactive before the freeze, now active"
+
+vg audit2 -p policy.json audit --json "$T/a2.json" --report "$T/a2.html"
+expect_json "$T/a2.json" 'd["freeze"]["held"] is False and d["freeze"]["broken"] == 1 and [s["target"] for s in d["freeze"]["steps"] if s["held"] is False] == ["AKIAFAKECAROL0000002"]' \
+    "JSON report during a broken freeze: held false, names the reactivated key"
+expect_contains "$T/a2.html" "BROKEN" "HTML report: the broken step is marked"
+
+# apply re-applies what no longer holds; the journaled prior stays.
+vg reapply -p policy.json freeze apply --yes
+expect_rc 0 "apply after a regained access exits 0"
+expect_contains "$T/reapply.out" "1 step to resume, 1 new" \
+    "apply re-runs the done step that no longer holds and adds dave's key"
+expect_contains "$T/reapply.out" "AKIAFAKECAROL0000002 of user $A:user/carol (Active -> Inactive) ... done" \
+    "apply deactivates the reactivated key again"
+expect_eq "$(state "$PORT" "[s['users']['carol']['keys']['AKIAFAKECAROL0000002'], s['users']['dave']['keys']['AKIAFAKEDAVE00000001']]")" \
+    '["Inactive", "Inactive"]' "both reactivated keys are inactive again"
+expect_eq "$(writes "$T/main.jsonl" | wc -l)" "$((NW + 2 + 2))" \
+    "the re-apply sent exactly two writes (after the two reactivations)"
+vg status2b -p policy.json freeze status
+expect_rc 0 "status after the re-apply exits 0 (status and apply agree)"
+vg reapply2 -p policy.json freeze apply --yes
+expect_contains "$T/reapply2.out" "nothing to do" "a further apply has nothing to do"
 
 # ---- thaw ------------------------------------------------------------------
 
@@ -199,8 +268,8 @@ vg thaw -p policy.json freeze thaw --yes
 expect_rc 0 "thaw --yes exits 0"
 expect_contains "$T/thaw.out" "freeze 1 thawed: prior state restored and verified" \
     "thaw verifies and marks the freeze thawed"
-expect_contains "$T/thaw.out" "does not support DeletePolicy" \
-    "thaw says the policy could not be deleted by this endpoint"
+expect_eq "$(state "$PORT" "[p for p in s['policies'] if 'vigil-freeze-' in p]")" \
+    "[]" "thaw deleted the deny policy"
 expect_eq "$(state "$PORT" "sorted(n for n, u in s['users'].items() if '$POL' in u['attached']) + sorted(n for n, a in s['roles'].items() if '$POL' in a)")" \
     "[]" "the deny policy is detached from every principal"
 expect_eq "$(state "$PORT" "sorted('%s=%s' % (k, v) for u in s['users'].values() for k, v in u['keys'].items())")" \
@@ -209,6 +278,9 @@ expect_eq "$(state "$PORT" "sorted('%s=%s' % (k, v) for u in s['users'].values()
 expect_eq "$(state "$PORT" 's["domains"]')" \
     '{"example.com": false, "example.org": true}' \
     "transfer locks restored (example.org stays locked)"
+full "$PORT" >"$T/main-after.state.json"
+expect_eq "$(cmp "$T/main-before.state.json" "$T/main-after.state.json" 2>&1)" "" \
+    "the fake's complete state after thaw equals the state before apply (dave's key Inactive)"
 NW=$(writes "$T/main.jsonl" | wc -l)
 vg thaw2 -p policy.json freeze thaw --yes
 expect_rc 0 "a second thaw exits 0"
@@ -244,10 +316,171 @@ expect_eq "$(state "$FPORT" 's["domains"]["example.com"]')" "true" \
 vg resume-status -p policy.json freeze status
 expect_rc 0 "status after the resumed apply exits 0"
 
+# ---- AWS + Route 53 + Discord ------------------------------------------------
+
+DTOKEN='fakeDiscordBotToken.ForVigilFreeze.0001'
+DISCORD_BOT_TOKEN=$DTOKEN
+export DISCORD_BOT_TOKEN
+G=1100000000000000001
+R_ADMIN=1300000000000000001
+R_MODS=1300000000000000002
+R_NUKEBOT=1300000000000000004
+R_VIGIL=1300000000000000005
+R_OPS=1300000000000000006
+R_DEPLOY=1300000000000000007
+DALL="$ALL, \"discord.strip_dangerous_permissions\""
+
+# mkboth DIR AWSPORT DISCORDPORT: a policy with both sources.
+mkboth() {
+	mkpolicy "$1" "$2" "$BG" "$DALL"
+	"$PYTHON" - "$1/policy.json" "$3" "$R_OPS" <<'EOF'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["sources"].append({"name": "chat", "type": "discord",
+    "guild_id": "1100000000000000001",
+    "endpoint": "http://127.0.0.1:%s/api/v10/" % sys.argv[2]})
+p["freeze"]["break_glass"]["discord"] = [sys.argv[3]]
+json.dump(p, open(sys.argv[1], "w"), indent=1)
+EOF
+}
+
+# perms PORT: "role=permissions" of every role of the Discord fake.
+perms() {
+	"$PYTHON" - "$1" <<'EOF'
+import json, sys, urllib.request
+s = json.load(urllib.request.urlopen("http://127.0.0.1:%s/_state" % sys.argv[1]))
+print(" ".join("%s=%s" % (r["name"].split("\n")[0], r["permissions"])
+               for r in sorted(s["roles"], key=lambda r: r["id"])))
+EOF
+}
+
+# same TAG AWSPORT DISCORDPORT: both fakes' complete state equals TAG's.
+same() {
+	full "$2" >"$T/$1-aws-now.state.json"
+	full "$3" /_state >"$T/$1-dc-now.state.json"
+	expect_eq "$(cmp "$T/$1-aws.state.json" "$T/$1-aws-now.state.json" 2>&1)" "" \
+	    "$4: fake_aws's complete state equals the state before apply"
+	expect_eq "$(cmp "$T/$1-dc.state.json" "$T/$1-dc-now.state.json" 2>&1)" "" \
+	    "$4: fake_discord's complete state equals the state before apply"
+}
+
+snap() {
+	full "$2" >"$T/$1-aws.state.json"
+	full "$3" /_state >"$T/$1-dc.state.json"
+}
+
+start_fake fake_aws --fixture "$FIX" --log "$T/both-aws.jsonl" ||
+    not_ok "fake_aws (both) starts"
+BAP=$FAKE_PORT
+start_fake fake_discord --token "$DTOKEN" --scenario freeze \
+    --log "$T/both-dc.jsonl" || not_ok "fake_discord (freeze) starts"
+BDP=$FAKE_PORT
+mkboth "$T/both" "$BAP" "$BDP"
+cd "$T/both" || exit 99
+
+vg dplan -p policy.json freeze plan
+expect_rc 0 "plan with AWS and Discord exits 0"
+expect_contains "$T/dplan.out" "freeze plan: 14 steps" "plan: 11 AWS steps and 3 Discord steps"
+expect_contains "$T/dplan.out" "strip [\"BAN_MEMBERS\"] from role $R_MODS (Mods): permissions 8196 -> 8192" \
+    "plan names the Mods role and the bit it loses"
+expect_contains "$T/dplan.out" "strip [\"ADMINISTRATOR\"] from managed role $R_NUKEBOT (NukeBot): permissions 8 -> 0" \
+    "plan strips ADMINISTRATOR from the managed NukeBot role below the bot"
+expect_contains "$T/dplan.out" "from role $R_DEPLOY (Deploy?FAKE LINE): permissions 4612248968917680128 -> 4612248968380809216" \
+    "plan keeps the harmless high bits exactly (64-bit) and neutralises a newline in the name"
+expect_contains "$T/dplan.out" "skip role $R_ADMIN (Admin): not below the bot's highest role" \
+    "plan names the role above the bot's highest role as kept"
+expect_contains "$T/dplan.out" "skip role $R_VIGIL (vigil-audit): held by the bot running this freeze" \
+    "plan skips the bot's own managed role"
+expect_contains "$T/dplan.out" "skip role $R_OPS (Ops): break-glass" \
+    "plan skips the break-glass role"
+expect_eq "$(grep -c '"method": "PATCH"' "$T/both-dc.jsonl")" "0" "plan sends no PATCH"
+
+# apply / thaw
+snap b1 "$BAP" "$BDP"
+P0=$(perms "$BDP")
+vg dapply -p policy.json freeze apply --yes
+expect_rc 0 "apply with AWS and Discord exits 0"
+expect_contains "$T/dapply.out" "freeze 1 applied: 14 steps" "apply ran 14 steps"
+expect_eq "$(perms "$BDP")" \
+    "@everyone=277025524736 Admin=1099511627784 Mods=8192 Helpers'; DROP TABLE discord_roles; --=9007216434618368 NukeBot=0 vigil-audit=805307528 Ops=1099511627826 Deploy=4612248968380809216" \
+    "apply stripped exactly the dangerous bits of Mods, NukeBot and Deploy"
+expect_eq "$(grep -c '"status": 429' "$T/both-dc.jsonl")" "0" \
+    "the PATCH bucket (2 per second) was respected: no 429"
+expect_eq "$(grep -c '"method": "PATCH"' "$T/both-dc.jsonl")" "3" "apply sent 3 PATCHes"
+vg dstatus -p policy.json freeze status
+expect_rc 0 "status with AWS and Discord exits 0"
+expect_contains "$T/dstatus.out" "(NukeBot): permissions 8 -> 0 ... holds" \
+    "status checks the Discord steps"
+vg dthaw -p policy.json freeze thaw --yes
+expect_rc 0 "thaw with AWS and Discord exits 0"
+expect_eq "$(perms "$BDP")" "$P0" "thaw restored every role's exact permissions"
+same b1 "$BAP" "$BDP" "apply then thaw"
+
+# A SIGKILL during apply (a PATCH in flight), then apply resumes.
+start_fake fake_discord --token "$DTOKEN" --scenario freeze \
+    --patch-delay 1.5 --log "$T/kill-dc.jsonl" ||
+    not_ok "fake_discord (slow) starts"
+KDP=$FAKE_PORT
+mkboth "$T/kill" "$BAP" "$KDP"
+cd "$T/kill" || exit 99
+snap k1 "$BAP" "$KDP"
+"$VIGIL" -p policy.json freeze apply --yes >"$T/kill.out" 2>"$T/kill.err" \
+    </dev/null &
+VPID=$!
+i=0
+while [ "$i" -lt 200 ]; do
+	n=$("$PYTHON" -c "import sqlite3
+try:
+    print(sqlite3.connect('vigil.db').execute(\"SELECT count(*) FROM freeze_journal WHERE op = 'strip_role_permissions' AND state = 'started'\").fetchone()[0])
+except Exception:
+    print(0)")
+	[ "$n" -ge 1 ] && break
+	i=$((i + 1))
+	sleep 0.05
+done
+kill -9 "$VPID" 2>/dev/null
+wait "$VPID" 2>/dev/null
+check "apply was killed with a Discord step started" test "$n" -ge 1
+sleep 2	# the PATCH in flight lands after the kill
+vg kresume -p policy.json freeze apply --yes
+expect_rc 0 "apply after SIGKILL exits 0"
+expect_contains "$T/kresume.out" "1 step to resume, 2 new" \
+    "the re-run resumes the started step and adds the rest"
+expect_contains "$T/kresume.out" "... holds (resumed)" \
+    "the write that landed before the kill is found holding"
+expect_eq "$(perms "$KDP" | tr ' ' '\n' | grep -E '^(Mods|NukeBot|Deploy)=' | tr '\n' ' ')" \
+    "Mods=8192 NukeBot=0 Deploy=4612248968380809216 " "the resumed apply completed the Discord steps"
+vg kstatus -p policy.json freeze status
+expect_rc 0 "status after the resumed apply exits 0"
+vg kthaw -p policy.json freeze thaw --yes
+expect_rc 0 "thaw after the SIGKILL-resume exits 0"
+same k1 "$BAP" "$KDP" "SIGKILL, resume, thaw"
+
+# A write that keeps failing (403 Missing Permissions) -> exit 4; thaw.
+start_fake fake_discord --token "$DTOKEN" --scenario freeze \
+    --fail-role "$R_NUKEBOT" --log "$T/dfail-dc.jsonl" ||
+    not_ok "fake_discord (fail) starts"
+FDP=$FAKE_PORT
+mkboth "$T/dfail" "$BAP" "$FDP"
+cd "$T/dfail" || exit 99
+snap f1 "$BAP" "$FDP"
+vg dfail -p policy.json freeze apply --yes
+expect_rc 4 "a Discord write that keeps failing exits 4"
+expect_contains "$T/dfail.err" "Missing Permissions (code 50013)" \
+    "the failure quotes Discord's error"
+expect_eq "$(perms "$FDP" | tr ' ' '\n' | grep -E '^(Mods|NukeBot|Deploy)=' | tr '\n' ' ')" \
+    "Mods=8192 NukeBot=8 Deploy=4612248968917680128 " \
+    "the steps before the failure were applied, none after"
+vg dfail-status -p policy.json freeze status
+expect_rc 1 "status after the failed apply exits 1"
+vg dfail-thaw -p policy.json freeze thaw --yes
+expect_rc 0 "thaw after the failed apply exits 0"
+same f1 "$BAP" "$FDP" "failed write, thaw"
+
 # ---- secrets -----------------------------------------------------------------
 
 check "no secret in any output, log or store" sh -c \
-    "! grep -rqF -e '$SECRET' -e '$FSECRET' '$T' --exclude=policy.json"
+    "! grep -rqF -e '$SECRET' -e '$FSECRET' -e '$DTOKEN' '$T' --exclude=policy.json --exclude='*.state.json'"
 check "no sanitizer report or crash" sh -c \
     "! grep -Eq 'AddressSanitizer|runtime error:|Segmentation|Aborted' $T/*.err"
 
