@@ -681,8 +681,8 @@ store_overwrite(struct discord *d, json_t *ch, json_t *ow)
 	if (tid == NULL || snowflake(tid) == 0 || (type != 0 && type != 1))
 		return source_fail(d->ctx, "channel %s: a permission "
 		    "overwrite has no valid id or type", cid);
-	if (parse_perms(json_object_get(ow, "allow"), &allow) != 0 ||
-	    parse_perms(json_object_get(ow, "deny"), &deny) != 0)
+	if (discord_parse_perms(json_object_get(ow, "allow"), &allow) != 0 ||
+	    discord_parse_perms(json_object_get(ow, "deny"), &deny) != 0)
 		return source_fail(d->ctx, "channel %s: the overwrite for %s "
 		    "has allow/deny that are not decimal bitfields", cid, tid);
 	snprintf(as, sizeof(as), "%" PRIu64, allow);
