@@ -1752,101 +1752,169 @@ write_account(struct aws *a)
 	return put_row(a, "aws_account", row);
 }
 
-/* ListAccessKeys for every user whose report row shows a key. */
+/* One user's ListAccessKeys: the next Marker and the keys seen so far. */
+struct key_list {
+	const char	*name;
+	char		*marker;
+	int		 seen, done;
+};
+
+/* The ListAccessKeys request for l's next page. */
+static struct http_req *
+keys_req(struct aws *a, const struct key_list *l)
+{
+	struct http_req	*q;
+	char		*p, *e, *m = NULL;
+
+	e = aws_escape(l->name);
+	if (l->marker != NULL)
+		m = aws_escape(l->marker);
+	p = xasprintf("Action=ListAccessKeys&UserName=%s&MaxItems=1000%s%s",
+	    e, m != NULL ? "&Marker=" : "", m != NULL ? m : "");
+	q = query_req(a, SVC_IAM, p);
+	free(p);
+	free(e);
+	free(m);
+	return q;
+}
+
+/* Stores the keys of one ListAccessKeys page of user l->name. */
+static int
+keys_page(struct aws *a, struct key_list *l, const xmlNode *res)
+{
+	json_t		*row, *out;
+	const xmlNode	*m;
+	char		*kid, *st, *cr, *c, col[64];
+	int		 r = 0, s, slot;
+
+	row = json_object_get(a->report, l->name);
+	for (m = xchild(xchild(res, "AccessKeyMetadata"), NULL);
+	    m != NULL && r == 0; m = m->next) {
+		if (!is_element(m, "member"))
+			continue;
+		l->seen++;
+		kid = xtext(m, "AccessKeyId");
+		st = xtext(m, "Status");
+		c = xtext(m, "CreateDate");
+		cr = aws_iso_time(c);
+		free(c);
+		/* The report slot whose last_rotated is the key's creation
+		 * time; else the key's position over all pages. */
+		slot = l->seen <= 2 ? l->seen : 0;
+		for (s = 1; s <= 2 && cr != NULL; s++) {
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_rotated", s);
+			c = aws_iso_time(json_string_value(
+			    json_object_get(row, col)));
+			if (c != NULL && strcmp(c, cr) == 0)
+				slot = s;
+			free(c);
+		}
+		out = json_pack("{s:s?, s:s, s:O?, s:s?, s:s?}",
+		    "access_key_id", kid, "user_name", l->name,
+		    "user_arn", json_object_get(json_object_get(
+		    a->users, l->name), "arn"), "status", st,
+		    "created", cr);
+		if (slot > 0) {
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_date", slot);
+			json_object_set_new(out, "last_used",
+			    report_time(row, col));
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_service", slot);
+			json_object_set_new(out, "last_used_service",
+			    report_str(row, col));
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_region", slot);
+			json_object_set_new(out, "last_used_region",
+			    report_str(row, col));
+		}
+		json_object_set_new(out, "raw", xml_json(m));
+		r = put_row(a, "aws_iam_access_keys", out);
+		free(kid);
+		free(st);
+		free(cr);
+	}
+	return r;
+}
+
+/*
+ * ListAccessKeys for every user whose report row shows a key, the users
+ * concurrently; each round asks the next page (Marker) of every user
+ * whose last page said IsTruncated.  A page that cannot be followed (no
+ * Marker, or the same Marker again) fails the source.
+ */
 static int
 access_keys(struct aws *a, char **why)
 {
 	struct http_req	**reqs;
-	json_t		*row, *out;
-	const char	*name;
-	xmlDoc		*doc;
-	xmlNode		*res, *m;
-	char		*p, *e, *kid, *st, *cr, *c, col[64];
-	size_t		 n = 0, i;
-	int		 r = 0, k, s, slot;
+	struct key_list	 *ls;
+	json_t		 *row;
+	const char	 *name;
+	xmlDoc		 *doc;
+	xmlNode		 *res;
+	char		 *m, *what;
+	size_t		  n = 0, nq, i, *idx;
+	int		  r = 0;
 
-	reqs = xcalloc(json_object_size(a->report) + 1, sizeof(*reqs));
+	ls = xcalloc(json_object_size(a->report) + 1, sizeof(*ls));
 	json_object_foreach(a->report, name, row) {
 		if (strcmp(name, "<root_account>") == 0 ||
 		    !report_has_key(row) ||
 		    json_object_get(a->users, name) == NULL)
 			continue;
-		e = aws_escape(name);
-		p = xasprintf("Action=ListAccessKeys&UserName=%s&"
-		    "MaxItems=1000", e);
-		reqs[n] = query_req(a, SVC_IAM, p);
-		reqs[n]->user = (void *)name;
-		n++;
-		free(p);
-		free(e);
+		ls[n++].name = name;
 	}
-	if (n > 0)
-		http_do_all(a->http, reqs, n);
-	for (i = 0; i < n && r == 0; i++) {
-		name = reqs[i]->user;
-		row = json_object_get(a->report, name);
-		if ((res = xml_result(reqs[i], "ListAccessKeys",
-		    "ListAccessKeys", &doc, why)) == NULL) {
-			xmlFreeDoc(doc);
-			r = VGL_ERR_PROVIDER;
-			break;
-		}
-		if (xbool(res, "IsTruncated"))
-			log_warn("%s: ListAccessKeys for %s is truncated",
-			    a->ps->name, name);
-		k = 0;
-		for (m = xchild(xchild(res, "AccessKeyMetadata"), NULL);
-		    m != NULL && r == 0; m = m->next) {
-			if (!is_element(m, "member"))
+	reqs = xcalloc(n + 1, sizeof(*reqs));
+	idx = xcalloc(n + 1, sizeof(*idx));
+	while (r == 0) {
+		for (i = nq = 0; i < n; i++) {
+			if (ls[i].done)
 				continue;
-			k++;
-			kid = xtext(m, "AccessKeyId");
-			st = xtext(m, "Status");
-			c = xtext(m, "CreateDate");
-			cr = aws_iso_time(c);
-			free(c);
-			/* The report slot whose last_rotated is the key's
-			 * creation time; else the key's position. */
-			slot = k <= 2 ? k : 0;
-			for (s = 1; s <= 2 && cr != NULL; s++) {
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_rotated", s);
-				c = aws_iso_time(json_string_value(
-				    json_object_get(row, col)));
-				if (c != NULL && strcmp(c, cr) == 0)
-					slot = s;
-				free(c);
-			}
-			out = json_pack("{s:s?, s:s, s:O?, s:s?, s:s?}",
-			    "access_key_id", kid, "user_name", name,
-			    "user_arn", json_object_get(json_object_get(
-			    a->users, name), "arn"), "status", st,
-			    "created", cr);
-			if (slot > 0) {
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_date", slot);
-				json_object_set_new(out, "last_used",
-				    report_time(row, col));
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_service", slot);
-				json_object_set_new(out, "last_used_service",
-				    report_str(row, col));
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_region", slot);
-				json_object_set_new(out, "last_used_region",
-				    report_str(row, col));
-			}
-			json_object_set_new(out, "raw", xml_json(m));
-			r = put_row(a, "aws_iam_access_keys", out);
-			free(kid);
-			free(st);
-			free(cr);
+			reqs[nq] = keys_req(a, &ls[i]);
+			idx[nq++] = i;
 		}
-		xmlFreeDoc(doc);
+		if (nq == 0)
+			break;
+		http_do_all(a->http, reqs, nq);
+		for (i = 0; i < nq && r == 0; i++) {
+			struct key_list	*l = &ls[idx[i]];
+
+			what = xasprintf("ListAccessKeys for %s", l->name);
+			res = xml_result(reqs[i], what, "ListAccessKeys", &doc,
+			    why);
+			if (res == NULL || (r = keys_page(a, l, res)) != 0) {
+				if (r == 0)
+					r = VGL_ERR_PROVIDER;
+				xmlFreeDoc(doc);
+				free(what);
+				break;
+			}
+			if (!xbool(res, "IsTruncated"))
+				l->done = 1;
+			else if ((m = xtext(res, "Marker")) == NULL ||
+			    *m == '\0' || (l->marker != NULL &&
+			    strcmp(m, l->marker) == 0)) {
+				*why = xasprintf("%s: IsTruncated %s", what,
+				    m == NULL || *m == '\0' ? "without a Marker" :
+				    "with the same Marker again");
+				free(m);
+				r = VGL_ERR_PROVIDER;
+			} else {
+				free(l->marker);
+				l->marker = m;
+			}
+			xmlFreeDoc(doc);
+			free(what);
+		}
+		for (i = 0; i < nq; i++)
+			http_req_free(reqs[i]);
 	}
 	for (i = 0; i < n; i++)
-		http_req_free(reqs[i]);
+		free(ls[i].marker);
+	free(ls);
 	free(reqs);
+	free(idx);
 	return r;
 }
 

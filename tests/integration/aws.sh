@@ -100,6 +100,15 @@ mkcase slow "$FAKE_PORT" "$ACCOUNT"
     echo "$rc $elapsed" >"$T/slow-audit.rc") &
 BG_SLOW=$!
 
+# One item per page (--page-size 1): every IAM Marker, Route 53
+# NextMarker and NextRecordName/Type, Route 53 Domains NextPageMarker.
+start_fake fake_aws --fixture "$FIX" --log "$T/paged.jsonl" \
+    --page-size 1 || not_ok "fake_aws (page size 1) starts"
+mkcase paged "$FAKE_PORT" "$ACCOUNT"
+(cd "$T/paged" && vg paged-audit -p policy.json audit --json paged.json &&
+    echo "$rc $elapsed" >"$T/paged-audit.rc") &
+BG_PAGED=$!
+
 # ---- the test account --------------------------------------------------
 
 start_fake fake_aws --fixture "$FIX" --log "$T/main.jsonl" ||
@@ -309,6 +318,38 @@ expect_eq "$(logcheck "$T/slow.jsonl" '" ".join("%s:%s" % (x["action"], x["statu
     "slow credential report: one early ReportInProgress, then fetched once COMPLETE"
 check "slow credential report: generation polled with waits in between" \
     test "$(logcheck "$T/slow.jsonl" 'len([x for x in e if x["action"] == "GenerateCredentialReport"])')" -ge 3
+
+# ---- one item per page (background) ---------------------------------------
+
+wait "$BG_PAGED"
+read -r rc elapsed <"$T/paged-audit.rc" 2>/dev/null || rc=255
+_tag=paged-audit
+expect_rc 1 "page size 1: audit exits 1"
+no_crash "page size 1" paged-audit
+expect_json "$T/paged/paged.json" 'd["sources"][0]["status"] == "ok" and d["sources"][0]["resources"] == 47' \
+    "page size 1: source ok, the same 47 resources"
+expect_eq "$(pairs "$T/paged/paged.json")" "$LIVE_PAIRS" "page size 1: same findings"
+(cd "$T/paged" && vg paged-keys -p policy.json query "SELECT access_key_id FROM aws_iam_access_keys ORDER BY access_key_id")
+expect_eq "$(grep -E '^AK' "$T/paged-keys.out" | tr -d ' \t|' | tr '\n' ' ')" \
+    "AKIAFAKEALICE0000001 AKIAFAKECAROL0000001 AKIAFAKECAROL0000002 AKIAFAKEDAVE00000001 AKIAFAKESVCDEPLOY001 AKIDFAKEAUDITOR00001 " \
+    "page size 1: ListAccessKeys followed to carol's second key"
+expect_eq "$(logcheck "$T/paged.jsonl" '" ".join("%s=%d" % (a, len([x for x in e if x["action"] == a])) for a in ("ListAccessKeys", "ListHostedZones", "ListDomains"))')" \
+    "ListAccessKeys=6 ListHostedZones=2 ListDomains=2" \
+    "page size 1: one request per key, zone and domain"
+expect_eq "$(logcheck "$T/paged.jsonl" 'all(x["status"] == 200 for x in e)')" \
+    true "page size 1: every request succeeded (each Marker accepted)"
+diag "page size 1: $(wc -l <"$T/paged.jsonl") requests, ${elapsed} s"
+
+start_fake fake_aws --fixture "$FIX" --page-size 1 --scenario keys-no-marker ||
+    not_ok "fake_aws (keys-no-marker) starts"
+mkcase nomarker "$FAKE_PORT" "$ACCOUNT"
+cd "$T/nomarker" || exit 99
+vg nomarker -p policy.json audit --json "$T/nomarker.json"
+expect_rc 3 "ListAccessKeys IsTruncated without a Marker: audit exits 3"
+no_crash "truncated without a Marker" nomarker
+expect_json "$T/nomarker.json" 'd["sources"][0]["status"] == "failed" and "ListAccessKeys for carol: IsTruncated without a Marker" in d["sources"][0]["error"]' \
+    "a page that cannot be followed fails the source, naming the call and user"
+stop_fake "$FAKE_DIR"
 
 # ---- secrets ---------------------------------------------------------------
 
