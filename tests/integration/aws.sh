@@ -274,6 +274,8 @@ expect_eq "$(pairs "$T/fixed.json")" "$WANT_PAIRS" \
     "every aws.* rule fires on exactly the intended resources"
 expect_json "$T/fixed.json" 'all(f["severity"] == {"aws.iam.root_mfa_disabled": "critical", "aws.iam.root_access_keys_present": "critical", "aws.iam.user_console_without_mfa": "high", "aws.iam.admin_not_allowlisted": "high", "aws.iam.policy_full_admin_wildcard": "high", "aws.route53.domain_transfer_lock_disabled": "high", "aws.iam.user_multiple_active_keys": "low", "aws.iam.user_direct_policy": "low"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("aws."))' \
     "aws rule severities as in SPEC section 6"
+expect_json "$T/fixed.json" '[f["frameworks"] for f in d["findings"] if f["rule"] == "aws.iam.root_mfa_disabled"] == ["CIS-AWS-3.0:1.5"]' \
+    "root_mfa_disabled cites CIS 1.5 (root MFA), not 1.6 (hardware MFA, which AccountMFAEnabled cannot show)"
 
 # ---- malformed XML ---------------------------------------------------------
 
@@ -350,6 +352,47 @@ no_crash "truncated without a Marker" nomarker
 expect_json "$T/nomarker.json" 'd["sources"][0]["status"] == "failed" and "ListAccessKeys for carol: IsTruncated without a Marker" in d["sources"][0]["error"]' \
     "a page that cannot be followed fails the source, naming the call and user"
 stop_fake "$FAKE_DIR"
+
+# ---- admin detection: NotAction, NotResource, Condition, Deny ------------
+
+ADM=210987654321
+B="arn:aws:iam::$ADM"
+start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws_fixture_admin.json" ||
+    not_ok "fake_aws (admin twins) starts"
+mkcase admin "$FAKE_PORT" "$ADM"
+cd "$T/admin" || exit 99
+AWS_ACCESS_KEY_ID=AKIDFAKECLEAN0000001 \
+AWS_SECRET_ACCESS_KEY='fakeSecretKey/ForVigilCleanAccount+00001' \
+    vg admin -p policy.json audit --json "$T/admin.json"
+expect_rc 1 "admin twins: audit exits 1"
+no_crash "admin twins" admin
+expect_eq "$(pairs "$T/admin.json" | grep -E 'admin_not_allowlisted|full_admin_wildcard')" \
+"aws.iam.admin_not_allowlisted $B:role/arn-wildcard-admin
+aws.iam.admin_not_allowlisted $B:role/cond-admin
+aws.iam.admin_not_allowlisted $B:role/notaction-admin
+aws.iam.admin_not_allowlisted $B:role/notresource-admin
+aws.iam.admin_not_allowlisted $B:user/frank
+aws.iam.policy_full_admin_wildcard $B:policy/allbut-logs
+aws.iam.policy_full_admin_wildcard $B:policy/power-notaction" \
+    "admin twins: NotAction, NotResource, Condition, arn:aws:*:*:*:* and a NotAction group policy are admins; scoped NotAction, NotAction *, iam:* only and Deny * on * are not"
+adetail() {
+	json_get "$T/admin.json" '[f["detail"] for f in d["findings"] if f["status"] == "fail" and f["resource"] == "'"$1"'"][0]'
+}
+expect_eq "$(adetail "$B:role/cond-admin")" \
+    "role cond-admin has full administrator access (inline policy 'office-only': Allow Action \"*\" on Resource \"*\" under Condition {\"IpAddress\":{\"aws:SourceIp\":\"192.0.2.0/24\"}}) and is not in allowed_admins" \
+    "admin twins: the detail says which condition"
+expect_eq "$(adetail "$B:user/frank")" \
+    "user frank has full administrator access (group power: policy $B:policy/power-notaction: Allow NotAction \"iam:*\" (every other action) on Resource \"*\") and is not in allowed_admins" \
+    "admin twins: the detail names the group, the policy and the NotAction"
+expect_eq "$(adetail "$B:policy/allbut-logs")" \
+    "allbut-logs (default version v1) allows \"*\" on \"*\" (statement 'AllButLogs': Allow Action \"*\" on NotResource \"arn:aws:s3:::logs/*\" (every other resource)); attached to 1 principal(s)" \
+    "admin twins: the wildcard-policy detail names the statement and the NotResource"
+vg admin-q -p policy.json query "SELECT role_name || ' ' || is_admin || ' ' || (admin_reason IS NOT NULL) FROM aws_iam_roles UNION ALL SELECT user_name || ' ' || is_admin || ' ' || (admin_reason IS NOT NULL) FROM aws_iam_users ORDER BY 1"
+expect_eq "$(grep -E '^[a-z-]+ [01] [01]' "$T/admin-q.out" | sed 's/[[:space:]]*$//' | tr '\n' ',')" \
+    "arn-wildcard-admin 1 1,auditor 0 0,cond-admin 1 1,denied-admin 0 0,erin 0 0,frank 1 1,grace 0 0,iam-only 0 0,notaction-admin 1 1,notaction-star 0 0,notresource-admin 1 1,scoped-notaction 0 0," \
+    "admin twins: is_admin and admin_reason per principal (Deny * on * cancels AdministratorAccess for denied-admin and, through a group, for grace)"
+stop_fake "$FAKE_DIR"
+cd "$T" || exit 99
 
 # ---- secrets ---------------------------------------------------------------
 
