@@ -7,7 +7,9 @@
 Binds 127.0.0.1 on port 0 and writes the port and its pid to the files.
 Serves, under any base path (e.g. /api/v10):
 
-  GET /guilds/{id}                      the guild with roles[]
+  GET /guilds/{id}[?with_counts=true]   the guild with roles[] (and
+                                        approximate_member_count with
+                                        with_counts, as Discord does)
   GET /guilds/{id}/roles                the roles
   GET /guilds/{id}/members?limit&after  members sorted by id, paged
   GET /guilds/{id}/webhooks             the webhooks (with tokens)
@@ -31,6 +33,9 @@ Scenarios:
               X-RateLimit-Scope: global)
   nointent    members answers 403 Missing Access (no GUILD_MEMBERS intent)
   nowebhooks  webhooks answers 403 Missing Permissions
+
+--page-size N gives at most N members per page whatever the limit asked
+(a server that answers less than asked).
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -195,6 +200,7 @@ class Server(ThreadingHTTPServer):
         super().__init__(addr, handler)
         self.token = opts.token
         self.scenarios = set(opts.scenario or [])
+        self.page_size = opts.page_size
         for s in self.scenarios:
             if s not in SCENARIOS:
                 raise SystemExit("fake_discord: unknown scenario %r" % s)
@@ -297,7 +303,11 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         if route == "guild":
-            self.send(200, GUILD, rl)
+            g = GUILD
+            if parse_qs(url.query).get("with_counts") == ["true"]:
+                g = dict(GUILD, approximate_member_count=len(MEMBERS),
+                         approximate_presence_count=len(MEMBERS) // 3)
+            self.send(200, g, rl)
         elif route == "roles":
             self.send(200, ROLES, rl)
         elif route == "webhooks":
@@ -324,6 +334,8 @@ class Handler(BaseHTTPRequestHandler):
                                 "code": 50035}, rl)
                 return
             page = [m for m in MEMBERS if int(m["user"]["id"]) > after]
+            if srv.page_size:
+                limit = min(limit, srv.page_size)
             self.send(200, page[:limit], rl)
 
 
@@ -334,6 +346,8 @@ def main():
     ap.add_argument("--token", required=True)
     ap.add_argument("--log")
     ap.add_argument("--scenario", action="append")
+    ap.add_argument("--page-size", type=int, default=0,
+                    help="at most N members per page, whatever the limit")
     opts = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler, opts)
