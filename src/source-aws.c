@@ -1474,6 +1474,23 @@ gaad_policy(struct aws *a, const xmlNode *m)
 	free(arn);
 }
 
+/*
+ * Fails (*why) when a page's next marker is the one that asked for it:
+ * the list would not advance.  *next is freed then.
+ */
+static int
+marker_advances(const char *prev, char **next, const char *what,
+    char **why)
+{
+	if (prev == NULL || *next == NULL || strcmp(prev, *next) != 0)
+		return 0;
+	free(*next);
+	*next = NULL;
+	*why = xasprintf("%s: the next page marker is the one just sent; "
+	    "the list cannot be followed", what);
+	return VGL_ERR_PROVIDER;
+}
+
 /* One GetAccountAuthorizationDetails page; *marker gets the next. */
 static int
 gaad_page(struct aws *a, struct http_req *q, char **marker, char **why)
@@ -2282,16 +2299,21 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 	xmlNode		*root, *rs, *rr;
 	json_t		*raw;
 	char		*name, *type, *ttl, *ident, *v, *alias;
+	char		*pn, *pt, *pi;
 	int		 r = 0;
 
-	free(z->next_name);
-	free(z->next_type);
-	free(z->next_ident);
+	/* The position that asked for this page, to see it advance. */
+	pn = z->next_name;
+	pt = z->next_type;
+	pi = z->next_ident;
 	z->next_name = z->next_type = z->next_ident = NULL;
 	z->more = 0;
 	if ((root = xml_result(q, "ListResourceRecordSets", NULL, &doc,
 	    why)) == NULL) {
 		xmlFreeDoc(doc);
+		free(pn);
+		free(pt);
+		free(pi);
 		return VGL_ERR_PROVIDER;
 	}
 	for (rs = xchild(xchild(root, "ResourceRecordSets"), NULL);
@@ -2344,9 +2366,21 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 			*why = xstrdup("ListResourceRecordSets: IsTruncated "
 			    "without NextRecordName");
 			r = VGL_ERR_PROVIDER;
+		} else if (pn != NULL && strcmp(pn, z->next_name) == 0 &&
+		    (pt == NULL) == (z->next_type == NULL) && (pt == NULL ||
+		    strcmp(pt, z->next_type) == 0) && (pi == NULL) ==
+		    (z->next_ident == NULL) && (pi == NULL ||
+		    strcmp(pi, z->next_ident) == 0)) {
+			*why = xstrdup("ListResourceRecordSets: the next "
+			    "page position is the one just sent; the list "
+			    "cannot be followed");
+			r = VGL_ERR_PROVIDER;
 		}
 	}
 	xmlFreeDoc(doc);
+	free(pn);
+	free(pt);
+	free(pi);
 	return r;
 }
 
@@ -2585,7 +2619,7 @@ aws_collect_all(struct aws *a, char **why)
 	struct http_req	*q[Q_N], *q2[1];
 	struct zone	*zones = NULL;
 	json_t		*doms;
-	char		*marker = NULL, *st = NULL, *e, *p;
+	char		*marker = NULL, *prev = NULL, *st = NULL, *e, *p;
 	size_t		 nz = 0, i;
 	int		 r;
 
@@ -2616,10 +2650,14 @@ aws_collect_all(struct aws *a, char **why)
 	r = gaad_page(a, q[Q_GAAD], &marker, why);
 	while (r == 0 && marker != NULL) {
 		q2[0] = gaad_req(a, marker);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = gaad_page(a, q2[0], &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker,
+			    "GetAccountAuthorizationDetails", why);
 	}
 	if (r != 0)
 		goto out;
@@ -2631,20 +2669,27 @@ aws_collect_all(struct aws *a, char **why)
 		q2[0] = get_req(a, SVC_R53, p);
 		free(e);
 		free(p);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = zones_page(a, q2[0], &zones, &nz, &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker, "ListHostedZones",
+			    why);
 	}
 	if (r != 0)
 		goto out;
 	r = domains_page(q[Q_DOMS], doms, &marker, why);
 	while (r == 0 && marker != NULL) {
 		q2[0] = domains_req(a, marker);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = domains_page(q2[0], doms, &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker, "ListDomains", why);
 	}
 	if (r != 0)
 		goto out;
@@ -2676,6 +2721,7 @@ aws_collect_all(struct aws *a, char **why)
 	}
 	free(zones);
 	free(marker);
+	free(prev);
 	free(st);
 	json_decref(doms);
 	return r;

@@ -811,11 +811,15 @@ class Route53:
             start = ids.index(params["marker"])
         page = zones[start:start + n]
         more = start + n < len(zones)
+        stuck = params.get("marker") and \
+            self.st.args.scenario == "repeat-marker"
         body = "<HostedZones>%s</HostedZones>" % "".join(
             self.zone_xml(z) for z in page)
         body += x("Marker", params.get("marker"))
-        body += x("IsTruncated", more)
-        if more:
+        body += x("IsTruncated", more or bool(stuck))
+        if stuck:
+            body += x("NextMarker", params["marker"])
+        elif more:
             body += x("NextMarker", zones[start + n]["id"])
         body += x("MaxItems", params.get("maxitems") or "100")
         return "<ListHostedZonesResponse xmlns=\"%s\">%s" \
@@ -1317,7 +1321,8 @@ def main():
     ap.add_argument("--page-size", type=int, default=0)
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "throttle", "malformed", "report-slow",
-                             "iam-unavailable", "keys-no-marker"])
+                             "iam-unavailable", "keys-no-marker",
+                             "repeat-marker"])
     ap.add_argument("--throttle-every", type=int, default=3)
     ap.add_argument("--report-delay", type=float, default=None,
                     help="seconds before a started report is ready "

@@ -100,15 +100,6 @@ mkcase slow "$FAKE_PORT" "$ACCOUNT"
     echo "$rc $elapsed" >"$T/slow-audit.rc") &
 BG_SLOW=$!
 
-# One item per page (--page-size 1): every IAM Marker, Route 53
-# NextMarker and NextRecordName/Type, Route 53 Domains NextPageMarker.
-start_fake fake_aws --fixture "$FIX" --log "$T/paged.jsonl" \
-    --page-size 1 || not_ok "fake_aws (page size 1) starts"
-mkcase paged "$FAKE_PORT" "$ACCOUNT"
-(cd "$T/paged" && vg paged-audit -p policy.json audit --json paged.json &&
-    echo "$rc $elapsed" >"$T/paged-audit.rc") &
-BG_PAGED=$!
-
 # ---- the test account --------------------------------------------------
 
 start_fake fake_aws --fixture "$FIX" --log "$T/main.jsonl" ||
@@ -139,6 +130,17 @@ expect_eq "$(logcheck "$T/main.jsonl" 'sorted(x["region"] + "/" + x["scope_servi
     "global services are signed for us-east-1 with their own service name"
 expect_eq "$(logcheck "$T/main.jsonl" 'min([b - a for a, b in zip(sorted(x["time"] for x in e if x["service"] == "route53"), sorted(x["time"] for x in e if x["service"] == "route53")[1:])] or [1]) >= 0.18')" true \
     "Route 53 calls are paced to its 5 requests per second"
+
+# Background, started once the main audit's pacing is measured: one item
+# per page (--page-size 1), every IAM Marker, Route 53 NextMarker and
+# NextRecordName/Type, Route 53 Domains NextPageMarker.
+start_fake fake_aws --fixture "$FIX" --log "$T/paged.jsonl" \
+    --page-size 1 || not_ok "fake_aws (page size 1) starts"
+mkcase paged "$FAKE_PORT" "$ACCOUNT"
+(cd "$T/paged" && vg paged-audit -p policy.json audit --json paged.json &&
+    echo "$rc $elapsed" >"$T/paged-audit.rc") &
+BG_PAGED=$!
+
 expect_eq "$(logcheck "$T/main.jsonl" 'len([x for x in e if x["action"] == "ListAccessKeys"])')" 5 \
     "ListAccessKeys only for the 5 users whose report shows a key"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" true \
@@ -352,6 +354,20 @@ no_crash "truncated without a Marker" nomarker
 expect_json "$T/nomarker.json" 'd["sources"][0]["status"] == "failed" and "ListAccessKeys for carol: IsTruncated without a Marker" in d["sources"][0]["error"]' \
     "a page that cannot be followed fails the source, naming the call and user"
 stop_fake "$FAKE_DIR"
+
+start_fake fake_aws --fixture "$FIX" --page-size 1 --scenario repeat-marker ||
+    not_ok "fake_aws (repeat-marker) starts"
+mkcase repeat "$FAKE_PORT" "$ACCOUNT"
+cd "$T/repeat" || exit 99
+vg repeat -p policy.json audit --json "$T/repeat.json"
+expect_rc 3 "ListHostedZones NextMarker repeated: audit exits 3"
+no_crash "NextMarker repeated" repeat
+expect_json "$T/repeat.json" 'd["sources"][0]["status"] == "failed" and "ListHostedZones: the next page marker is the one just sent" in d["sources"][0]["error"]' \
+    "a marker that does not advance fails the source at once, naming the call"
+check "NextMarker repeated: failed within 10 s, not at the deadline" \
+    test "$elapsed" -lt 10
+stop_fake "$FAKE_DIR"
+cd "$T" || exit 99
 
 # ---- admin detection: NotAction, NotResource, Condition, Deny ------------
 
