@@ -128,7 +128,9 @@ expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set("%s:%s" % (x["service
 expect_eq "$(logcheck "$T/main.jsonl" 'sorted(x["region"] + "/" + x["scope_service"] for x in e if x["service"] != "iam" and x["service"] != "route53")[0:1] + sorted(set(x["region"] + "/" + x["scope_service"] for x in e if x["service"] in ("iam", "route53")))')" \
     '["us-east-1/route53domains", "us-east-1/iam", "us-east-1/route53"]' \
     "global services are signed for us-east-1 with their own service name"
-expect_eq "$(logcheck "$T/main.jsonl" 'min([b - a for a, b in zip(sorted(x["time"] for x in e if x["service"] == "route53"), sorted(x["time"] for x in e if x["service"] == "route53")[1:])] or [1]) >= 0.18')" true \
+# Over two gaps, so that one late arrival at the fake (a loaded machine)
+# is not taken for a burst; unpaced calls would be ~0.01 s apart.
+expect_eq "$(logcheck "$T/main.jsonl" 'min([c - a for a, c in zip(sorted(x["time"] for x in e if x["service"] == "route53"), sorted(x["time"] for x in e if x["service"] == "route53")[2:])] or [1]) >= 0.36')" true \
     "Route 53 calls are paced to its 5 requests per second"
 
 # Background, started once the main audit's pacing is measured: one item
