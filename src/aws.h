@@ -44,11 +44,25 @@ int	 aws_error_parse(const char *body, size_t len, const char *errtype,
 	    char **code, char **message);
 
 /*
- * 1 when an IAM policy document (parsed JSON) allows full administrator
- * access: a Statement with Effect "Allow", Action "*" or "*:*" (a string
- * or inside an array), Resource "*" (string or inside an array), and no
- * NotAction, NotResource or Condition.  0 otherwise (also on bad input).
+ * Admin analysis of one IAM policy document (parsed JSON; Statement an
+ * object or an array, Action/Resource strings or arrays).
+ *
+ * aws_policy_admin_reason: a new string saying which statement allows
+ * every action on every resource, or NULL.  Counted: Effect "Allow" with
+ * an Action matching every action ("*", "*:*") or a NotAction that does
+ * not exclude every action (everything else stays allowed), on a Resource
+ * matching every resource ("*", "arn:aws:*:*:*:*") or a NotResource that
+ * does not exclude every resource; a Condition does not stop it counting
+ * and is named in the reason.  "iam:*" alone is not full admin.
+ *
+ * aws_policy_denies_all: 1 when a statement is an unconditional Deny of
+ * every action on every resource (which cancels any Allow).
+ *
+ * aws_policy_allows_full_admin: 1 when there is a reason and the document
+ * does not deny all.  0 otherwise (also on bad input).
  */
+char	*aws_policy_admin_reason(json_t *doc);
+int	 aws_policy_denies_all(json_t *doc);
 int	 aws_policy_allows_full_admin(json_t *doc);
 
 /*

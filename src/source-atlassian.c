@@ -270,6 +270,56 @@ norm_time(const char *s)
 	return xstrdup(out);
 }
 
+/*
+ * The next cursor of a page of `what`, in *cur (freed and replaced).
+ * Returns 0, or fails the source when links.next is there but cannot be
+ * followed (no cursor in it, or the same cursor again).
+ */
+static int
+follow_cursor(struct atl *a, json_t *page, char **cur, const char *what)
+{
+	json_t	*n;
+	char	*c;
+
+	n = json_object_get(json_object_get(page, "links"), "next");
+	c = next_cursor(page);
+	if (c == NULL && n != NULL && !json_is_null(n) &&
+	    !(json_is_string(n) && *json_string_value(n) == '\0')) {
+		free(*cur);
+		*cur = NULL;
+		return source_fail(a->ctx, "%s: links.next has no cursor to "
+		    "follow; the list would be incomplete", what);
+	}
+	if (c != NULL && *cur != NULL && strcmp(c, *cur) == 0) {
+		free(c);
+		free(*cur);
+		*cur = NULL;
+		return source_fail(a->ctx, "%s: links.next gives the same "
+		    "cursor again; the list would be incomplete", what);
+	}
+	free(*cur);
+	*cur = c;
+	return 0;
+}
+
+/* A page of an offset list (isLast): fails when it cannot be followed. */
+static int
+offset_page_end(struct atl *a, json_t *page, size_t start, int *done,
+    const char *what)
+{
+	size_t	n = json_array_size(json_object_get(page, "values"));
+
+	*done = json_is_true(json_object_get(page, "isLast"));
+	if (!*done && n == 0 && !json_is_false(json_object_get(page,
+	    "isLast")))
+		*done = 1;	/* no isLast: an empty page is the end */
+	else if (!*done && n == 0)
+		return source_fail(a->ctx, "%s: the page at startAt=%zu is "
+		    "empty but isLast is false; the list would be incomplete",
+		    what, start);
+	return 0;
+}
+
 /* Managed accounts (v1): users is an object account_id -> row. */
 static int
 fetch_users(struct atl *a, json_t *users, json_t *order)
@@ -317,12 +367,14 @@ fetch_users(struct atl *a, json_t *users, json_t *order)
 				json_array_append_new(order, json_string(id));
 			json_object_set_new(users, id, row);
 		}
-		free(cur);
-		cur = next_cursor(page);
+		r = follow_cursor(a, page, &cur, "organization users");
 		json_decref(page);
-		if (cur == NULL)
+		if (r != 0 || cur == NULL)
 			break;
 	}
+	if (r == 0 && cur != NULL)
+		r = source_fail(a->ctx, "organization users: more than %d "
+		    "pages", ATL_MAX_PAGES);
 	free(cur);
 	return r;
 }
@@ -385,12 +437,14 @@ fetch_admins(struct atl *a, json_t *users, json_t *order)
 			json_array_append_new(order, json_string(id));
 			json_object_set_new(users, id, row);
 		}
-		free(cur);
-		cur = next_cursor(page);
+		r = follow_cursor(a, page, &cur, "organization admins");
 		json_decref(page);
-		if (cur == NULL)
+		if (r != 0 || cur == NULL)
 			break;
 	}
+	if (r == 0 && cur != NULL)
+		r = source_fail(a->ctx, "organization admins: more than %d "
+		    "pages", ATL_MAX_PAGES);
 	free(cur);
 	return r;
 }
@@ -402,7 +456,7 @@ fetch_groups(struct atl *a, json_t *groups)
 	json_t	*page, *vals, *g;
 	char	*url;
 	size_t	 i, start = 0;
-	int	 r = 0, n;
+	int	 r = 0, n, done = 0;
 
 	for (n = 0; n < ATL_MAX_PAGES; n++) {
 		url = xasprintf("%s/rest/api/3/group/bulk?startAt=%zu&"
@@ -417,14 +471,15 @@ fetch_groups(struct atl *a, json_t *groups)
 			    != NULL)
 				json_array_append(groups, g);
 		}
+		r = offset_page_end(a, page, start, &done, "site groups");
 		start += json_array_size(vals);
-		if (json_is_true(json_object_get(page, "isLast")) ||
-		    json_array_size(vals) == 0) {
-			json_decref(page);
-			break;
-		}
 		json_decref(page);
+		if (r != 0 || done)
+			break;
 	}
+	if (r == 0 && !done)
+		r = source_fail(a->ctx, "site groups: more than %d pages",
+		    ATL_MAX_PAGES);
 	return r;
 }
 
@@ -442,7 +497,7 @@ fetch_members(struct atl *a, json_t *groups)
 	unsigned char		*done;
 	json_t			*page, *vals, *m, *g, *row;
 	const char		*id, *gname;
-	int			 r = 0, round;
+	int			 r = 0, round, last;
 
 	ng = json_array_size(groups);
 	if (ng == 0)
@@ -500,14 +555,23 @@ fetch_members(struct atl *a, json_t *groups)
 					break;
 				ctx->resources++;
 			}
+			if (r == 0) {
+				what = xasprintf("members of group '%s'", gname);
+				r = offset_page_end(a, page, start[i], &last,
+				    what);
+				free(what);
+				done[i] = (unsigned char)last;
+			}
 			start[i] += json_array_size(vals);
-			if (json_is_true(json_object_get(page, "isLast")) ||
-			    json_array_size(vals) == 0)
-				done[i] = 1;
 			json_decref(page);
 		}
 		for (k = 0; k < nq; k++)
 			http_req_free(reqs[k]);
+	}
+	for (i = 0; i < ng && r == 0; i++) {
+		if (!done[i])
+			r = source_fail(ctx, "group members: more than %d "
+			    "pages", ATL_MAX_PAGES);
 	}
 	free(reqs);
 	free(start);

@@ -19,12 +19,18 @@
  * source with the AWS code and message.  XML is read with libxml2 by
  * local element names (namespaces ignored), JSON with jansson.
  *
- * Admin detection (is_admin, allows_full_admin): a policy document allows
- * full admin when one of its statements is Effect "Allow" with Action "*"
- * or "*:*" and Resource "*" (strings or inside arrays) and has no
- * NotAction, NotResource or Condition.  Explicit Deny statements and
- * permissions boundaries are not evaluated: the result over-reports
- * rather than misses an administrator.
+ * Lists are followed to their last page (IAM Marker, Route 53 NextMarker
+ * and NextRecordName/Type/Identifier, Route 53 Domains NextPageMarker); a
+ * truncated page that cannot be followed fails the source.
+ *
+ * Admin detection (is_admin, allows_full_admin, admin_reason; aws.h and
+ * docs/schema.md): an Allow statement whose Action matches every action
+ * or whose NotAction leaves every other action allowed, on every resource
+ * (Resource "*" or a NotResource), with or without a Condition (named in
+ * admin_reason).  An unconditional Deny of "*" on "*" among the same
+ * principal's effective policies cancels it; other denies and permissions
+ * boundaries are not evaluated: the result over-reports rather than
+ * misses an administrator.
  */
 #include "config.h"
 
@@ -65,7 +71,8 @@ static const char aws_schema[] =
 "  password_enabled INTEGER, password_last_used TEXT,\n"
 "  password_last_changed TEXT, mfa_active INTEGER,\n"
 "  active_access_keys INTEGER, groups TEXT, attached_policies TEXT,\n"
-"  inline_policy_names TEXT, is_admin INTEGER, raw TEXT);\n"
+"  inline_policy_names TEXT, is_admin INTEGER, admin_reason TEXT,\n"
+"  raw TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_users_run ON aws_iam_users(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_access_keys(run INTEGER NOT NULL,\n"
 "  source TEXT, access_key_id TEXT, user_name TEXT, user_arn TEXT,\n"
@@ -76,17 +83,19 @@ static const char aws_schema[] =
 "CREATE TABLE IF NOT EXISTS aws_iam_roles(run INTEGER NOT NULL, source TEXT,\n"
 "  arn TEXT, role_name TEXT, role_id TEXT, path TEXT, created TEXT,\n"
 "  trust_policy TEXT, attached_policies TEXT, inline_policy_names TEXT,\n"
-"  is_admin INTEGER, last_used TEXT, last_used_region TEXT, raw TEXT);\n"
+"  is_admin INTEGER, last_used TEXT, last_used_region TEXT, raw TEXT,\n"
+"  admin_reason TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_roles_run ON aws_iam_roles(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_groups(run INTEGER NOT NULL, source TEXT,\n"
 "  arn TEXT, group_name TEXT, group_id TEXT, path TEXT, created TEXT,\n"
 "  members TEXT, attached_policies TEXT, inline_policy_names TEXT,\n"
-"  is_admin INTEGER, raw TEXT);\n"
+"  is_admin INTEGER, raw TEXT, admin_reason TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_groups_run ON aws_iam_groups(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_policies(run INTEGER NOT NULL,\n"
 "  source TEXT, arn TEXT, policy_name TEXT, policy_id TEXT,\n"
 "  aws_managed INTEGER, default_version TEXT, document TEXT,\n"
-"  attachment_count INTEGER, allows_full_admin INTEGER, raw TEXT);\n"
+"  attachment_count INTEGER, allows_full_admin INTEGER, raw TEXT,\n"
+"  admin_reason TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_policies_run\n"
 "  ON aws_iam_policies(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS route53_zones(run INTEGER NOT NULL, source TEXT,\n"
@@ -391,62 +400,221 @@ aws_error_parse(const char *body, size_t len, const char *errtype,
 	return -1;
 }
 
+/* An Action pattern that matches every action: "*", "**", "*:*", ... */
 static int
-has_value(json_t *v, const char *const *want)
+all_actions(const char *s)
 {
-	json_t		*e;
-	size_t		 i, k;
-	const char	*s;
+	size_t	i, colons = 0;
 
-	if (json_is_string(v)) {
-		s = json_string_value(v);
-		for (k = 0; want[k] != NULL; k++) {
-			if (strcmp(s, want[k]) == 0)
-				return 1;
-		}
+	if (*s == '\0' || *s == ':')
 		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == ':') {
+			if (++colons > 1 || s[i + 1] == '\0')
+				return 0;
+		} else if (s[i] != '*')
+			return 0;
 	}
+	return 1;
+}
+
+/*
+ * A Resource pattern that matches every resource: "*", or an ARN pattern
+ * with nothing fixed but "arn" and the partition ("arn:*",
+ * "arn:aws:*:*:*:*").
+ */
+static int
+all_resources(const char *s)
+{
+	static const char *const parts[] = { "aws", "aws-cn", "aws-us-gov",
+	    NULL };
+	char	*d, *seg, *save = NULL;
+	int	 i, n = 0, ok = 1, last_star = 0;
+
+	if (strspn(s, "*") == strlen(s))
+		return *s != '\0';
+	if (strncasecmp(s, "arn:", 4) != 0)
+		return 0;
+	d = xstrdup(s + 4);
+	for (seg = strtok_r(d, ":", &save); seg != NULL && ok;
+	    seg = strtok_r(NULL, ":", &save), n++) {
+		last_star = strspn(seg, "*") == strlen(seg);
+		if (last_star)
+			continue;
+		ok = 0;
+		for (i = 0; n == 0 && parts[i] != NULL; i++) {
+			if (strcasecmp(seg, parts[i]) == 0)
+				ok = 1;
+		}
+	}
+	free(d);
+	/* Empty segments (arn:aws:s3:::*) are fixed, so not "every". */
+	return ok && last_star && strstr(s, "::") == NULL;
+}
+
+/* 1 when v (a string or an array of strings) has an element for which
+ * pred is true. */
+static int
+any_of(json_t *v, int (*pred)(const char *))
+{
+	json_t	*e;
+	size_t	 i;
+
+	if (json_is_string(v))
+		return pred(json_string_value(v));
 	json_array_foreach(v, i, e) {
-		if (has_value(e, want))
+		if (json_is_string(e) && pred(json_string_value(e)))
 			return 1;
 	}
 	return 0;
 }
 
-static int
-statement_full_admin(json_t *st)
+/* Compact JSON of v, keys sorted; "?" when it cannot be encoded. */
+static char *
+compact(json_t *v)
 {
-	static const char *const star_actions[] = { "*", "*:*", NULL };
-	static const char *const star[] = { "*", NULL };
+	char	*j, *s;
+
+	if ((j = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_ENCODE_ANY)) == NULL)
+		return xstrdup("?");
+	s = xstrdup(j);
+	free(j);
+	return s;
+}
+
+/*
+ * Why one statement allows every action on every resource, or NULL.
+ * Counted: Allow with an Action matching every action or a NotAction that
+ * does not exclude every action, on a Resource matching every resource or
+ * a NotResource that does not exclude every resource, with or without a
+ * Condition (named in the reason).
+ */
+static char *
+statement_admin_reason(json_t *st)
+{
+	json_t		*act, *nact, *res, *nres, *cond;
+	const char	*eff, *sid;
+	char		*a, *r, *c = NULL, *out;
+
+	if (!json_is_object(st))
+		return NULL;
+	eff = json_string_value(json_object_get(st, "Effect"));
+	if (eff == NULL || strcmp(eff, "Allow") != 0)
+		return NULL;
+	act = json_object_get(st, "Action");
+	nact = json_object_get(st, "NotAction");
+	res = json_object_get(st, "Resource");
+	nres = json_object_get(st, "NotResource");
+	cond = json_object_get(st, "Condition");
+	if (act != NULL) {
+		if (!any_of(act, all_actions))
+			return NULL;
+		a = xstrdup("Action \"*\"");
+	} else if (nact != NULL) {
+		if (any_of(nact, all_actions))
+			return NULL;
+		r = compact(nact);
+		a = xasprintf("NotAction %s (every other action)", r);
+		free(r);
+	} else
+		return NULL;
+	if (res != NULL) {
+		if (!any_of(res, all_resources)) {
+			free(a);
+			return NULL;
+		}
+		r = xstrdup("Resource \"*\"");
+	} else if (nres != NULL) {
+		if (any_of(nres, all_resources)) {
+			free(a);
+			return NULL;
+		}
+		c = compact(nres);
+		r = xasprintf("NotResource %s (every other resource)", c);
+		free(c);
+		c = NULL;
+	} else {
+		free(a);
+		return NULL;
+	}
+	if (cond != NULL && !(json_is_object(cond) &&
+	    json_object_size(cond) == 0))
+		c = compact(cond);
+	sid = json_string_value(json_object_get(st, "Sid"));
+	out = xasprintf("%s%s%sAllow %s on %s%s%s", sid != NULL ?
+	    "statement '" : "", sid != NULL ? sid : "", sid != NULL ?
+	    "': " : "", a, r, c != NULL ? " under Condition " : "",
+	    c != NULL ? c : "");
+	free(a);
+	free(r);
+	free(c);
+	return out;
+}
+
+/* 1 when the statement is an unconditional Deny of every action on
+ * every resource. */
+static int
+statement_denies_all(json_t *st)
+{
 	const char	*eff;
 
 	if (!json_is_object(st))
 		return 0;
 	eff = json_string_value(json_object_get(st, "Effect"));
-	if (eff == NULL || strcmp(eff, "Allow") != 0)
+	if (eff == NULL || strcmp(eff, "Deny") != 0)
 		return 0;
 	if (json_object_get(st, "NotAction") != NULL ||
 	    json_object_get(st, "NotResource") != NULL ||
 	    json_object_get(st, "Condition") != NULL)
 		return 0;
-	return has_value(json_object_get(st, "Action"), star_actions) &&
-	    has_value(json_object_get(st, "Resource"), star);
+	return any_of(json_object_get(st, "Action"), all_actions) &&
+	    any_of(json_object_get(st, "Resource"), all_resources);
+}
+
+char *
+aws_policy_admin_reason(json_t *doc)
+{
+	json_t	*st, *s;
+	size_t	 i;
+	char	*r;
+
+	st = json_object_get(doc, "Statement");
+	if (json_is_object(st))
+		return statement_admin_reason(st);
+	json_array_foreach(st, i, s) {
+		if ((r = statement_admin_reason(s)) != NULL)
+			return r;
+	}
+	return NULL;
 }
 
 int
-aws_policy_allows_full_admin(json_t *doc)
+aws_policy_denies_all(json_t *doc)
 {
 	json_t	*st, *s;
 	size_t	 i;
 
 	st = json_object_get(doc, "Statement");
 	if (json_is_object(st))
-		return statement_full_admin(st);
+		return statement_denies_all(st);
 	json_array_foreach(st, i, s) {
-		if (statement_full_admin(s))
+		if (statement_denies_all(s))
 			return 1;
 	}
 	return 0;
+}
+
+int
+aws_policy_allows_full_admin(json_t *doc)
+{
+	char	*r;
+
+	if (aws_policy_denies_all(doc))
+		return 0;
+	r = aws_policy_admin_reason(doc);
+	free(r);
+	return r != NULL;
 }
 
 json_t *
@@ -1146,8 +1314,9 @@ sts_identity(struct aws *a, char **why)
 /* ---- IAM ------------------------------------------------------------ */
 
 /* Inline policies of a principal: names, and whether any is admin. */
+/* Inline policy names; docs gets name -> decoded document. */
 static json_t *
-inline_policies(const xmlNode *list, int *admin)
+inline_policies(const xmlNode *list, json_t *docs)
 {
 	json_t	*names = json_array(), *doc;
 	xmlNode	*c;
@@ -1161,9 +1330,11 @@ inline_policies(const xmlNode *list, int *admin)
 		if (n != NULL)
 			json_array_append_new(names, json_string(n));
 		doc = aws_policy_decode(d);
-		if (doc != NULL && aws_policy_allows_full_admin(doc))
-			*admin = 1;
-		json_decref(doc);
+		if (n != NULL)
+			json_object_set_new(docs, n, doc != NULL ? doc :
+			    json_null());
+		else
+			json_decref(doc);
 		free(n);
 		free(d);
 	}
@@ -1173,9 +1344,8 @@ inline_policies(const xmlNode *list, int *admin)
 static void
 gaad_user(struct aws *a, const xmlNode *m)
 {
-	json_t	*u;
+	json_t	*u, *docs;
 	char	*name, *c;
-	int	 admin = 0;
 
 	if ((name = xtext(m, "UserName")) == NULL)
 		return;
@@ -1191,9 +1361,10 @@ gaad_user(struct aws *a, const xmlNode *m)
 	    NULL));
 	json_object_set_new(u, "attached_policies", member_texts(xchild(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
+	docs = json_object();
 	json_object_set_new(u, "inline_policy_names", inline_policies(
-	    xchild(m, "UserPolicyList"), &admin));
-	json_object_set_new(u, "inline_admin", json_boolean(admin));
+	    xchild(m, "UserPolicyList"), docs));
+	json_object_set_new(u, "inline_docs", docs);
 	json_object_set_new(u, "raw", xml_json(m));
 	json_object_set_new(a->users, name, u);
 	free(name);
@@ -1202,9 +1373,8 @@ gaad_user(struct aws *a, const xmlNode *m)
 static void
 gaad_group(struct aws *a, const xmlNode *m)
 {
-	json_t	*g;
+	json_t	*g, *docs;
 	char	*name, *c;
-	int	 admin = 0;
 
 	if ((name = xtext(m, "GroupName")) == NULL)
 		return;
@@ -1218,9 +1388,10 @@ gaad_group(struct aws *a, const xmlNode *m)
 	free(c);
 	json_object_set_new(g, "attached_policies", member_texts(xchild(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
+	docs = json_object();
 	json_object_set_new(g, "inline_policy_names", inline_policies(
-	    xchild(m, "GroupPolicyList"), &admin));
-	json_object_set_new(g, "inline_admin", json_boolean(admin));
+	    xchild(m, "GroupPolicyList"), docs));
+	json_object_set_new(g, "inline_docs", docs);
 	json_object_set_new(g, "raw", xml_json(m));
 	json_object_set_new(a->groups, name, g);
 	free(name);
@@ -1229,9 +1400,8 @@ gaad_group(struct aws *a, const xmlNode *m)
 static void
 gaad_role(struct aws *a, const xmlNode *m)
 {
-	json_t	*ro;
+	json_t	*ro, *docs;
 	char	*c;
-	int	 admin = 0;
 
 	ro = json_object();
 	json_object_set_new(ro, "arn", jstr_own(xtext(m, "Arn")));
@@ -1249,9 +1419,10 @@ gaad_role(struct aws *a, const xmlNode *m)
 	free(c);
 	json_object_set_new(ro, "attached_policies", member_texts(xchild(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
+	docs = json_object();
 	json_object_set_new(ro, "inline_policy_names", inline_policies(
-	    xchild(m, "RolePolicyList"), &admin));
-	json_object_set_new(ro, "inline_admin", json_boolean(admin));
+	    xchild(m, "RolePolicyList"), docs));
+	json_object_set_new(ro, "inline_docs", docs);
 	c = xtext(m, "RoleLastUsed/LastUsedDate");
 	json_object_set_new(ro, "last_used", jstr_own(aws_iso_time(c)));
 	free(c);
@@ -1293,12 +1464,31 @@ gaad_policy(struct aws *a, const xmlNode *m)
 		free(c);
 		break;
 	}
-	json_object_set_new(p, "allows_full_admin", json_boolean(doc != NULL
-	    && aws_policy_allows_full_admin(doc)));
+	c = doc != NULL && !aws_policy_denies_all(doc) ?
+	    aws_policy_admin_reason(doc) : NULL;
+	json_object_set_new(p, "allows_full_admin", json_boolean(c != NULL));
+	json_object_set_new(p, "admin_reason", jstr_own(c));
 	json_object_set_new(p, "document", doc != NULL ? doc : json_null());
 	json_object_set_new(p, "raw", xml_json(m));
 	json_object_set_new(a->policies, arn, p);
 	free(arn);
+}
+
+/*
+ * Fails (*why) when a page's next marker is the one that asked for it:
+ * the list would not advance.  *next is freed then.
+ */
+static int
+marker_advances(const char *prev, char **next, const char *what,
+    char **why)
+{
+	if (prev == NULL || *next == NULL || strcmp(prev, *next) != 0)
+		return 0;
+	free(*next);
+	*next = NULL;
+	*why = xasprintf("%s: the next page marker is the one just sent; "
+	    "the list cannot be followed", what);
+	return VGL_ERR_PROVIDER;
 }
 
 /* One GetAccountAuthorizationDetails page; *marker gets the next. */
@@ -1593,20 +1783,81 @@ report_has_key(json_t *row)
 	return 0;
 }
 
-static int
-principal_admin(struct aws *a, json_t *p)
+/*
+ * Admin verdict over a principal's effective policies: the first
+ * statement that allows "*" on "*" (its policy named) unless one of the
+ * documents denies every action on every resource without a condition.
+ */
+struct admin_scan {
+	char	*reason;
+	int	 denied;
+};
+
+static void
+scan_doc(struct admin_scan *s, json_t *doc, const char *where)
+{
+	char	*r;
+
+	if (!json_is_object(doc))
+		return;
+	if (aws_policy_denies_all(doc))
+		s->denied = 1;
+	if (s->reason == NULL && (r = aws_policy_admin_reason(doc)) != NULL) {
+		s->reason = xasprintf("%s: %s", where, r);
+		free(r);
+	}
+}
+
+/* Scans p's inline and attached policies; prefix: "" or "group G: ". */
+static void
+scan_principal(struct aws *a, json_t *p, const char *prefix,
+    struct admin_scan *s)
 {
 	json_t		*v, *pol;
+	const char	*name;
 	size_t		 i;
+	char		*w;
 
-	if (json_is_true(json_object_get(p, "inline_admin")))
-		return 1;
-	json_array_foreach(json_object_get(p, "attached_policies"), i, v) {
-		pol = json_object_get(a->policies, json_string_value(v));
-		if (json_is_true(json_object_get(pol, "allows_full_admin")))
-			return 1;
+	json_object_foreach(json_object_get(p, "inline_docs"), name, v) {
+		w = xasprintf("%sinline policy '%s'", prefix, name);
+		scan_doc(s, v, w);
+		free(w);
 	}
-	return 0;
+	json_array_foreach(json_object_get(p, "attached_policies"), i, v) {
+		if (json_string_value(v) == NULL)
+			continue;
+		pol = json_object_get(a->policies, json_string_value(v));
+		w = xasprintf("%spolicy %s", prefix, json_string_value(v));
+		scan_doc(s, json_object_get(pol, "document"), w);
+		free(w);
+	}
+}
+
+/* Sets p's is_admin and admin_reason; a user's groups count too. */
+static int
+principal_admin(struct aws *a, json_t *p, int with_groups)
+{
+	struct admin_scan	 s = { NULL, 0 };
+	json_t			*v, *g;
+	size_t			 i;
+	char			*pre;
+
+	scan_principal(a, p, "", &s);
+	json_array_foreach(with_groups ? json_object_get(p, "groups") : NULL,
+	    i, v) {
+		if ((g = json_object_get(a->groups, json_string_value(v))) ==
+		    NULL)
+			continue;
+		pre = xasprintf("group %s: ", json_string_value(v));
+		scan_principal(a, g, pre, &s);
+		free(pre);
+	}
+	if (s.denied) {
+		free(s.reason);
+		s.reason = NULL;
+	}
+	json_object_set_new(p, "admin_reason", jstr_own(s.reason));
+	return s.reason != NULL;
 }
 
 static int
@@ -1629,6 +1880,8 @@ write_iam(struct aws *a)
 		    json_object_get(p, "attachment_count"),
 		    "allows_full_admin", json_object_get(p,
 		    "allows_full_admin"), "raw", json_object_get(p, "raw"));
+		json_object_set(row, "admin_reason", json_object_get(p,
+		    "admin_reason"));
 		if ((r = put_row(a, "aws_iam_policies", row)) != 0)
 			return r;
 	}
@@ -1641,7 +1894,7 @@ write_iam(struct aws *a)
 					    json_string(name));
 			}
 		}
-		admin = principal_admin(a, g);
+		admin = principal_admin(a, g, 0);
 		json_object_set_new(g, "is_admin", json_boolean(admin));
 		row = json_pack("{s:O, s:s, s:O, s:O, s:O, s:o, s:O, s:O, "
 		    "s:b, s:O}", "arn", json_object_get(g, "arn"),
@@ -1652,16 +1905,13 @@ write_iam(struct aws *a)
 		    "attached_policies"), "inline_policy_names",
 		    json_object_get(g, "inline_policy_names"), "is_admin",
 		    admin, "raw", json_object_get(g, "raw"));
+		json_object_set(row, "admin_reason", json_object_get(g,
+		    "admin_reason"));
 		if ((r = put_row(a, "aws_iam_groups", row)) != 0)
 			return r;
 	}
 	json_object_foreach_safe(a->users, tmp, name, u) {
-		admin = principal_admin(a, u);
-		json_array_foreach(json_object_get(u, "groups"), j, v) {
-			g = json_object_get(a->groups, json_string_value(v));
-			if (json_is_true(json_object_get(g, "is_admin")))
-				admin = 1;
-		}
+		admin = principal_admin(a, u, 1);
 		rep = json_object_get(a->report, name);
 		nkeys = report_true(rep, "access_key_1_active") +
 		    report_true(rep, "access_key_2_active");
@@ -1682,11 +1932,13 @@ write_iam(struct aws *a)
 		    "inline_policy_names"), "is_admin", admin, "raw",
 		    "authorization_details", json_object_get(u, "raw"),
 		    "credential_report", rep != NULL ? rep : json_null());
+		json_object_set(row, "admin_reason", json_object_get(u,
+		    "admin_reason"));
 		if ((r = put_row(a, "aws_iam_users", row)) != 0)
 			return r;
 	}
 	json_array_foreach(a->roles, i, ro) {
-		admin = principal_admin(a, ro);
+		admin = principal_admin(a, ro, 0);
 		row = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, "
 		    "s:b, s:O, s:O, s:O}", "arn", json_object_get(ro, "arn"),
 		    "role_name", json_object_get(ro, "role_name"), "role_id",
@@ -1699,6 +1951,8 @@ write_iam(struct aws *a)
 		    admin, "last_used", json_object_get(ro, "last_used"),
 		    "last_used_region", json_object_get(ro,
 		    "last_used_region"), "raw", json_object_get(ro, "raw"));
+		json_object_set(row, "admin_reason", json_object_get(ro,
+		    "admin_reason"));
 		if ((r = put_row(a, "aws_iam_roles", row)) != 0)
 			return r;
 	}
@@ -1752,101 +2006,169 @@ write_account(struct aws *a)
 	return put_row(a, "aws_account", row);
 }
 
-/* ListAccessKeys for every user whose report row shows a key. */
+/* One user's ListAccessKeys: the next Marker and the keys seen so far. */
+struct key_list {
+	const char	*name;
+	char		*marker;
+	int		 seen, done;
+};
+
+/* The ListAccessKeys request for l's next page. */
+static struct http_req *
+keys_req(struct aws *a, const struct key_list *l)
+{
+	struct http_req	*q;
+	char		*p, *e, *m = NULL;
+
+	e = aws_escape(l->name);
+	if (l->marker != NULL)
+		m = aws_escape(l->marker);
+	p = xasprintf("Action=ListAccessKeys&UserName=%s&MaxItems=1000%s%s",
+	    e, m != NULL ? "&Marker=" : "", m != NULL ? m : "");
+	q = query_req(a, SVC_IAM, p);
+	free(p);
+	free(e);
+	free(m);
+	return q;
+}
+
+/* Stores the keys of one ListAccessKeys page of user l->name. */
+static int
+keys_page(struct aws *a, struct key_list *l, const xmlNode *res)
+{
+	json_t		*row, *out;
+	const xmlNode	*m;
+	char		*kid, *st, *cr, *c, col[64];
+	int		 r = 0, s, slot;
+
+	row = json_object_get(a->report, l->name);
+	for (m = xchild(xchild(res, "AccessKeyMetadata"), NULL);
+	    m != NULL && r == 0; m = m->next) {
+		if (!is_element(m, "member"))
+			continue;
+		l->seen++;
+		kid = xtext(m, "AccessKeyId");
+		st = xtext(m, "Status");
+		c = xtext(m, "CreateDate");
+		cr = aws_iso_time(c);
+		free(c);
+		/* The report slot whose last_rotated is the key's creation
+		 * time; else the key's position over all pages. */
+		slot = l->seen <= 2 ? l->seen : 0;
+		for (s = 1; s <= 2 && cr != NULL; s++) {
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_rotated", s);
+			c = aws_iso_time(json_string_value(
+			    json_object_get(row, col)));
+			if (c != NULL && strcmp(c, cr) == 0)
+				slot = s;
+			free(c);
+		}
+		out = json_pack("{s:s?, s:s, s:O?, s:s?, s:s?}",
+		    "access_key_id", kid, "user_name", l->name,
+		    "user_arn", json_object_get(json_object_get(
+		    a->users, l->name), "arn"), "status", st,
+		    "created", cr);
+		if (slot > 0) {
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_date", slot);
+			json_object_set_new(out, "last_used",
+			    report_time(row, col));
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_service", slot);
+			json_object_set_new(out, "last_used_service",
+			    report_str(row, col));
+			snprintf(col, sizeof(col),
+			    "access_key_%d_last_used_region", slot);
+			json_object_set_new(out, "last_used_region",
+			    report_str(row, col));
+		}
+		json_object_set_new(out, "raw", xml_json(m));
+		r = put_row(a, "aws_iam_access_keys", out);
+		free(kid);
+		free(st);
+		free(cr);
+	}
+	return r;
+}
+
+/*
+ * ListAccessKeys for every user whose report row shows a key, the users
+ * concurrently; each round asks the next page (Marker) of every user
+ * whose last page said IsTruncated.  A page that cannot be followed (no
+ * Marker, or the same Marker again) fails the source.
+ */
 static int
 access_keys(struct aws *a, char **why)
 {
 	struct http_req	**reqs;
-	json_t		*row, *out;
-	const char	*name;
-	xmlDoc		*doc;
-	xmlNode		*res, *m;
-	char		*p, *e, *kid, *st, *cr, *c, col[64];
-	size_t		 n = 0, i;
-	int		 r = 0, k, s, slot;
+	struct key_list	 *ls;
+	json_t		 *row;
+	const char	 *name;
+	xmlDoc		 *doc;
+	xmlNode		 *res;
+	char		 *m, *what;
+	size_t		  n = 0, nq, i, *idx;
+	int		  r = 0;
 
-	reqs = xcalloc(json_object_size(a->report) + 1, sizeof(*reqs));
+	ls = xcalloc(json_object_size(a->report) + 1, sizeof(*ls));
 	json_object_foreach(a->report, name, row) {
 		if (strcmp(name, "<root_account>") == 0 ||
 		    !report_has_key(row) ||
 		    json_object_get(a->users, name) == NULL)
 			continue;
-		e = aws_escape(name);
-		p = xasprintf("Action=ListAccessKeys&UserName=%s&"
-		    "MaxItems=1000", e);
-		reqs[n] = query_req(a, SVC_IAM, p);
-		reqs[n]->user = (void *)name;
-		n++;
-		free(p);
-		free(e);
+		ls[n++].name = name;
 	}
-	if (n > 0)
-		http_do_all(a->http, reqs, n);
-	for (i = 0; i < n && r == 0; i++) {
-		name = reqs[i]->user;
-		row = json_object_get(a->report, name);
-		if ((res = xml_result(reqs[i], "ListAccessKeys",
-		    "ListAccessKeys", &doc, why)) == NULL) {
-			xmlFreeDoc(doc);
-			r = VGL_ERR_PROVIDER;
-			break;
-		}
-		if (xbool(res, "IsTruncated"))
-			log_warn("%s: ListAccessKeys for %s is truncated",
-			    a->ps->name, name);
-		k = 0;
-		for (m = xchild(xchild(res, "AccessKeyMetadata"), NULL);
-		    m != NULL && r == 0; m = m->next) {
-			if (!is_element(m, "member"))
+	reqs = xcalloc(n + 1, sizeof(*reqs));
+	idx = xcalloc(n + 1, sizeof(*idx));
+	while (r == 0) {
+		for (i = nq = 0; i < n; i++) {
+			if (ls[i].done)
 				continue;
-			k++;
-			kid = xtext(m, "AccessKeyId");
-			st = xtext(m, "Status");
-			c = xtext(m, "CreateDate");
-			cr = aws_iso_time(c);
-			free(c);
-			/* The report slot whose last_rotated is the key's
-			 * creation time; else the key's position. */
-			slot = k <= 2 ? k : 0;
-			for (s = 1; s <= 2 && cr != NULL; s++) {
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_rotated", s);
-				c = aws_iso_time(json_string_value(
-				    json_object_get(row, col)));
-				if (c != NULL && strcmp(c, cr) == 0)
-					slot = s;
-				free(c);
-			}
-			out = json_pack("{s:s?, s:s, s:O?, s:s?, s:s?}",
-			    "access_key_id", kid, "user_name", name,
-			    "user_arn", json_object_get(json_object_get(
-			    a->users, name), "arn"), "status", st,
-			    "created", cr);
-			if (slot > 0) {
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_date", slot);
-				json_object_set_new(out, "last_used",
-				    report_time(row, col));
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_service", slot);
-				json_object_set_new(out, "last_used_service",
-				    report_str(row, col));
-				snprintf(col, sizeof(col),
-				    "access_key_%d_last_used_region", slot);
-				json_object_set_new(out, "last_used_region",
-				    report_str(row, col));
-			}
-			json_object_set_new(out, "raw", xml_json(m));
-			r = put_row(a, "aws_iam_access_keys", out);
-			free(kid);
-			free(st);
-			free(cr);
+			reqs[nq] = keys_req(a, &ls[i]);
+			idx[nq++] = i;
 		}
-		xmlFreeDoc(doc);
+		if (nq == 0)
+			break;
+		http_do_all(a->http, reqs, nq);
+		for (i = 0; i < nq && r == 0; i++) {
+			struct key_list	*l = &ls[idx[i]];
+
+			what = xasprintf("ListAccessKeys for %s", l->name);
+			res = xml_result(reqs[i], what, "ListAccessKeys", &doc,
+			    why);
+			if (res == NULL || (r = keys_page(a, l, res)) != 0) {
+				if (r == 0)
+					r = VGL_ERR_PROVIDER;
+				xmlFreeDoc(doc);
+				free(what);
+				break;
+			}
+			if (!xbool(res, "IsTruncated"))
+				l->done = 1;
+			else if ((m = xtext(res, "Marker")) == NULL ||
+			    *m == '\0' || (l->marker != NULL &&
+			    strcmp(m, l->marker) == 0)) {
+				*why = xasprintf("%s: IsTruncated %s", what,
+				    m == NULL || *m == '\0' ? "without a Marker" :
+				    "with the same Marker again");
+				free(m);
+				r = VGL_ERR_PROVIDER;
+			} else {
+				free(l->marker);
+				l->marker = m;
+			}
+			xmlFreeDoc(doc);
+			free(what);
+		}
+		for (i = 0; i < nq; i++)
+			http_req_free(reqs[i]);
 	}
 	for (i = 0; i < n; i++)
-		http_req_free(reqs[i]);
+		free(ls[i].marker);
+	free(ls);
 	free(reqs);
+	free(idx);
 	return r;
 }
 
@@ -1977,16 +2299,21 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 	xmlNode		*root, *rs, *rr;
 	json_t		*raw;
 	char		*name, *type, *ttl, *ident, *v, *alias;
+	char		*pn, *pt, *pi;
 	int		 r = 0;
 
-	free(z->next_name);
-	free(z->next_type);
-	free(z->next_ident);
+	/* The position that asked for this page, to see it advance. */
+	pn = z->next_name;
+	pt = z->next_type;
+	pi = z->next_ident;
 	z->next_name = z->next_type = z->next_ident = NULL;
 	z->more = 0;
 	if ((root = xml_result(q, "ListResourceRecordSets", NULL, &doc,
 	    why)) == NULL) {
 		xmlFreeDoc(doc);
+		free(pn);
+		free(pt);
+		free(pi);
 		return VGL_ERR_PROVIDER;
 	}
 	for (rs = xchild(xchild(root, "ResourceRecordSets"), NULL);
@@ -2039,9 +2366,21 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 			*why = xstrdup("ListResourceRecordSets: IsTruncated "
 			    "without NextRecordName");
 			r = VGL_ERR_PROVIDER;
+		} else if (pn != NULL && strcmp(pn, z->next_name) == 0 &&
+		    (pt == NULL) == (z->next_type == NULL) && (pt == NULL ||
+		    strcmp(pt, z->next_type) == 0) && (pi == NULL) ==
+		    (z->next_ident == NULL) && (pi == NULL ||
+		    strcmp(pi, z->next_ident) == 0)) {
+			*why = xstrdup("ListResourceRecordSets: the next "
+			    "page position is the one just sent; the list "
+			    "cannot be followed");
+			r = VGL_ERR_PROVIDER;
 		}
 	}
 	xmlFreeDoc(doc);
+	free(pn);
+	free(pt);
+	free(pi);
 	return r;
 }
 
@@ -2280,7 +2619,7 @@ aws_collect_all(struct aws *a, char **why)
 	struct http_req	*q[Q_N], *q2[1];
 	struct zone	*zones = NULL;
 	json_t		*doms;
-	char		*marker = NULL, *st = NULL, *e, *p;
+	char		*marker = NULL, *prev = NULL, *st = NULL, *e, *p;
 	size_t		 nz = 0, i;
 	int		 r;
 
@@ -2311,10 +2650,14 @@ aws_collect_all(struct aws *a, char **why)
 	r = gaad_page(a, q[Q_GAAD], &marker, why);
 	while (r == 0 && marker != NULL) {
 		q2[0] = gaad_req(a, marker);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = gaad_page(a, q2[0], &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker,
+			    "GetAccountAuthorizationDetails", why);
 	}
 	if (r != 0)
 		goto out;
@@ -2326,20 +2669,27 @@ aws_collect_all(struct aws *a, char **why)
 		q2[0] = get_req(a, SVC_R53, p);
 		free(e);
 		free(p);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = zones_page(a, q2[0], &zones, &nz, &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker, "ListHostedZones",
+			    why);
 	}
 	if (r != 0)
 		goto out;
 	r = domains_page(q[Q_DOMS], doms, &marker, why);
 	while (r == 0 && marker != NULL) {
 		q2[0] = domains_req(a, marker);
-		free(marker);
+		free(prev);
+		prev = marker;
 		http_do(a->http, q2[0]);
 		r = domains_page(q2[0], doms, &marker, why);
 		http_req_free(q2[0]);
+		if (r == 0)
+			r = marker_advances(prev, &marker, "ListDomains", why);
 	}
 	if (r != 0)
 		goto out;
@@ -2371,6 +2721,7 @@ aws_collect_all(struct aws *a, char **why)
 	}
 	free(zones);
 	free(marker);
+	free(prev);
 	free(st);
 	json_decref(doms);
 	return r;

@@ -3,9 +3,13 @@
  * one guild through the REST API v10.
  *
  * Calls, all with "Authorization: Bot <token>":
- *   GET /guilds/{id}                       the guild and its roles[]
+ *   GET /guilds/{id}?with_counts=true      the guild, its roles[] and
+ *                                          approximate_member_count
  *   GET /guilds/{id}/roles                 only if the guild had no roles[]
- *   GET /guilds/{id}/members?limit=1000    paged with after=<highest id>
+ *   GET /guilds/{id}/members?limit=1000    paged with after=<highest id>;
+ *       a page shorter than the limit is the last only once the guild's
+ *       approximate_member_count members have been read (a server that
+ *       gives less than asked is followed to an empty page)
  *   GET /guilds/{id}/webhooks
  *   GET /guilds/{id}/channels              every channel's permission
  *                                          overwrites, in one request
@@ -128,6 +132,7 @@ struct discord {
 	json_t			*admin_roles;	/* object: role id -> true */
 	int			 everyone_admin;
 	const char		*owner_id;
+	json_int_t		 approx_members; /* with_counts; -1: unknown */
 };
 
 double
@@ -575,6 +580,7 @@ collect_members(struct discord *d)
 	uint64_t	 last = 0, prev;
 	char		*path;
 	size_t		 n, pages = 0;
+	json_int_t	 total = 0;
 	int		 r;
 
 	for (;;) {
@@ -601,7 +607,14 @@ collect_members(struct discord *d)
 		json_decref(page);
 		if (r != 0)
 			return r;
-		if (n < DISCORD_PAGE)
+		total += (json_int_t)n;
+		/*
+		 * A short page ends the list, unless the guild's
+		 * approximate_member_count says there are more: then the
+		 * server gave less than asked, and `after` is followed
+		 * until an empty page.
+		 */
+		if (n == 0 || (n < DISCORD_PAGE && total >= d->approx_members))
 			return 0;
 		if (last <= prev || ++pages >= DISCORD_MAX_PAGES)
 			return source_fail(d->ctx, "listing guild members: "
@@ -793,7 +806,8 @@ discord_collect(struct source_ctx *ctx)
 	ep = source_endpoint(ctx->ps, NULL, DISCORD_API);
 	d.base = xasprintf("%s/guilds/%s", ep, d.guild_id);
 
-	if ((r = dc_get(&d, "guild", "", "reading the guild", "the bot is "
+	if ((r = dc_get(&d, "guild", "?with_counts=true", "reading the guild",
+	    "the bot is "
 	    "not a member of the guild or cannot view it", &g)) != 0)
 		goto out;
 	if (!json_is_object(g)) {
@@ -802,6 +816,9 @@ discord_collect(struct source_ctx *ctx)
 		goto out;
 	}
 	d.owner_id = json_string_value(json_object_get(g, "owner_id"));
+	d.approx_members = json_is_integer(json_object_get(g,
+	    "approximate_member_count")) ? json_integer_value(
+	    json_object_get(g, "approximate_member_count")) : -1;
 	roles = json_object_get(g, "roles");
 	if (!json_is_array(roles)) {
 		if ((r = dc_get(&d, "roles", "/roles", "listing roles",

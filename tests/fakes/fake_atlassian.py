@@ -30,6 +30,8 @@ Scenarios (--scenario NAME, repeatable):
   nearlimit  the first v1 users page says X-RateLimit-Remaining: 0 with
              X-RateLimit-Reset 2 s later (an ISO-8601 time)
   forbidden  group/member answers 403 (no Administer Jira)
+  stuck      group/member pages after the first are empty with isLast
+             false (a page that cannot be followed)
 
 Each request is logged to --log as one JSON line: time, t, method, path,
 status, auth ("bearer", "basic", "none" or "bad": never the credential).
@@ -48,7 +50,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SCENARIOS = ("ratelimit", "nearlimit", "forbidden")
+SCENARIOS = ("ratelimit", "nearlimit", "forbidden", "stuck")
 TEMPLATE = re.compile(r"^\{\{now([+-])(\d+)d\}\}$")
 V1_PAGE = 2
 V2_PAGE = 2
@@ -256,6 +258,8 @@ class Handler(BaseHTTPRequestHandler):
                         "displayName": x["name"], "active": active,
                         "timeZone": "Europe/Berlin"})
                 items, last = page_of(members, start, size)
+                if "stuck" in sc and start > 0:
+                    items, last = [], False
                 return self.send(200, {
                     "self": self.path, "maxResults": size, "startAt": start,
                     "total": len(members), "isLast": last, "values": items})

@@ -131,7 +131,7 @@ def read_marker(kind, marker):
     if not marker:
         return 0
     try:
-        k, _, n = base64.b64decode(marker).decode().partition(":")
+        k, _, n = base64.b64decode(marker).decode().rpartition(":")
         if k != kind:
             raise ValueError
         return int(n)
@@ -587,7 +587,7 @@ class Iam:
             x("UserName", name) + x("AccessKeyId", k["id"]) +
             x("Status", k["status"]) + x("CreateDate", iso(k["created"]))))
         body += x("IsTruncated", more)
-        if more:
+        if more and self.st.args.scenario != "keys-no-marker":
             body += x("Marker", make_marker("keys:" + name, start + n))
         return body
 
@@ -827,11 +827,15 @@ class Route53:
             start = ids.index(params["marker"])
         page = zones[start:start + n]
         more = start + n < len(zones)
+        stuck = params.get("marker") and \
+            self.st.args.scenario == "repeat-marker"
         body = "<HostedZones>%s</HostedZones>" % "".join(
             self.zone_xml(z) for z in page)
         body += x("Marker", params.get("marker"))
-        body += x("IsTruncated", more)
-        if more:
+        body += x("IsTruncated", more or bool(stuck))
+        if stuck:
+            body += x("NextMarker", params["marker"])
+        elif more:
             body += x("NextMarker", zones[start + n]["id"])
         body += x("MaxItems", params.get("maxitems") or "100")
         return "<ListHostedZonesResponse xmlns=\"%s\">%s" \
@@ -1336,7 +1340,8 @@ def main():
     ap.add_argument("--page-size", type=int, default=0)
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "throttle", "malformed", "report-slow",
-                             "iam-unavailable"])
+                             "iam-unavailable", "keys-no-marker",
+                             "repeat-marker"])
     ap.add_argument("--throttle-every", type=int, default=3)
     ap.add_argument("--report-delay", type=float, default=None,
                     help="seconds before a started report is ready "

@@ -7,7 +7,9 @@
 Binds 127.0.0.1 on port 0 and writes the port and its pid to the files.
 Serves, under any base path (e.g. /api/v10):
 
-  GET /guilds/{id}                      the guild with roles[]
+  GET /guilds/{id}[?with_counts=true]   the guild with roles[] (and
+                                        approximate_member_count with
+                                        with_counts, as Discord does)
   GET /guilds/{id}/roles                the roles
   GET /guilds/{id}/members?limit&after  members sorted by id, paged
   GET /guilds/{id}/webhooks             the webhooks (with tokens)
@@ -52,6 +54,9 @@ For the freeze (any scenario):
   --patch-delay S   a PATCH waits S seconds, then applies and answers
   GET /_state (tests only, no auth, not logged): {"roles": [...]}, the
         complete mutable state, for before/after comparisons.
+
+--page-size N gives at most N members per page whatever the limit asked
+(a server that answers less than asked).
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -261,6 +266,7 @@ class Server(ThreadingHTTPServer):
         super().__init__(addr, handler)
         self.token = opts.token
         self.scenarios = set(opts.scenario or [])
+        self.page_size = opts.page_size
         for s in self.scenarios:
             if s not in SCENARIOS:
                 raise SystemExit("fake_discord: unknown scenario %r" % s)
@@ -395,7 +401,11 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         if route == "guild":
-            self.send(200, dict(GUILD, roles=srv.roles), rl)
+            g = dict(GUILD, roles=srv.roles)
+            if parse_qs(url.query).get("with_counts") == ["true"]:
+                g = dict(g, approximate_member_count=len(MEMBERS),
+                         approximate_presence_count=len(MEMBERS) // 3)
+            self.send(200, g, rl)
         elif route == "roles":
             self.send(200, srv.roles, rl)
         elif route == "channels":
@@ -429,6 +439,8 @@ class Handler(BaseHTTPRequestHandler):
                                 "code": 50035}, rl)
                 return
             page = [m for m in MEMBERS if int(m["user"]["id"]) > after]
+            if srv.page_size:
+                limit = min(limit, srv.page_size)
             self.send(200, page[:limit], rl)
 
 
@@ -556,6 +568,8 @@ def main():
     ap.add_argument("--scenario", action="append")
     ap.add_argument("--fail-role", action="append", default=[])
     ap.add_argument("--patch-delay", type=float, default=0.0)
+    ap.add_argument("--page-size", type=int, default=0,
+                    help="at most N members per page, whatever the limit")
     opts = ap.parse_args()
 
     srv = Server(("127.0.0.1", 0), Handler, opts)

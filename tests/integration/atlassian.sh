@@ -232,4 +232,16 @@ expect_json "$T/f-report.out" 'd["sources"][0]["status"] == "failed" and "403" i
     "403: source failed, the reason names HTTP 403 and Administer Jira"
 check "403: not retried" test "$(grep -c '"status": 403' "$T/403.jsonl")" -eq 4
 
+# ---- a page that cannot be followed -----------------------------------------
+
+fake "$T/stuck.jsonl" stuck || not_ok "fake_atlassian (stuck) starts"
+mkcase stuck "$FAKE_PORT"
+cd "$T/stuck" || exit 99
+vg s-audit -p policy.json audit --json "$T/stuck.json"
+expect_rc 3 "empty page with isLast false: audit exits 3, not a clean pass"
+check "empty page with isLast false: no sanitizer report" \
+    sh -c "! grep -Eq 'AddressSanitizer|runtime error:' '$T/s-audit.err'"
+expect_json "$T/stuck.json" 'd["sources"][0]["status"] == "failed" and "members of group" in d["sources"][0]["error"] and "startAt=2 is empty but isLast is false" in d["sources"][0]["error"]' \
+    "empty page with isLast false: source failed, naming the group list and the offset"
+
 finish

@@ -131,13 +131,13 @@ expect_eq "$NREQ" 6 "audit made the minimum 6 requests (guild, 3 member pages, w
 expect_eq "$("$PYTHON" -c '
 import json, sys
 print("\n".join(json.loads(l)["path"] for l in open(sys.argv[1])))' "$T/main.jsonl")" \
-"/api/v10/guilds/$GUILD
+"/api/v10/guilds/$GUILD?with_counts=true
 /api/v10/guilds/$GUILD/members?limit=1000
 /api/v10/guilds/$GUILD/members?limit=1000&after=1200000000000007951
 /api/v10/guilds/$GUILD/members?limit=1000&after=1200000000000014951
 /api/v10/guilds/$GUILD/webhooks
 /api/v10/guilds/$GUILD/channels" \
-    "requests: the guild, members paged by the highest id, webhooks, channels"
+    "requests: the guild (with its member count), members paged by the highest id, webhooks, channels"
 check "every request carried Authorization: Bot <token>" \
     test "$(grep -c '"auth": "ok"' "$T/main.jsonl")" -eq "$NREQ"
 expect_contains "$T/main.jsonl" '"user_agent": "DiscordBot (' \
@@ -254,6 +254,22 @@ expect_eq "$(pairs "$T/rep4.json")" "$(echo "$WANT_PAIRS" | grep -v too_many_adm
     "max_discord_admins 4: too_many_admins no longer flags the guild, nothing else changes"
 
 # ---- missing intent, missing permission ---------------------------------
+
+# ---- a server that gives fewer members than asked ---------------------------
+
+start_fake fake_discord --token "$TOKEN" --log "$T/short.jsonl" \
+    --page-size 400 || not_ok "fake_discord (page size 400) starts"
+mkcase short "$FAKE_PORT"
+cd "$T/short" || exit 99
+vg sh-audit -p policy.json audit --json "$T/short.json"
+expect_rc 1 "400 members per page: audit exits 1"
+check "400 members per page: no sanitizer report" \
+    sh -c "! grep -Eq 'AddressSanitizer|runtime error:' '$T/sh-audit.err'"
+expect_json "$T/short.json" '[(s["status"], s["resources"], s["requests"]) for s in d["sources"]] == [("ok", 2520, 10)]' \
+    "400 members per page: after followed past short pages to all 2500 members (guild, 7 member pages, webhooks, channels)"
+expect_eq "$(pairs "$T/short.json")" "$WANT_PAIRS" \
+    "400 members per page: the same findings"
+stop_fake "$FAKE_DIR"
 
 start_fake fake_discord --token "$TOKEN" --log "$T/nointent.jsonl" \
     --scenario nointent || not_ok "fake_discord (nointent) starts"

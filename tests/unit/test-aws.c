@@ -106,48 +106,109 @@ test_admin(void)
 	static const struct {
 		const char	*doc;
 		int		 want;
+		const char	*reason;	/* a substring, or NULL */
 	} t[] = {
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
-		  "\"Resource\":\"*\"}]}", 1 },
+		  "\"Resource\":\"*\"}]}", 1, "Allow Action \"*\" on Resource "
+		  "\"*\"" },
+		/* Statement as one object. */
 		{ "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\","
-		  "\"Resource\":\"*\"}}", 1 },
+		  "\"Resource\":\"*\"}}", 1, NULL },
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*:*\","
-		  "\"Resource\":[\"*\"]}]}", 1 },
+		  "\"Resource\":[\"*\"]}]}", 1, NULL },
+		/* "*" among other actions and resources. */
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:*\","
-		  "\"*\"],\"Resource\":[\"arn:aws:s3:::x\",\"*\"]}]}", 1 },
+		  "\"*\"],\"Resource\":[\"arn:aws:s3:::x\",\"*\"]}]}", 1, NULL },
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:Get*"
-		  "\",\"Resource\":\"*\"},{\"Effect\":\"Allow\",\"Action\":"
-		  "\"*\",\"Resource\":\"*\"}]}", 1 },
+		  "\",\"Resource\":\"*\"},{\"Sid\":\"Two\",\"Effect\":\"Allow\","
+		  "\"Action\":\"*\",\"Resource\":\"*\"}]}", 1, "statement 'Two'" },
 		{ "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"*\","
-		  "\"Resource\":\"*\"}]}", 0 },
+		  "\"Resource\":\"*\"}]}", 0, NULL },
+		/* iam:* alone is not full admin. */
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\","
-		  "\"Resource\":\"*\"}]}", 0 },
+		  "\"Resource\":\"*\"}]}", 0, NULL },
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"*:Get*"
-		  "\",\"*:List*\"],\"Resource\":\"*\"}]}", 0 },
+		  "\",\"*:List*\"],\"Resource\":\"*\"}]}", 0, NULL },
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
-		  "\"Resource\":\"arn:aws:s3:::bucket/*\"}]}", 0 },
+		  "\"Resource\":\"arn:aws:s3:::bucket/*\"}]}", 0, NULL },
+		/* NotAction leaves everything else allowed on "*". */
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":\"iam:*"
-		  "\",\"Resource\":\"*\"}]}", 0 },
+		  "\",\"Resource\":\"*\"}]}", 1, "Allow NotAction \"iam:*\" "
+		  "(every other action) on Resource \"*\"" },
+		{ "{\"Statement\":{\"Effect\":\"Allow\",\"NotAction\":["
+		  "\"iam:CreateUser\"],\"Resource\":[\"*\"]}}", 1,
+		  "NotAction [\"iam:CreateUser\"]" },
+		/* Twins: NotAction on a scoped resource; NotAction "*". */
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":\"iam:*"
+		  "\",\"Resource\":\"arn:aws:s3:::bucket/*\"}]}", 0, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"NotAction\":[\"s3:*"
+		  "\",\"*\"],\"Resource\":\"*\"}]}", 0, NULL },
+		/* A Condition does not hide it; the reason names it. */
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
 		  "\"Resource\":\"*\",\"Condition\":{\"IpAddress\":{\"aws:"
-		  "SourceIp\":\"192.0.2.0/24\"}}}]}", 0 },
+		  "SourceIp\":\"192.0.2.0/24\"}}}]}", 1, "under Condition "
+		  "{\"IpAddress\":{\"aws:SourceIp\":\"192.0.2.0/24\"}}" },
+		/* NotResource: every other resource. */
 		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
-		  "\"NotResource\":\"arn:aws:s3:::x\"}]}", 0 },
-		{ "{\"Statement\":[]}", 0 },
-		{ "{}", 0 },
-		{ "[1,2]", 0 },
+		  "\"NotResource\":\"arn:aws:s3:::x\"}]}", 1, "on NotResource "
+		  "\"arn:aws:s3:::x\" (every other resource)" },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"NotResource\":[\"*\"]}]}", 0, NULL },
+		/* ARN patterns that match every resource, and one that
+		 * does not. */
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"arn:aws:*:*:*:*\"}]}", 1, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"arn:*\"}]}", 1, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"arn:aws:iam::*:*\"}]}", 0, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"arn:aws:s3:*\"}]}", 0, NULL },
+		/* An unconditional Deny "*" on "*" cancels the Allow... */
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":[\"*\"],"
+		  "\"Resource\":\"*\"}]}", 0, NULL },
+		/* ...a conditional or partial Deny does not. */
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"*\","
+		  "\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:"
+		  "MultiFactorAuthPresent\":\"false\"}}}]}", 1, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\","
+		  "\"Resource\":\"*\"},{\"Effect\":\"Deny\",\"Action\":\"s3:*\","
+		  "\"Resource\":\"*\"}]}", 1, NULL },
+		/* Effect is case-sensitive in IAM; bad shapes are ignored. */
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[1,\"*\"],"
+		  "\"Resource\":[null,\"*\"]}]}", 1, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\"}]}",
+		  0, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}",
+		  0, NULL },
+		{ "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\":*\","
+		  "\"Resource\":\"*\"}]}", 0, NULL },
+		{ "{\"Statement\":[]}", 0, NULL },
+		{ "{}", 0, NULL },
+		{ "[1,2]", 0, NULL },
 	};
 	json_t		*doc;
 	json_error_t	 je;
 	size_t		 i;
+	char		*r;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		doc = json_loads(t[i].doc, 0, &je);
 		is_int(aws_policy_allows_full_admin(doc), t[i].want,
 		    "full admin %zu: %s", i, t[i].doc);
+		r = aws_policy_admin_reason(doc);
+		if (t[i].reason != NULL)
+			ok(r != NULL && strstr(r, t[i].reason) != NULL,
+			    "reason %zu: '%s' has '%s'", i, r != NULL ? r :
+			    "(null)", t[i].reason);
+		free(r);
 		json_decref(doc);
 	}
 	is_int(aws_policy_allows_full_admin(NULL), 0, "full admin: NULL");
+	ok(aws_policy_admin_reason(NULL) == NULL, "reason: NULL");
+	is_int(aws_policy_denies_all(NULL), 0, "denies all: NULL");
 }
 
 static void
