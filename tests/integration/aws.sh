@@ -157,7 +157,10 @@ expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" tru
 expect_json "$T/live.json" '[(s["name"], s["type"], s["status"]) for s in d["sources"]] == [("prod", "aws", "ok")]' \
     "source prod: aws, ok"
 expect_json "$T/live.json" 'd["sources"][0]["requests"] == 18' "sources.requests counts the 18 requests"
-expect_json "$T/live.json" 'd["sources"][0]["resources"] == 47' "47 resources collected"
+# 62 provider objects, and 78 rows of the policy analysis: 15 statements,
+# 17 principal-policy links, 10 trust principals, 33 escalation set
+# actions, 3 virtual MFA devices.
+expect_json "$T/live.json" 'd["sources"][0]["resources"] == 140' "140 resources collected"
 expect_json "$T/live.json" 'd["run"]["status"] == "complete"' "run is complete"
 LIVE_PAIRS=$(pairs "$T/live.json")
 for r in $ALL_RULES; do
@@ -331,6 +334,7 @@ done
 vg q-vmfa -p policy.json query "SELECT serial_number, coalesce(user_name, '-'), is_root FROM aws_iam_virtual_mfa ORDER BY serial_number"
 expect_eq "$(grep -E '^ *arn' "$T/q-vmfa.out" | tr -s ' \t|' ' ' | sed -e 's/^ //' -e 's/ $//')" \
 "arn:aws:iam::123456789012:mfa/alice alice 0
+arn:aws:iam::123456789012:mfa/dave dave 0
 arn:aws:iam::123456789012:mfa/old-phone - 0" "aws_iam_virtual_mfa: assigned and unassigned virtual devices"
 
 # The root user's MFA: virtual, then hardware (the twin), with paging.
@@ -349,9 +353,10 @@ json.dump(f, open(sys.argv[2], "w"))' "$FIX" "$T/fix-$v.json" "$v"
 	expect_rc 1 "root with $v MFA: audit exits 1"
 	no_crash "root with $v MFA" "root-$v"
 	stop_fake "$FAKE_DIR"
+	rm -f "$T/fix-$v.json"	# it holds the fixture's secret key
 done
-expect_eq "$(logcheck "$T/root-virtual.jsonl" 'len([x for x in e if x["action"] == "ListVirtualMFADevices"])')" 3 \
-    "ListVirtualMFADevices follows Marker over 3 pages of one device"
+expect_eq "$(logcheck "$T/root-virtual.jsonl" 'len([x for x in e if x["action"] == "ListVirtualMFADevices"])')" 4 \
+    "ListVirtualMFADevices follows Marker over 4 pages of one device"
 RP=$(pairs "$T/root-virtual.json")
 check "root with virtual MFA: root_hardware_mfa_missing fires, root_mfa_disabled does not" \
     sh -c 'case "$1" in *"aws.iam.root_mfa_disabled "*) exit 1 ;; *"aws.iam.root_hardware_mfa_missing arn:aws:iam::123456789012:root"*) exit 0 ;; esac; exit 1' sh "$RP"
