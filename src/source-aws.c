@@ -50,6 +50,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "aws-iam-policy.h"
 #include "aws.h"
 #include "buf.h"
 #include "log.h"
@@ -112,7 +113,8 @@ static const char aws_schema[] =
 "  expires TEXT, status TEXT, registrar TEXT, nameservers TEXT,\n"
 "  dnssec TEXT, created TEXT, raw TEXT);\n"
 "CREATE INDEX IF NOT EXISTS route53_domains_run\n"
-"  ON route53_domains(run, domain);\n";
+"  ON route53_domains(run, domain);\n"
+AWS_IAM_POLICY_SCHEMA;
 
 static const char *const aws_keys[] = {
 	"region", "access_key_id_env", "secret_access_key_env",
@@ -2556,6 +2558,81 @@ domain_details(struct aws *a, json_t *list, char **why)
 	return r;
 }
 
+/* ---- virtual MFA devices ---------------------------------------------- */
+
+/*
+ * ListVirtualMFADevices (AssignmentStatus Any, all pages): every virtual
+ * MFA device, root's included (User/Arn "arn:...:root", serial
+ * ".../mfa/root-account-mfa-device").  A user whose MFA is active but who
+ * holds no device of this list uses a hardware or FIDO device.
+ */
+static struct http_req *
+vmfa_req(struct aws *a, const char *marker)
+{
+	struct http_req	*q;
+	char		*p, *m = NULL;
+
+	if (marker != NULL)
+		m = aws_escape(marker);
+	p = xasprintf("Action=ListVirtualMFADevices&AssignmentStatus=Any&"
+	    "MaxItems=1000%s%s", m != NULL ? "&Marker=" : "", m != NULL ? m :
+	    "");
+	q = query_req(a, SVC_IAM, p);
+	free(p);
+	free(m);
+	return q;
+}
+
+static int
+vmfa_page(struct aws *a, struct http_req *q, char **marker, char **why)
+{
+	xmlDoc	*doc;
+	xmlNode	*res, *m;
+	char	*serial, *arn, *c, *t;
+	size_t	 n;
+	int	 r = 0, root;
+
+	*marker = NULL;
+	if ((res = xml_result(q, "ListVirtualMFADevices",
+	    "ListVirtualMFADevices", &doc, why)) == NULL) {
+		xmlFreeDoc(doc);
+		return VGL_ERR_PROVIDER;
+	}
+	for (m = xchild(xchild(res, "VirtualMFADevices"), NULL); m != NULL &&
+	    r == 0; m = m->next) {
+		if (!is_element(m, "member"))
+			continue;
+		if ((serial = xtext(m, "SerialNumber")) == NULL)
+			continue;
+		arn = xtext(m, "User/Arn");
+		n = arn != NULL ? strlen(arn) : 0;
+		root = (n > 5 && strcmp(arn + n - 5, ":root") == 0) ||
+		    (strlen(serial) > 24 && strcmp(serial + strlen(serial) -
+		    24, "/root-account-mfa-device") == 0);
+		c = xtext(m, "EnableDate");
+		t = aws_iso_time(c);
+		free(c);
+		r = put_row(a, "aws_iam_virtual_mfa", json_pack("{s:s, s:o, "
+		    "s:o, s:b, s:o, s:o}", "serial_number", serial, "user_arn",
+		    jstr_own(arn), "user_name", jstr_own(xtext(m,
+		    "User/UserName")), "is_root", root, "enable_date",
+		    jstr_own(t), "raw", xml_json(m)));
+		free(serial);
+	}
+	if (r == 0 && xbool(res, "IsTruncated")) {
+		*marker = xtext(res, "Marker");
+		if (*marker == NULL || **marker == '\0') {
+			free(*marker);
+			*marker = NULL;
+			*why = xstrdup("ListVirtualMFADevices: IsTruncated "
+			    "without a Marker");
+			r = VGL_ERR_PROVIDER;
+		}
+	}
+	xmlFreeDoc(doc);
+	return r;
+}
+
 /* ---- the collection ---------------------------------------------------- */
 
 /*
@@ -2615,7 +2692,7 @@ credential_report(struct aws *a, struct http_req *get, char **why)
 static int
 aws_collect_all(struct aws *a, char **why)
 {
-	enum { Q_GEN, Q_GAAD, Q_SUM, Q_PWD, Q_ZONES, Q_DOMS, Q_N };
+	enum { Q_GEN, Q_GAAD, Q_SUM, Q_PWD, Q_ZONES, Q_DOMS, Q_VMFA, Q_N };
 	struct http_req	*q[Q_N], *q2[1];
 	struct zone	*zones = NULL;
 	json_t		*doms;
@@ -2637,6 +2714,7 @@ aws_collect_all(struct aws *a, char **why)
 	q[Q_PWD] = query_req(a, SVC_IAM, "Action=GetAccountPasswordPolicy");
 	q[Q_ZONES] = get_req(a, SVC_R53, R53_PATH "/hostedzone?maxitems=100");
 	q[Q_DOMS] = domains_req(a, NULL);
+	q[Q_VMFA] = vmfa_req(a, NULL);
 	http_do_all(a->http, q, Q_N);
 
 	if ((st = report_state(q[Q_GEN], why)) == NULL) {
@@ -2680,6 +2758,16 @@ aws_collect_all(struct aws *a, char **why)
 	}
 	if (r != 0)
 		goto out;
+	r = vmfa_page(a, q[Q_VMFA], &marker, why);
+	while (r == 0 && marker != NULL) {
+		q2[0] = vmfa_req(a, marker);
+		free(marker);
+		http_do(a->http, q2[0]);
+		r = vmfa_page(a, q2[0], &marker, why);
+		http_req_free(q2[0]);
+	}
+	if (r != 0)
+		goto out;
 	r = domains_page(q[Q_DOMS], doms, &marker, why);
 	while (r == 0 && marker != NULL) {
 		q2[0] = domains_req(a, marker);
@@ -2709,6 +2797,10 @@ aws_collect_all(struct aws *a, char **why)
 	/* Round 3: key ids of the users that have keys. */
 	if ((r = access_keys(a, why)) != 0 || (r = write_iam(a)) != 0 ||
 	    (r = write_account(a)) != 0)
+		goto out;
+	/* Policy documents, trust policies, escalation sets (new file). */
+	if ((r = aws_iam_policy_tables(a->ctx, a->users, a->groups, a->roles,
+	    a->policies, why)) != 0)
 		goto out;
  out:
 	for (i = 0; i < Q_N; i++)

@@ -575,6 +575,62 @@ class Iam:
             body += x("Marker", make_marker("users", start + n))
         return body
 
+    def virtual_mfa_devices(self):
+        """Virtual devices: a serial of the form arn:...:mfa/NAME (hardware
+        tokens have a vendor serial, FIDO keys arn:...:u2f/...)."""
+        out = []
+        root = self.fx.get("root", {})
+        if root.get("mfa_active") and root.get("mfa_virtual"):
+            out.append({
+                "serial": "arn:aws:iam::%s:mfa/root-account-mfa-device" %
+                self.st.account, "root": True,
+                "enable_date": root.get("mfa_enable_date", root["created"])})
+        for u in self.fx.get("users", []):
+            for d in u.get("mfa_devices", []):
+                if ":mfa/" in d["serial"]:
+                    out.append({"serial": d["serial"], "user": u,
+                                "enable_date": d["enable_date"]})
+        for serial in self.fx.get("unassigned_virtual_mfa", []):
+            out.append({"serial": serial})
+        return sorted(out, key=lambda d: d["serial"])
+
+    def ListVirtualMFADevices(self, q):
+        status = q.get("AssignmentStatus", "Any")
+        if status not in ("Assigned", "Unassigned", "Any"):
+            raise AwsError(400, "ValidationError",
+                           "1 validation error detected: Value '%s' at "
+                           "'assignmentStatus' failed to satisfy constraint"
+                           % status)
+        devs = [d for d in self.virtual_mfa_devices()
+                if status == "Any" or
+                (status == "Assigned") == ("user" in d or "root" in d)]
+        start = read_marker("vmfa", q.get("Marker"))
+        n = self.st.page_size(q.get("MaxItems"), 100, 1000)
+        page = devs[start:start + n]
+        more = start + n < len(devs)
+
+        def one(d):
+            out = x("SerialNumber", d["serial"])
+            if d.get("root"):
+                out += "<User>%s</User>" % (
+                    x("Path", "/") + x("UserId", self.st.account) +
+                    x("Arn", "arn:aws:iam::%s:root" % self.st.account) +
+                    x("CreateDate", iso(self.fx["root"]["created"])))
+            elif d.get("user"):
+                u = d["user"]
+                out += "<User>%s</User>" % (
+                    x("Path", u.get("path", "/")) + x("UserName", u["name"]) +
+                    x("UserId", u["id"]) +
+                    x("Arn", self.arn("user", u["name"], u.get("path", "/"))) +
+                    x("CreateDate", iso(u["created"])))
+            if d.get("enable_date"):
+                out += x("EnableDate", iso(d["enable_date"]))
+            return out
+        body = members("VirtualMFADevices", page, one) + x("IsTruncated", more)
+        if more:
+            body += x("Marker", make_marker("vmfa", start + n))
+        return body
+
     def ListAccessKeys(self, q):
         name = q.get("UserName") or self.ident.get("user") or ""
         u = self.user(name)

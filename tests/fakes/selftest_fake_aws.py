@@ -154,6 +154,22 @@ def normal(tmp, fx):
            ("NoSuchEntity", 404), "ListAccessKeys of unknown user: "
            "NoSuchEntity")
 
+        vpages = list(iam.get_paginator("list_virtual_mfa_devices").paginate(
+            AssignmentStatus="Any"))
+        vmfa = [d for p in vpages for d in p["VirtualMFADevices"]]
+        ok(len(vpages) == 2 and [d["SerialNumber"] for d in vmfa] ==
+           ["arn:aws:iam::123456789012:mfa/alice",
+            "arn:aws:iam::123456789012:mfa/dave",
+            "arn:aws:iam::123456789012:mfa/old-phone"] and
+           vmfa[0]["User"]["UserName"] == "alice" and
+           "User" not in vmfa[2] and "EnableDate" in vmfa[0],
+           "ListVirtualMFADevices: botocore pages Marker/IsTruncated, "
+           "users and the unassigned device", vmfa)
+        ok([d["SerialNumber"] for d in iam.list_virtual_mfa_devices(
+            AssignmentStatus="Unassigned")["VirtualMFADevices"]] ==
+           ["arn:aws:iam::123456789012:mfa/old-phone"],
+           "ListVirtualMFADevices AssignmentStatus=Unassigned")
+
         sts = client(fake, "sts", key, secret)
         ident = sts.get_caller_identity()
         ok(ident["Account"] == "123456789012" and

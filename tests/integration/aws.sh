@@ -66,16 +66,29 @@ aws.iam.access_key_too_old $A:user/service/svc-deploy/AKIAFAKESVCDEPLOY001
 aws.iam.access_key_unused $A:user/carol/AKIAFAKECAROL0000002
 aws.iam.access_key_unused $A:user/service/svc-deploy/AKIAFAKESVCDEPLOY001
 aws.iam.admin_not_allowlisted $A:role/legacy-ci
+aws.iam.admin_without_hardware_mfa $A:user/alice
+aws.iam.passrole_or_assumerole_wildcard $A:role/ci-deployer#deploy-lambda
 aws.iam.password_policy_weak $ACCOUNT
 aws.iam.policy_full_admin_wildcard $A:policy/wildcard-admin
+aws.iam.privilege_escalation $A:role/ci-deployer
+aws.iam.privilege_escalation $A:user/esc-dev
+aws.iam.role_trust_any_principal $A:role/public-role
+aws.iam.role_trust_external_account $A:role/legacy-ci
+aws.iam.role_trust_oidc_unrestricted $A:role/gha-any
+aws.iam.role_unused $A:role/BreakGlass
+aws.iam.role_unused $A:role/legacy-ci
 aws.iam.root_access_keys_present $A:root
+aws.iam.root_hardware_mfa_missing $A:root
 aws.iam.root_mfa_disabled $A:root
+aws.iam.root_used_recently $A:root
 aws.iam.user_console_without_mfa $A:user/bob
 aws.iam.user_direct_policy $A:user/dave
 aws.iam.user_direct_policy $A:user/service/svc-deploy
 aws.iam.user_inactive $A:user/dave
 aws.iam.user_inactive $A:user/service/svc-deploy
 aws.iam.user_multiple_active_keys $A:user/carol
+aws.route53.domain_auto_renew_disabled example.org
+aws.route53.domain_expiring_soon example.org
 aws.route53.domain_transfer_lock_disabled example.com"
 ALL_RULES="aws.iam.root_mfa_disabled aws.iam.root_access_keys_present
 aws.iam.user_console_without_mfa aws.iam.access_key_too_old
@@ -83,6 +96,13 @@ aws.iam.access_key_unused aws.iam.user_inactive
 aws.iam.user_multiple_active_keys aws.iam.admin_not_allowlisted
 aws.iam.user_direct_policy aws.iam.password_policy_weak
 aws.iam.policy_full_admin_wildcard aws.route53.domain_transfer_lock_disabled"
+# Issue 8 (SPEC section 6, second catalog): checked at the fixture's time.
+NEW_RULES="aws.iam.privilege_escalation aws.iam.role_trust_any_principal
+aws.iam.role_trust_external_account aws.iam.role_trust_oidc_unrestricted
+aws.iam.passrole_or_assumerole_wildcard aws.iam.root_hardware_mfa_missing
+aws.iam.admin_without_hardware_mfa aws.iam.root_used_recently
+aws.iam.role_unused aws.route53.domain_auto_renew_disabled
+aws.route53.domain_expiring_soon"
 
 # ---- background: the throttling fake ------------------------------------
 
@@ -119,11 +139,11 @@ expect_rc 1 "audit of the test account exits 1 (findings)"
 no_crash "audit" audit
 NREQ=$(wc -l <"$T/main.jsonl")
 diag "requests for a full audit of the test account: $NREQ"
-expect_eq "$NREQ" 17 "the audit makes exactly 17 requests (the minimum for this account)"
+expect_eq "$NREQ" 18 "the audit makes exactly 18 requests (the minimum for this account)"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x.get("signature_valid") and x.get("scope_valid") for x in e)')" \
     true "every request carries a valid SigV4 signature and scope (botocore)"
 expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set("%s:%s" % (x["service"], x["action"]) for x in e)))')" \
-    "iam:GenerateCredentialReport iam:GetAccountAuthorizationDetails iam:GetAccountPasswordPolicy iam:GetAccountSummary iam:GetCredentialReport iam:ListAccessKeys route53:ListHostedZones route53:ListResourceRecordSets route53domains:GetDomainDetail route53domains:ListDomains sts:GetCallerIdentity" \
+    "iam:GenerateCredentialReport iam:GetAccountAuthorizationDetails iam:GetAccountPasswordPolicy iam:GetAccountSummary iam:GetCredentialReport iam:ListAccessKeys iam:ListVirtualMFADevices route53:ListHostedZones route53:ListResourceRecordSets route53domains:GetDomainDetail route53domains:ListDomains sts:GetCallerIdentity" \
     "the audit uses exactly the expected operations"
 expect_eq "$(logcheck "$T/main.jsonl" 'sorted(x["region"] + "/" + x["scope_service"] for x in e if x["service"] != "iam" and x["service"] != "route53")[0:1] + sorted(set(x["region"] + "/" + x["scope_service"] for x in e if x["service"] in ("iam", "route53")))')" \
     '["us-east-1/route53domains", "us-east-1/iam", "us-east-1/route53"]' \
@@ -149,8 +169,11 @@ expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" tru
     "every request succeeded"
 expect_json "$T/live.json" '[(s["name"], s["type"], s["status"]) for s in d["sources"]] == [("prod", "aws", "ok")]' \
     "source prod: aws, ok"
-expect_json "$T/live.json" 'd["sources"][0]["requests"] == 17' "sources.requests counts the 17 requests"
-expect_json "$T/live.json" 'd["sources"][0]["resources"] == 47' "47 resources collected"
+expect_json "$T/live.json" 'd["sources"][0]["requests"] == 18' "sources.requests counts the 18 requests"
+# 62 provider objects, and 78 rows of the policy analysis: 15 statements,
+# 17 principal-policy links, 10 trust principals, 33 escalation set
+# actions, 3 virtual MFA devices.
+expect_json "$T/live.json" 'd["sources"][0]["resources"] == 140' "140 resources collected"
 expect_json "$T/live.json" 'd["run"]["status"] == "complete"' "run is complete"
 LIVE_PAIRS=$(pairs "$T/live.json")
 for r in $ALL_RULES; do
@@ -182,7 +205,7 @@ expect_contains "$T/q-r53.out" "2/18/d111111abcdef8.cloudfront.net./1" \
 vg q-dom -p policy.json query "SELECT domain || ' ' || transfer_lock || ' ' || auto_renew || ' ' || expires FROM route53_domains ORDER BY domain"
 expect_eq "$(grep -E '^example' "$T/q-dom.out" | sed 's/[[:space:]]*$//')" \
 "example.com 0 1 2026-11-15T00:00:00Z
-example.org 1 0 2026-07-01T00:00:00Z" "route53_domains: lock, auto-renew, expiry from epoch seconds"
+example.org 1 0 2026-03-20T00:00:00Z" "route53_domains: lock, auto-renew, expiry from epoch seconds"
 
 # ---- failures against the same fake --------------------------------------
 
@@ -193,7 +216,7 @@ expect_rc 3 "wrong secret key: audit exits 3"
 no_crash "wrong secret" wrong
 expect_json "$T/wrong.json" 'd["sources"][0]["status"] == "failed" and "SignatureDoesNotMatch" in d["sources"][0]["error"]' \
     "wrong secret key: source failed with SignatureDoesNotMatch in sources.error"
-expect_json "$T/wrong.json" 'set(f["rule"] for f in d["findings"] if f["status"] == "error" and f["rule"].startswith("aws.")) == set("""'"$ALL_RULES"'""".split())' \
+expect_json "$T/wrong.json" 'set(f["rule"] for f in d["findings"] if f["status"] == "error" and f["rule"].startswith("aws.")) == set("""'"$ALL_RULES $NEW_RULES"'""".split())' \
     "wrong secret key: every aws rule reports error"
 
 mkcase mismatch "$MAIN_PORT" 999999999999
@@ -276,10 +299,87 @@ vg fixed -p policy.json audit --replay "$REC2" --json "$T/fixed.json"
 expect_rc 1 "replay at the fixture's time exits 1"
 expect_eq "$(pairs "$T/fixed.json")" "$WANT_PAIRS" \
     "every aws.* rule fires on exactly the intended resources"
-expect_json "$T/fixed.json" 'all(f["severity"] == {"aws.iam.root_mfa_disabled": "critical", "aws.iam.root_access_keys_present": "critical", "aws.iam.user_console_without_mfa": "high", "aws.iam.admin_not_allowlisted": "high", "aws.iam.policy_full_admin_wildcard": "high", "aws.route53.domain_transfer_lock_disabled": "high", "aws.iam.user_multiple_active_keys": "low", "aws.iam.user_direct_policy": "low"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("aws."))' \
+expect_json "$T/fixed.json" 'all(f["severity"] == {"aws.iam.root_mfa_disabled": "critical", "aws.iam.root_access_keys_present": "critical", "aws.iam.user_console_without_mfa": "high", "aws.iam.admin_not_allowlisted": "high", "aws.iam.policy_full_admin_wildcard": "high", "aws.route53.domain_transfer_lock_disabled": "high", "aws.iam.user_multiple_active_keys": "low", "aws.iam.user_direct_policy": "low", "aws.iam.privilege_escalation": "critical", "aws.iam.role_trust_any_principal": "critical", "aws.iam.role_trust_external_account": "high", "aws.iam.role_trust_oidc_unrestricted": "critical", "aws.iam.passrole_or_assumerole_wildcard": "high", "aws.iam.root_hardware_mfa_missing": "high", "aws.iam.admin_without_hardware_mfa": "high", "aws.iam.root_used_recently": "high", "aws.iam.role_unused": "low", "aws.route53.domain_auto_renew_disabled": "high", "aws.route53.domain_expiring_soon": "high"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("aws."))' \
     "aws rule severities as in SPEC section 6"
 expect_json "$T/fixed.json" '[f["frameworks"] for f in d["findings"] if f["rule"] == "aws.iam.root_mfa_disabled"] == ["CIS-AWS-3.0:1.5"]' \
     "root_mfa_disabled cites CIS 1.5 (root MFA), not 1.6 (hardware MFA, which AccountMFAEnabled cannot show)"
+
+# ---- issue 8: the second catalog's AWS rules --------------------------------
+# WANT_PAIRS above is exact: each twin in the fixture (esc-denied: an
+# explicit Deny; self-service: ${aws:username} only; deploy-approved:
+# allowlisted, PassRole on one role; org-role: aws:PrincipalOrgID;
+# partner-audit: trusted account; gha-deploy: sub of one repository;
+# hw-admin: hardware MFA; app-lambda: used; example.com: auto-renew, far
+# expiry) is not flagged.
+FIXED_PAIRS=$(pairs "$T/fixed.json")
+for r in $NEW_RULES; do
+	case "$FIXED_PAIRS" in
+	*"$r "*) ok "fixture time: $r fires" ;;
+	*) not_ok "fixture time: $r fires" ;;
+	esac
+done
+# detail RULE RESOURCE: the detail of that finding.
+detail() {
+	json_get "$T/fixed.json" '[f["detail"] for f in d["findings"] if f["rule"] == "'"$1"'" and f["resource"] == "'"$2"'"][0]'
+}
+D=$(detail aws.iam.privilege_escalation "$A:user/esc-dev")
+diag "esc-dev: $D"
+check "privilege_escalation names the set and the granting policy and group" \
+    sh -c 'case "$1" in *"attach_user_policy (iam:AttachUserPolicy by iam-operator via group:iam-operators)"*"put_user_policy (iam:PutUserPolicy by iam-operator via group:iam-operators)"*) exit 0 ;; esac; exit 1' sh "$D"
+check "privilege_escalation: a set needs every action (no put_role_policy without sts:AssumeRole)" \
+    sh -c 'case "$1" in *put_role_policy*) exit 1 ;; esac; exit 0' sh "$D"
+D=$(detail aws.iam.privilege_escalation "$A:role/ci-deployer")
+check "privilege_escalation: iam:PassRole with lambda:CreateFunction and InvokeFunction" \
+    sh -c 'case "$1" in *"passrole_lambda_invoke (iam:PassRole by deploy-lambda"*) exit 0 ;; esac; exit 1' sh "$D"
+D=$(detail aws.iam.role_trust_oidc_unrestricted "$A:role/gha-any")
+check "role_trust_oidc_unrestricted names the provider and the sub pattern" \
+    sh -c 'case "$1" in *"token.actions.githubusercontent.com for subjects matching repo:*"*) exit 0 ;; esac; exit 1' sh "$D"
+D=$(detail aws.iam.admin_without_hardware_mfa "$A:user/alice")
+check "admin_without_hardware_mfa: alice's device is virtual" \
+    sh -c 'case "$1" in *"virtual MFA device (arn:aws:iam::123456789012:mfa/alice)"*) exit 0 ;; esac; exit 1' sh "$D"
+ESC_DATA=$TEST_SRCDIR/data/aws-iam-escalation.json
+vg q-esc -p policy.json query "SELECT count(DISTINCT set_id) FROM aws_iam_escalation_sets"
+expect_eq "$(grep -E '^ *[0-9]+' "$T/q-esc.out" | tr -d ' |')" \
+    "$("$PYTHON" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["sets"]))' "$ESC_DATA")" \
+    "aws_iam_escalation_sets holds every set of data/aws-iam-escalation.json"
+for id in $("$PYTHON" -c 'import json, sys; print(" ".join(s["id"] for s in json.load(open(sys.argv[1]))["sets"]))' "$ESC_DATA"); do
+	check "escalation set $id has a case in tests/rules/aws.iam.privilege_escalation.sql" \
+	    grep -q "set $id:" "$TEST_SRCDIR/tests/rules/aws.iam.privilege_escalation.sql"
+done
+vg q-vmfa -p policy.json query "SELECT serial_number, coalesce(user_name, '-'), is_root FROM aws_iam_virtual_mfa ORDER BY serial_number"
+expect_eq "$(grep -E '^ *arn' "$T/q-vmfa.out" | tr -s ' \t|' ' ' | sed -e 's/^ //' -e 's/ $//')" \
+"arn:aws:iam::123456789012:mfa/alice alice 0
+arn:aws:iam::123456789012:mfa/dave dave 0
+arn:aws:iam::123456789012:mfa/old-phone - 0" "aws_iam_virtual_mfa: assigned and unassigned virtual devices"
+
+# The root user's MFA: virtual, then hardware (the twin), with paging.
+for v in virtual hardware; do
+	"$PYTHON" -c '
+import json, sys
+f = json.load(open(sys.argv[1]))
+f["root"].update({"mfa_active": True, "mfa_virtual": sys.argv[3] == "virtual",
+                  "password_last_used": "2025-06-01T00:00:00Z", "access_keys": []})
+json.dump(f, open(sys.argv[2], "w"))' "$FIX" "$T/fix-$v.json" "$v"
+	start_fake fake_aws --fixture "$T/fix-$v.json" --log "$T/root-$v.jsonl" \
+	    --page-size 1 || not_ok "fake_aws (root $v) starts"
+	mkcase "root-$v" "$FAKE_PORT" "$ACCOUNT"
+	cd "$T/root-$v" || exit 99
+	vg "root-$v" -p policy.json audit --json "$T/root-$v.json"
+	expect_rc 1 "root with $v MFA: audit exits 1"
+	no_crash "root with $v MFA" "root-$v"
+	stop_fake "$FAKE_DIR"
+	rm -f "$T/fix-$v.json"	# it holds the fixture's secret key
+done
+expect_eq "$(logcheck "$T/root-virtual.jsonl" 'len([x for x in e if x["action"] == "ListVirtualMFADevices"])')" 4 \
+    "ListVirtualMFADevices follows Marker over 4 pages of one device"
+RP=$(pairs "$T/root-virtual.json")
+check "root with virtual MFA: root_hardware_mfa_missing fires, root_mfa_disabled does not" \
+    sh -c 'case "$1" in *"aws.iam.root_mfa_disabled "*) exit 1 ;; *"aws.iam.root_hardware_mfa_missing arn:aws:iam::123456789012:root"*) exit 0 ;; esac; exit 1' sh "$RP"
+expect_json "$T/root-virtual.json" '[f["detail"] for f in d["findings"] if f["rule"] == "aws.iam.root_hardware_mfa_missing"] == ["the root user of account 123456789012 uses a virtual MFA device (arn:aws:iam::123456789012:mfa/root-account-mfa-device)"]' \
+    "root with virtual MFA: the detail names the virtual device"
+RP=$(pairs "$T/root-hardware.json")
+check "root with hardware MFA, unused for months: neither root_hardware_mfa_missing nor root_used_recently" \
+    sh -c 'case "$1" in *"aws.iam.root_hardware_mfa_missing "*|*"aws.iam.root_used_recently "*|*"aws.iam.root_mfa_disabled "*) exit 1 ;; esac; exit 0' sh "$RP"
 
 # ---- malformed XML ---------------------------------------------------------
 
@@ -306,11 +406,11 @@ expect_eq "$(pairs "$T/throttle/thr.json")" "$LIVE_PAIRS" "throttled: same findi
 NTHR=$(logcheck "$T/throttle.jsonl" 'len([x for x in e if x.get("throttled")])')
 diag "throttled answers: $NTHR, requests: $(wc -l <"$T/throttle.jsonl"), ${elapsed} s"
 check "throttled: the fake throttled some requests and they were retried" \
-    test "$NTHR" -gt 0 -a "$(wc -l <"$T/throttle.jsonl")" -eq $((17 + NTHR))
+    test "$NTHR" -gt 0 -a "$(wc -l <"$T/throttle.jsonl")" -eq $((18 + NTHR))
 expect_eq "$(logcheck "$T/throttle.jsonl" 'sorted(set(x.get("error_code", "") for x in e if x.get("throttled")))')" \
     '["ServiceUnavailable", "Throttling", "ThrottlingException"]' \
     "throttled: 400 Throttling, 400 ThrottlingException and 503 were all retried"
-expect_json "$T/throttle/thr.json" 'd["sources"][0]["requests"] > 17' "throttled: sources.requests counts the retries"
+expect_json "$T/throttle/thr.json" 'd["sources"][0]["requests"] > 18' "throttled: sources.requests counts the retries"
 
 # ---- a credential report that takes 3 s (background) ----------------------
 

@@ -106,7 +106,7 @@ vg plan -p policy.json freeze plan
 expect_rc 0 "freeze plan exits 0"
 expect_contains "$T/plan.out" "writes use the source's own credentials" \
     "plan says the writes would use the source's own credentials"
-expect_contains "$T/plan.out" "freeze plan: 11 steps" "plan has 11 steps"
+expect_contains "$T/plan.out" "freeze plan: 22 steps" "plan has 22 steps"
 expect_contains "$T/plan.out" "create IAM policy vigil-freeze-" \
     "plan creates the deny policy"
 expect_contains "$T/plan.out" "to user $A:user/carol" \
@@ -174,10 +174,10 @@ expect_json "$T/a0.json" 'd["freeze"]["active"] is False' \
     "report before the freeze: freeze section says not active"
 vg apply -p policy.json freeze apply --yes
 expect_rc 0 "freeze apply --yes exits 0"
-expect_contains "$T/apply.out" "freeze 1 applied: 11 steps" "apply ran 11 steps"
+expect_contains "$T/apply.out" "freeze 1 applied: 22 steps" "apply ran 22 steps"
 POL=$(state "$PORT" '[p for p in s["policies"] if "vigil-freeze-" in p][0]')
 expect_eq "$(state "$PORT" "sorted(['u:' + n for n, u in s['users'].items() if '$POL' in u['attached']] + ['r:' + n for n, a in s['roles'].items() if '$POL' in a])")" \
-    '["r:app-lambda", "r:legacy-ci", "u:bob", "u:carol", "u:dave", "u:svc-deploy"]' \
+    '["r:app-lambda", "r:ci-deployer", "r:deploy-approved", "r:gha-any", "r:gha-deploy", "r:legacy-ci", "r:org-role", "r:partner-audit", "r:public-role", "u:bob", "u:carol", "u:dave", "u:esc-denied", "u:esc-dev", "u:hw-admin", "u:self-service", "u:svc-deploy"]' \
     "the deny policy is attached to every user and role but break-glass and the caller"
 expect_eq "$(state "$PORT" "sorted('%s=%s' % (k, v) for u in s['users'].values() for k, v in u['keys'].items())")" \
     '["AKIAFAKEALICE0000001=Active", "AKIAFAKECAROL0000001=Inactive", "AKIAFAKECAROL0000002=Inactive", "AKIAFAKEDAVE00000001=Inactive", "AKIAFAKESVCDEPLOY001=Inactive", "AKIDFAKEAUDITOR00001=Active"]' \
@@ -187,7 +187,7 @@ expect_eq "$(state "$PORT" 's["domains"]')" \
 expect_eq "$(state "$PORT" 'all(s["groups"][g] == [p for p in s["groups"][g] if "vigil-freeze" not in p] for g in s["groups"])')" \
     "true" "no group gets the deny policy"
 NW=$(writes "$T/main.jsonl" | wc -l)
-expect_eq "$NW" "11" "apply sent 11 writes"
+expect_eq "$NW" "22" "apply sent 22 writes"
 expect_eq "$("$PYTHON" -c "import sqlite3; print(','.join(r[0] for r in sqlite3.connect('vigil.db').execute('SELECT DISTINCT state FROM freeze_journal WHERE seq > 0')))")" \
     "done" "every journal step is done"
 
@@ -300,7 +300,7 @@ cd "$T/fail" || exit 99
 vg fail -p policy.json freeze apply --yes
 expect_rc 4 "a write failure mid-apply exits 4"
 expect_contains "$T/fail.err" "stays 'started'" "the failure says the step stays started"
-expect_eq "$("$PYTHON" -c "import sqlite3; print(' '.join('%s:%s' % r for r in sqlite3.connect('vigil.db').execute('SELECT op, state FROM freeze_journal WHERE seq > 6 ORDER BY seq')))")" \
+expect_eq "$("$PYTHON" -c "import sqlite3; print(' '.join('%s:%s' % r for r in sqlite3.connect('vigil.db').execute('SELECT op, state FROM freeze_journal WHERE seq > 17 ORDER BY seq')))")" \
     "attach_role_policy:done deactivate_key:started" \
     "the journal holds the failing step as started and nothing after it"
 expect_eq "$(state "$FPORT" 's["domains"]["example.com"]')" "false" \

@@ -1,0 +1,19 @@
+-- id: aws.iam.role_trust_any_principal
+-- title: No role can be assumed by any AWS principal
+-- severity: critical
+-- provider: aws
+-- frameworks: NIST-800-53:AC-3
+-- remediation: Name the accounts or roles that may assume the role in its trust policy's Principal, or add a condition on aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn.
+-- description: Roles whose trust policy has an Allow statement with Principal "*", {"AWS": "*"} or NotPrincipal (everyone but the listed principals) and no condition that restricts who assumes it: a positive operator (not a Not... operator, not ...IfExists) on aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:SourceOrgPaths, aws:SourceOwner, aws:SourceIp, aws:SourceVpc, aws:SourceVpce or aws:userid with a value that is not only wildcards. sts:ExternalId alone does not restrict: anyone who learns it gets in. A trust policy that could not be read is reported too.
+SELECT role_arn AS resource,
+       source,
+       CASE WHEN error IS NOT NULL
+            THEN 'role ' || coalesce(role_name, role_arn) || ': the trust policy could not be evaluated: ' || error
+            ELSE 'role ' || role_name || ' can be assumed by any AWS principal (statement '
+                 || (idx + 1) || coalesce(', condition ' || condition, ', no condition') || ')'
+       END AS detail,
+       condition
+FROM aws_iam_role_trust
+WHERE error IS NOT NULL
+   OR (effect = 'Allow' AND principal_kind = '*' AND coalesce(restricting_condition, 0) = 0)
+GROUP BY source, role_arn;
