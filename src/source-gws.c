@@ -15,7 +15,12 @@
  *
  * Enumeration: users.list (500 per page), roles.list (100) and
  * roleAssignments.list (200), first pages together, further pages one
- * after another; then tokens.list for every user, concurrently.  403 and
+ * after another; then tokens.list and asps.list for every user,
+ * concurrently (Google has no bulk source of grants or app passwords),
+ * and the Reports API user usage report for all users at once (1000 per
+ * page; 2SV and security key enrollment) for the newest date that has
+ * data.  2SV enforcement per organizational unit is not an API object:
+ * the rules group the users' isEnforcedIn2Sv by orgUnitPath.  403 and
  * 429 replies whose reason is a rate or quota limit are retried by the
  * HTTP layer's backoff (gws_retry); any other error fails the source with
  * Google's reason and message.
