@@ -16,7 +16,11 @@ WITH admins AS (
 )
 SELECT coalesce(lower(u.email), a.account_id) AS resource,
        a.source,
-       coalesce(u.name, json_extract(m1.raw, '$.displayName'), a.account_id)
+       coalesce(u.name,
+                (SELECT json_extract(x.raw, '$.displayName') FROM atlassian_group_members x
+                 WHERE x.source = a.source AND x.account_id = a.account_id
+                   AND json_valid(x.raw) LIMIT 1),
+                a.account_id)
          || ' <' || coalesce(u.email, 'no email') || '> administers through '
          || a.groups || ' and is not in allowed_admins'
          || CASE WHEN u.status IS NOT NULL AND u.status <> 'active'
@@ -25,9 +29,6 @@ SELECT coalesce(lower(u.email), a.account_id) AS resource,
        a.groups
 FROM admins a
 LEFT JOIN atlassian_users u ON u.source = a.source AND u.account_id = a.account_id
-LEFT JOIN atlassian_group_members m1 ON m1.rowid = (
-  SELECT min(rowid) FROM atlassian_group_members x
-  WHERE x.source = a.source AND x.account_id = a.account_id)
 WHERE NOT EXISTS (SELECT 1 FROM json_each(:allowed_admins) l
                   WHERE lower(l.value) = lower(u.email)
                      OR l.value = a.account_id);

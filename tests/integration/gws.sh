@@ -161,7 +161,9 @@ expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s=%d" % (c, len([x for x in e 
 expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set(x["query"].split("&")[0] + "&" + x["query"].split("&")[1] for x in e if x["call"] == "userUsageReport.get")))')" \
     "parameters=accounts%3Ais_2sv_enrolled%2Caccounts%3Ais_2sv_enforced%2Caccounts%3Anum_security_keys%2Caccounts%3Anum_passkeys_enrolled&maxResults=1000" \
     "the usage report asks only the accounts parameters it uses, 1000 users per page"
-expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s:%s" % ((__import__("datetime").date.today() - __import__("datetime").date.fromisoformat(x["path"].rsplit("/", 1)[1])).days - (__import__("datetime").datetime.utcnow().hour < 8), "p" if "pageToken" in x["query"] else "1") for x in e if x["call"] == "userUsageReport.get")')" \
+# Days before "today" in Pacific time (UTC-8), where report dates live.
+PST_TODAY=$("$PYTHON" -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) - d.timedelta(hours=8)).date())')
+expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s:%s" % ((__import__("datetime").date.fromisoformat("'"$PST_TODAY"'") - __import__("datetime").date.fromisoformat(x["path"].rsplit("/", 1)[1])).days, "p" if "pageToken" in x["query"] else "1") for x in e if x["call"] == "userUsageReport.get")')" \
     "1:1 2:1 2:p 2:p 2:p 2:p" \
     "usage report: yesterday (not available yet), then the day before with every page"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" true \
