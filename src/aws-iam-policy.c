@@ -26,6 +26,7 @@
  * part with a wildcard, or a value that begins with a wildcard).
  */
 #include "config.h"
+#include "paths.h"
 
 #include <ctype.h>
 #include <stdlib.h>

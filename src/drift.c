@@ -56,10 +56,13 @@ struct drift_table {
  * aws_account.summary (the account's entity counts) and
  * route53_zones.record_count (route53_records has the records); and
  * columns that describe how vigil looked, not the state it saw:
- * domains.rdap_server (the RDAP base URL used) and dns_records.ttl
- * (through a caching resolver it counts down between runs).
+ * domains.rdap_server (the RDAP base URL used), dns_records.ttl
+ * (through a caching resolver it counts down between runs) and
+ * gws_usage.date (the usage report's date moves with every run).
  */
 static const struct drift_table drift_tables[] = {
+	{ "atlassian_api_tokens",	"token_id", NULL },
+	{ "atlassian_coverage",		"item", NULL },
 	{ "atlassian_group_members",	"group_name,account_id", NULL },
 	{ "atlassian_users",		"account_id", NULL },
 	{ "aws_account",		"account_id", "summary" },
@@ -76,8 +79,10 @@ static const struct drift_table drift_tables[] = {
 	{ "discord_webhooks",		"webhook_id", NULL },
 	{ "dns_records",		"zone,name,type,value", "ttl" },
 	{ "domains",			"domain", "rdap_server" },
+	{ "gws_asps",			"email,code_id", NULL },
 	{ "gws_role_assignments",	"email,role_name", NULL },
 	{ "gws_tokens",			"email,client_id", NULL },
+	{ "gws_usage",			"email", "date" },
 	{ "gws_users",			"email", NULL },
 	{ "ldap_groups",		"dn", NULL },
 	{ "ldap_server",		"uri", "last_bind_users" },

@@ -7,7 +7,12 @@
  *     GET /admin/v1/orgs/{org}/users (managed accounts, cursor paging via
  *     links.next) gives every user with status and last_active, and
  *     GET /admin/v2/orgs/{org}/directories/-/users?roleIds=atlassian/
- *     org-admin gives the organization admins (a role, not a group);
+ *     org-admin gives the organization admins (a role, not a group), and
+ *     GET /admin/api-access/v1/orgs/{org}/api-tokens every user API token
+ *     of the managed accounts with its last use (needs the key's
+ *     read:tokens:admin scope; when the API refuses it with 403 or 404,
+ *     atlassian_coverage says so and atlassian.api_token_stale reports
+ *     the gap instead of passing);
  *   - the site API (endpoints.site, default the `site` value) with Basic
  *     email:api_token: GET /rest/api/3/group/bulk and, for each group,
  *     GET /rest/api/3/group/member (offset paging, isLast), the groups
@@ -46,7 +51,14 @@ static const char atlassian_schema[] =
 "  source TEXT, group_name TEXT, group_id TEXT, account_id TEXT,\n"
 "  raw TEXT);\n"
 "CREATE INDEX IF NOT EXISTS atlassian_group_members_run ON\n"
-"  atlassian_group_members(run, group_name);\n";
+"  atlassian_group_members(run, group_name);\n"
+"CREATE TABLE IF NOT EXISTS atlassian_api_tokens(run INTEGER NOT NULL,\n"
+"  source TEXT, token_id TEXT, account_id TEXT, email TEXT, label TEXT,\n"
+"  status TEXT, created TEXT, expires TEXT, last_active TEXT, raw TEXT);\n"
+"CREATE INDEX IF NOT EXISTS atlassian_api_tokens_run ON\n"
+"  atlassian_api_tokens(run, account_id);\n"
+"CREATE TABLE IF NOT EXISTS atlassian_coverage(run INTEGER NOT NULL,\n"
+"  source TEXT, item TEXT, available INTEGER, detail TEXT, raw TEXT);\n";
 
 static const char *const atlassian_keys[] = {
 	"org_id", "admin_api_key_env", "site", "email", "api_token_env",
@@ -449,6 +461,130 @@ fetch_admins(struct atl *a, json_t *users, json_t *order)
 	return r;
 }
 
+/* A JSON string member as a new ISO-8601 UTC time (NULL: none). */
+static json_t *
+jtime(json_t *o, const char *k)
+{
+	char	*t;
+	json_t	*v;
+
+	if ((t = norm_time(json_string_value(json_object_get(o, k)))) ==
+	    NULL)
+		return json_null();
+	v = json_string(t);
+	free(t);
+	return v;
+}
+
+/* Member k of o (borrowed), or JSON null. */
+static json_t *
+jopt(json_t *o, const char *k)
+{
+	json_t	*v = json_object_get(o, k);
+
+	return v != NULL ? v : json_null();
+}
+
+/*
+ * One atlassian_coverage row: whether a kind of data (item) could be
+ * read, and why not.
+ */
+static int
+put_coverage(struct atl *a, const char *item, int available,
+    const char *detail)
+{
+	json_t	*row;
+	int	 r;
+
+	row = json_pack("{s:s, s:i, s:s?, s:n}", "item", item,
+	    "available", available, "detail", detail, "raw");
+	r = snap_insert(a->ctx->snap, "atlassian_coverage", a->ctx->ps->name,
+	    row);
+	json_decref(row);
+	return r;
+}
+
+/*
+ * User API tokens of the managed accounts (API access API, cursor
+ * paging via links.next).  A 403 or 404 (an API key without the
+ * read:tokens:admin scope, or an organization where the API is not
+ * offered) is not a failure of the source: it is written to
+ * atlassian_coverage as unavailable, and atlassian.api_token_stale
+ * reports it.  Any other error fails the source.
+ */
+static int
+fetch_api_tokens(struct atl *a)
+{
+	struct http_req	*q;
+	json_t		*page, *t, *user, *row;
+	const char	*id;
+	char		*url, *cur = NULL, *ec, *why;
+	size_t		 i;
+	int		 r = 0, n;
+
+	for (n = 0; n < ATL_MAX_PAGES; n++) {
+		ec = cur != NULL ? url_escape(cur) : NULL;
+		url = xasprintf("%s/admin/api-access/v1/orgs/%s/api-tokens%s%s",
+		    a->admin, a->org, ec != NULL ? "?cursor=" : "",
+		    ec != NULL ? ec : "");
+		free(ec);
+		pace(a);
+		q = atl_req(a, 0, url);
+		free(url);
+		http_do(a->ctx->http, q);
+		if (q->result == 0 && (q->status == 403 || q->status == 404)) {
+			note_limits(a, q);
+			why = xasprintf("GET /admin/api-access/v1/orgs/ORG/"
+			    "api-tokens answered HTTP %ld%s", q->status,
+			    q->status == 403 ? " (the organization API key "
+			    "lacks the read:tokens:admin scope)" : " (not "
+			    "offered for this organization)");
+			log_warn("%s: user API tokens unavailable: %s",
+			    a->ctx->ps->name, why);
+			http_req_free(q);
+			r = put_coverage(a, "api_tokens", 0, why);
+			free(why);
+			goto out;
+		}
+		r = atl_answer(a, q, 0, "organization API tokens", &page);
+		http_req_free(q);
+		if (r != 0)
+			goto out;
+		json_array_foreach(json_object_get(page, "data"), i, t) {
+			if ((id = json_string_value(json_object_get(t, "id")))
+			    == NULL)
+				continue;
+			user = json_object_get(t, "user");
+			row = json_pack("{s:s, s:O, s:O, s:O, s:O, s:o, s:o, "
+			    "s:o, s:O}", "token_id", id,
+			    "account_id", jopt(user, "id"),
+			    "email", jopt(user, "email"),
+			    "label", jopt(t, "label"),
+			    "status", jopt(t, "status"),
+			    "created", jtime(t, "createdAt"),
+			    "expires", jtime(t, "expiresAt"),
+			    "last_active", jtime(t, "lastActiveAt"),
+			    "raw", t);
+			r = snap_insert(a->ctx->snap, "atlassian_api_tokens",
+			    a->ctx->ps->name, row);
+			json_decref(row);
+			if (r != 0)
+				break;
+			a->ctx->resources++;
+		}
+		free(cur);
+		cur = next_cursor(page);
+		json_decref(page);
+		if (r != 0 || cur == NULL)
+			break;
+	}
+	if (r == 0)
+		r = put_coverage(a, "api_tokens", 1, NULL);
+ out:
+	free(cur);
+	return r;
+}
+
 /* Site groups: a JSON array of {name, groupId} objects in *groups. */
 static int
 fetch_groups(struct atl *a, json_t *groups)
@@ -647,7 +783,8 @@ atlassian_collect(struct source_ctx *ctx)
 	    (r = atl_creds(&a)) != 0)
 		goto out;
 	if ((r = fetch_users(&a, users, order)) != 0 ||
-	    (r = fetch_admins(&a, users, order)) != 0)
+	    (r = fetch_admins(&a, users, order)) != 0 ||
+	    (r = fetch_api_tokens(&a)) != 0)
 		goto out;
 	json_array_foreach(order, i, v) {
 		id = json_string_value(v);

@@ -15,7 +15,12 @@
  *
  * Enumeration: users.list (500 per page), roles.list (100) and
  * roleAssignments.list (200), first pages together, further pages one
- * after another; then tokens.list for every user, concurrently.  403 and
+ * after another; then tokens.list and asps.list for every user,
+ * concurrently (Google has no bulk source of grants or app passwords),
+ * and the Reports API user usage report for all users at once (1000 per
+ * page; 2SV and security key enrollment) for the newest date that has
+ * data.  2SV enforcement per organizational unit is not an API object:
+ * the rules group the users' isEnforcedIn2Sv by orgUnitPath.  403 and
  * 429 replies whose reason is a rate or quota limit are retried by the
  * HTTP layer's backoff (gws_retry); any other error fails the source with
  * Google's reason and message.
@@ -61,7 +66,16 @@ static const char gws_schema[] =
 "CREATE TABLE IF NOT EXISTS gws_tokens(run INTEGER NOT NULL, source TEXT,\n"
 "  email TEXT, client_id TEXT, display_text TEXT, scopes TEXT,\n"
 "  anonymous INTEGER, native_app INTEGER, raw TEXT);\n"
-"CREATE INDEX IF NOT EXISTS gws_tokens_run ON gws_tokens(run, email);\n";
+"CREATE INDEX IF NOT EXISTS gws_tokens_run ON gws_tokens(run, email);\n"
+"CREATE TABLE IF NOT EXISTS gws_asps(run INTEGER NOT NULL, source TEXT,\n"
+"  email TEXT, code_id TEXT, name TEXT, created TEXT, last_used TEXT,\n"
+"  raw TEXT);\n"
+"CREATE INDEX IF NOT EXISTS gws_asps_run ON gws_asps(run, email);\n"
+"CREATE TABLE IF NOT EXISTS gws_usage(run INTEGER NOT NULL, source TEXT,\n"
+"  email TEXT, profile_id TEXT, date TEXT, is_2sv_enrolled INTEGER,\n"
+"  is_2sv_enforced INTEGER, num_security_keys INTEGER,\n"
+"  num_passkeys INTEGER, raw TEXT);\n"
+"CREATE INDEX IF NOT EXISTS gws_usage_run ON gws_usage(run, email);\n";
 
 static const char *const gws_keys[] = {
 	"service_account_key_file", "subject", "customer", "deadline_s", NULL
@@ -74,14 +88,27 @@ static const char *const gws_endpoint_keys[] = {
 #define GWS_TOKEN_URL	"https://oauth2.googleapis.com/token"
 #define GWS_ADMIN_URL	"https://admin.googleapis.com"
 #define GWS_API_PATH	"/admin/directory/v1"
+#define GWS_REPORTS_PATH "/admin/reports/v1"
 #define GWS_SCOPE_PFX	"https://www.googleapis.com/auth/"
 #define GWS_SCOPES \
 	GWS_SCOPE_PFX "admin.directory.user.readonly " \
 	GWS_SCOPE_PFX "admin.directory.rolemanagement.readonly " \
-	GWS_SCOPE_PFX "admin.directory.user.security"
+	GWS_SCOPE_PFX "admin.directory.user.security " \
+	GWS_SCOPE_PFX "admin.reports.usage.readonly"
 #define GWS_JWT_LIFE	3600
 /* Google's default: 2,400 queries per minute per user and project. */
 #define GWS_RPS		30
+/*
+ * The Reports API user usage report: 1000 users per page; report dates
+ * are Pacific time (UTC-8) and lag a few days, so the newest date with
+ * data is searched from yesterday backwards, at most GWS_USAGE_DAYS days.
+ */
+#define GWS_USAGE_PAGE	1000
+#define GWS_USAGE_DAYS	7
+#define GWS_REPORTS_RPS	10
+#define GWS_USAGE_PARAMS \
+	"accounts:is_2sv_enrolled,accounts:is_2sv_enforced," \
+	"accounts:num_security_keys,accounts:num_passkeys_enrolled"
 
 struct gws {
 	struct source_ctx	*ctx;
@@ -89,6 +116,7 @@ struct gws {
 	int			 replay;
 	char			*token_url;
 	char			*api;		/* admin base + GWS_API_PATH */
+	char			*reports;	/* admin base + GWS_REPORTS_PATH */
 	char			*customer;	/* URL-escaped */
 	char			*bearer;	/* "Bearer TOKEN" (secret) */
 	long long		 token_expires;
@@ -769,6 +797,288 @@ tokens(struct gws *g, char **why)
 	return r;
 }
 
+/*
+ * The time of a Google int64 millisecond epoch (a string or a number) as
+ * ISO-8601 UTC; 0 or absent (never) is NULL.
+ */
+static json_t *
+ms_time(json_t *v)
+{
+	const char	*s;
+	char		*end, out[32];
+	long long	 ms;
+
+	if (json_is_integer(v))
+		ms = (long long)json_integer_value(v);
+	else if ((s = json_string_value(v)) != NULL && *s != '\0') {
+		ms = strtoll(s, &end, 10);
+		if (*end != '\0')
+			return json_string(s);
+	} else
+		return json_null();
+	if (ms <= 0)
+		return json_null();
+	iso8601_utc(ms / 1000, out, sizeof(out));
+	return json_string(out);
+}
+
+/*
+ * asps.list for every user, concurrently (one call per user: Google has
+ * no bulk source of app-specific passwords).  Every user is asked, not
+ * only those enrolled in 2SV today: an app password created while 2SV
+ * was on is not documented to die when 2SV is turned off.
+ */
+static int
+asps(struct gws *g, char **why)
+{
+	struct http_req	**q;
+	json_t		*u, *j, *a, *row;
+	size_t		 i, k, n = json_array_size(g->users);
+	char		*key, *p, *email, *what, *code;
+	int		 r = 0;
+
+	if (n == 0)
+		return 0;
+	if ((r = gws_token_fresh(g, why)) != 0)
+		return r;
+	q = xcalloc(n, sizeof(*q));
+	json_array_foreach(g->users, i, u) {
+		key = jid(json_object_get(u, "id"));
+		if (key == NULL)
+			key = xstrdup(json_string_value(json_object_get(u,
+			    "primaryEmail")) != NULL ? json_string_value(
+			    json_object_get(u, "primaryEmail")) : "");
+		p = escape(key);
+		free(key);
+		key = xasprintf("users/%s/asps", p);
+		q[i] = api_req(g, key);
+		free(key);
+		free(p);
+	}
+	http_do_all(g->http, q, n);
+	for (i = 0; i < n && r == 0; i++) {
+		u = json_array_get(g->users, i);
+		email = lower(json_string_value(json_object_get(u,
+		    "primaryEmail")));
+		what = xasprintf("asps.list for %s", email);
+		if ((j = api_reply(q[i], what, 1, why)) == NULL) {
+			r = VGL_ERR_PROVIDER;
+			free(what);
+			free(email);
+			break;
+		}
+		json_array_foreach(json_object_get(j, "items"), k, a) {
+			code = jid(json_object_get(a, "codeId"));
+			row = json_pack("{s:s, s:s?, s:O, s:o, s:o, s:O}",
+			    "email", email,
+			    "code_id", code,
+			    "name", jopt(a, "name"),
+			    "created", ms_time(json_object_get(a,
+			    "creationTime")),
+			    "last_used", ms_time(json_object_get(a,
+			    "lastTimeUsed")),
+			    "raw", a);
+			free(code);
+			if ((r = put_row(g, "gws_asps", row)) != 0)
+				break;
+		}
+		json_decref(j);
+		free(what);
+		free(email);
+	}
+	for (i = 0; i < n; i++)
+		http_req_free(q[i]);
+	free(q);
+	return r;
+}
+
+/* A usage report request for date (YYYY-MM-DD); page: pageToken or NULL. */
+static struct http_req *
+usage_req(struct gws *g, const char *date, const char *page)
+{
+	struct http_req	*q;
+	char		*url, *t = page != NULL ? escape(page) : NULL;
+	char		*params = escape(GWS_USAGE_PARAMS);
+	int		 mine = strcmp(g->customer, "my_customer") == 0;
+
+	url = xasprintf("%s/usage/users/all/dates/%s?parameters=%s&"
+	    "maxResults=%d%s%s%s%s", g->reports, date, params, GWS_USAGE_PAGE, mine ? "" : "&customerId=", mine ? "" :
+	    g->customer, t != NULL ? "&pageToken=" : "", t != NULL ? t : "");
+	q = http_req_new("GET", url);
+	if (g->bearer != NULL)
+		http_req_set_header(q, "Authorization", g->bearer);
+	q->retry = gws_retry;
+	q->rate_group = "gws-reports";
+	free(url);
+	free(t);
+	free(params);
+	return q;
+}
+
+/*
+ * 1 when a usage report answer says the date has no data yet: HTTP 400
+ * "Data for dates later than ... is not yet available", or a warning
+ * DATA_NOT_AVAILABLE or PARTIAL_DATA_AVAILABLE (Reports API reference,
+ * UsageReports.warnings).
+ */
+static int
+usage_not_ready(const struct http_req *q)
+{
+	json_t		*j, *w;
+	const char	*c;
+	char		*msg = NULL, *reason;
+	size_t		 i;
+	int		 nr = 0;
+
+	if (q->result != 0)
+		return 0;
+	if (q->status == 400) {
+		reason = error_reason(q, &msg);
+		nr = msg != NULL && strstr(msg, "not yet available") != NULL;
+		free(reason);
+		free(msg);
+		return nr;
+	}
+	if (q->status != 200 ||
+	    (j = json_loadb(q->resp.data, q->resp.len, 0, NULL)) == NULL)
+		return 0;
+	json_array_foreach(json_object_get(j, "warnings"), i, w) {
+		c = json_string_value(json_object_get(w, "code"));
+		if (c != NULL && (strcmp(c, "DATA_NOT_AVAILABLE") == 0 ||
+		    strcmp(c, "PARTIAL_DATA_AVAILABLE") == 0))
+			nr = 1;
+	}
+	json_decref(j);
+	return nr;
+}
+
+/* A usage report parameter's value: intValue (a string), else boolValue. */
+static json_t *
+usage_param(json_t *report, const char *name)
+{
+	json_t		*p, *v;
+	const char	*n, *s;
+	char		*end;
+	long long	 x;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(report, "parameters"), i, p) {
+		n = json_string_value(json_object_get(p, "name"));
+		if (n == NULL || strcmp(n, name) != 0)
+			continue;
+		if ((v = json_object_get(p, "boolValue")) != NULL &&
+		    json_is_boolean(v))
+			return json_integer(json_is_true(v));
+		v = json_object_get(p, "intValue");
+		if (json_is_integer(v))
+			return json_integer(json_integer_value(v));
+		if ((s = json_string_value(v)) != NULL) {
+			x = strtoll(s, &end, 10);
+			if (end != s && *end == '\0')
+				return json_integer(x);
+		}
+		return json_null();
+	}
+	return json_null();
+}
+
+/*
+ * The Reports API user usage report for every user at once
+ * (userUsageReport.get with userKey "all"), for the newest date that
+ * has data: report dates are Pacific time (UTC-8) and lag by a few days,
+ * so it starts at yesterday there and steps back a day while Google
+ * answers that the date is not available yet.  When no date of the last
+ * GWS_USAGE_DAYS has data, gws_usage stays empty and the rules that
+ * read it report every admin as unknown rather than passing.
+ */
+static int
+usage_report(struct gws *g, char **why)
+{
+	struct http_req	*q;
+	json_t		*all, *j, *rep, *ent, *row;
+	const char	*s;
+	char		 date[16], day[32], *next = NULL, *email, *what;
+	long long	 now;
+	size_t		 i;
+	int		 back, r = 0, ready;
+
+	now = g->replay ? http_client_replay_time(g->http) :
+	    (long long)time(NULL);
+	all = json_array();
+	for (back = 1; back <= GWS_USAGE_DAYS; back++) {
+		iso8601_utc(now - 8 * 3600 - (long long)back * 86400, day,
+		    sizeof(day));
+		snprintf(date, sizeof(date), "%.10s", day);
+		ready = 1;
+		do {
+			if ((r = gws_token_fresh(g, why)) != 0)
+				goto out;
+			q = usage_req(g, date, next);
+			free(next);
+			next = NULL;
+			http_do(g->http, q);
+			if (usage_not_ready(q)) {
+				http_req_free(q);
+				ready = 0;
+				break;
+			}
+			what = xasprintf("usage report for %s", date);
+			j = api_reply(q, what, 0, why);
+			free(what);
+			http_req_free(q);
+			if (j == NULL) {
+				r = VGL_ERR_PROVIDER;
+				goto out;
+			}
+			json_array_foreach(json_object_get(j, "usageReports"),
+			    i, rep)
+				json_array_append(all, rep);
+			if ((s = json_string_value(json_object_get(j,
+			    "nextPageToken"))) != NULL && *s != '\0')
+				next = xstrdup(s);
+			json_decref(j);
+		} while (next != NULL);
+		if (ready)
+			break;
+		json_array_clear(all);
+		log_info("%s: usage report for %s is not available yet",
+		    g->ctx->ps->name, date);
+	}
+	if (back > GWS_USAGE_DAYS) {
+		log_warn("%s: no usage report in the last %d days: security "
+		    "key enrollment is unknown", g->ctx->ps->name,
+		    GWS_USAGE_DAYS);
+		goto out;
+	}
+	json_array_foreach(all, i, rep) {
+		ent = json_object_get(rep, "entity");
+		s = json_string_value(json_object_get(ent, "userEmail"));
+		if (s == NULL)
+			continue;
+		email = lower(s);
+		row = json_pack("{s:s, s:O, s:s, s:o, s:o, s:o, s:o, s:O}",
+		    "email", email,
+		    "profile_id", jopt(ent, "profileId"),
+		    "date", date,
+		    "is_2sv_enrolled", usage_param(rep,
+		    "accounts:is_2sv_enrolled"),
+		    "is_2sv_enforced", usage_param(rep,
+		    "accounts:is_2sv_enforced"),
+		    "num_security_keys", usage_param(rep,
+		    "accounts:num_security_keys"),
+		    "num_passkeys", usage_param(rep,
+		    "accounts:num_passkeys_enrolled"),
+		    "raw", rep);
+		free(email);
+		if ((r = put_row(g, "gws_usage", row)) != 0)
+			goto out;
+	}
+ out:
+	free(next);
+	json_decref(all);
+	return r;
+}
+
 /* ---- the collector ------------------------------------------------------ */
 
 static void
@@ -776,6 +1086,7 @@ gws_release(struct gws *g)
 {
 	free(g->token_url);
 	free(g->api);
+	free(g->reports);
 	free(g->customer);
 	freestr_secret(g->bearer);
 	free(g->email);
@@ -822,7 +1133,8 @@ gws_collect_all(struct gws *g, char **why)
 	na = NULL;
 	if (r != 0)
 		goto out;
-	if ((r = tokens(g, why)) != 0 || (r = write_users(g)) != 0 ||
+	if ((r = tokens(g, why)) != 0 || (r = asps(g, why)) != 0 ||
+	    (r = usage_report(g, why)) != 0 || (r = write_users(g)) != 0 ||
 	    (r = write_assignments(g, assignments)) != 0)
 		goto out;
  out:
@@ -855,10 +1167,12 @@ gws_collect(struct source_ctx *ctx)
 	g.token_url = xstrdup(s != NULL ? s : GWS_TOKEN_URL);
 	admin = source_endpoint(ctx->ps, "admin", GWS_ADMIN_URL);
 	g.api = xasprintf("%s%s", admin, GWS_API_PATH);
+	g.reports = xasprintf("%s%s", admin, GWS_REPORTS_PATH);
 	free(admin);
 	g.customer = escape(policy_source_str(ctx->ps, "customer",
 	    "my_customer"));
 	http_client_set_rate(ctx->http, "gws-admin", GWS_RPS);
+	http_client_set_rate(ctx->http, "gws-reports", GWS_REPORTS_RPS);
 	if (!g.replay) {
 		if (g.subject == NULL) {
 			why = xstrdup("no \"subject\" (the admin to "

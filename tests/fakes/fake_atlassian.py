@@ -15,6 +15,10 @@ it), with the shapes of apis.md section 3 and deliberately small pages:
   GET /admin/v2/orgs/ORG/directories/-/users?limit=N[&roleIds=R][&cursor=C]
       Bearer KEY; data[] (v2, camelCase) filtered by roleIds (platformRoles),
       min(N, 2) per page, links.next a bare cursor
+  GET /admin/api-access/v1/orgs/ORG/api-tokens[?cursor=C]
+      Bearer KEY; data[] {id, label, status, createdAt, expiresAt,
+      lastActiveAt, user {id, orgId, name, email}}, 2 per page,
+      links.next a full URL with ?cursor=
   GET /rest/api/3/group/bulk?startAt=S&maxResults=M
       Basic EMAIL:TOKEN; values[] {name, groupId}, isLast, min(M, 2)/page
   GET /rest/api/3/group/member?groupId=G&startAt=S&maxResults=M
@@ -32,6 +36,7 @@ Scenarios (--scenario NAME, repeatable):
   forbidden  group/member answers 403 (no Administer Jira)
   stuck      group/member pages after the first are empty with isLast
              false (a page that cannot be followed)
+  notokens   api-tokens answers 403 (an API key without read:tokens:admin)
 
 Each request is logged to --log as one JSON line: time, t, method, path,
 status, auth ("bearer", "basic", "none" or "bad": never the credential).
@@ -50,7 +55,7 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SCENARIOS = ("ratelimit", "nearlimit", "forbidden", "stuck")
+SCENARIOS = ("ratelimit", "nearlimit", "forbidden", "stuck", "notokens")
 TEMPLATE = re.compile(r"^\{\{now([+-])(\d+)d\}\}$")
 V1_PAGE = 2
 V2_PAGE = 2
@@ -205,6 +210,25 @@ class Handler(BaseHTTPRequestHandler):
                              "X-RateLimit-Reset":
                              reset.strftime("%Y-%m-%dT%H:%M:%SZ")}
                 return self.send(200, body, extra)
+            m = re.match(r"^/admin/api-access/v1/orgs/([^/]+)/api-tokens$",
+                         u.path)
+            if m:
+                if m.group(1) != org:
+                    return self.send(404, {"code": 404, "message": "Not Found"})
+                if "notokens" in sc:
+                    return self.send(403, {
+                        "code": 403, "message": "The API key does not have "
+                        "the required scope: read:tokens:admin"})
+                start = int(q.get("cursor", "0").replace("t-", "") or 0)
+                items, last = page_of(fx["api_tokens"], start, V1_PAGE)
+                body = {"data": items, "links": {"self": self.path}}
+                if not last:
+                    host, port = self.server.server_address[:2]
+                    body["links"]["next"] = (
+                        "http://%s:%d/admin/api-access/v1/orgs/%s/"
+                        "api-tokens?cursor=t-%d" %
+                        (host, port, org, start + V1_PAGE))
+                return self.send(200, body)
             m = re.match(r"^/admin/v2/orgs/([^/]+)/directories/([^/]+)/users$",
                          u.path)
             if m:

@@ -9,8 +9,10 @@ token URL), the exact scope set, iat/exp (exp - iat <= 3600, not expired,
 not issued in the future). It answers {"access_token", "expires_in",
 "token_type": "Bearer"} or 400 invalid_grant, as Google does.
 
-GET /admin/directory/v1/users, customer/C/roles, customer/C/roleassignments
-and users/KEY/tokens answer in the real shapes from a built-in directory
+GET /admin/directory/v1/users, customer/C/roles, customer/C/roleassignments,
+users/KEY/tokens and users/KEY/asps, and the Reports API user usage report
+GET /admin/reports/v1/usage/users/all/dates/DATE?parameters=accounts:...
+answer in the real shapes from a built-in directory
 whose times are relative to the fake's start (so a live audit's findings
 are fixed), with paging forced to --page-size items. Every Admin SDK call
 needs "Authorization: Bearer" with a token this fake issued (401 otherwise).
@@ -19,12 +21,20 @@ Usage:
   fake_gws.py --port-file F --pid-file P --public-key PUB.pem
               --client-email E --subject S [--customer-id ID]
               [--log REQLOG.jsonl] [--issued FILE] [--page-size N]
-              [--scenario normal|ratelimit|forbidden]
+              [--scenario normal|ratelimit|forbidden|degraded]
 
 Scenarios: ratelimit: the first attempt of users page 1 gets 403
 userRateLimitExceeded, of roles page 1 429 rateLimitExceeded, of one
 user's tokens 403 quotaExceeded; forbidden: every Admin SDK call gets 403
-"Not Authorized to access this resource/api" (reason forbidden).
+"Not Authorized to access this resource/api" (reason forbidden);
+degraded: alice is the only super admin and the usage report has no
+date with data (every date answers "not available").
+
+The usage report follows Google's lag, on Pacific time (UTC-8): today and
+later answer 400 "Data for dates later than D is not yet available",
+yesterday 200 with the warning PARTIAL_DATA_AVAILABLE and no rows, older
+dates the report of the users that existed then (paged like the lists,
+intValue as a string, boolValue as a boolean).
 
 It binds 127.0.0.1 on port 0, then writes the port and pid files. Each
 request is logged as one JSON line without any secret; the access tokens
@@ -50,11 +60,20 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 API = "/admin/directory/v1/"
+REPORTS = "/admin/reports/v1/"
 GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPES = {
     "https://www.googleapis.com/auth/admin.directory.user.readonly",
     "https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly",
     "https://www.googleapis.com/auth/admin.directory.user.security",
+    "https://www.googleapis.com/auth/admin.reports.usage.readonly",
+}
+USAGE_PARAMS = {
+    "accounts:is_2sv_enrolled", "accounts:is_2sv_enforced",
+    "accounts:is_2sv_protected", "accounts:num_security_keys",
+    "accounts:num_passkeys_enrolled", "accounts:num_authorized_apps",
+    "accounts:is_suspended", "accounts:is_archived",
+    "accounts:timestamp_last_login", "accounts:timestamp_creation",
 }
 NEVER = "1970-01-01T00:00:00.000Z"
 SUPER_ROLE = "9170000000000001"
@@ -67,7 +86,7 @@ def gtime(days_ago, now):
     return t.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def directory(now, customer_id):
+def directory(now, customer_id, degraded=False):
     """Users, roles, role assignments and tokens of example.com."""
     # name, id, super, delegated, enrolled, enforced, suspended,
     # last login (days ago or None: never), created (days ago), OU
@@ -86,7 +105,10 @@ def directory(now, customer_id):
         ("heidi", "1008", True, False, True, True, False, 5, 365, "/"),
         ("ivan", "1009", False, False, True, True, False, None, 10,
          "/Sales"),
+        ("judy", "1010", True, False, True, True, False, None, 1, "/"),
     ]
+    if degraded:
+        people = [p[:2] + (p[0] == "alice",) + p[3:] for p in people]
     users = []
     for (n, uid, sup, dlg, enr, enf, susp, login, created, ou) in people:
         users.append({
@@ -144,7 +166,12 @@ def directory(now, customer_id):
         ra("7003", SUPER_ROLE, "1008"),
         ra("7004", HELPDESK_ROLE, "1003"),
         ra("7005", GROUPS_ROLE, "03abcgroup0001", kind="GROUP"),
+        ra("7006", SUPER_ROLE, "1010"),
     ]
+    if degraded:
+        assignments = [a for a in assignments
+                       if a["roleId"] != SUPER_ROLE or
+                       a["assignedTo"] == "1001"]
 
     def tok(cid, text, scopes):
         return {"kind": "admin#directory#token", "etag": '"t"',
@@ -165,8 +192,29 @@ def directory(now, customer_id):
                      ["https://mail.google.com/", "openid"])],
         "1005": [tok("555-backup.apps.googleusercontent.com", "Backup Tool",
                      ["https://www.googleapis.com/auth/drive"])],
+        "1008": [tok("444-admintool.apps.googleusercontent.com",
+                     "Directory Helper",
+                     ["https://www.googleapis.com/auth/admin.directory.user",
+                      "openid"])],
     }
-    return users, roles, assignments, tokens
+
+    def ms(days):
+        return str(int((now - datetime.timedelta(days=days)).timestamp()
+                       * 1000))
+    # App-specific passwords: erin's is in use; grace is suspended.
+    asps = {
+        "1005": [{"kind": "admin#directory#asp", "etag": '"p1"',
+                  "codeId": 11, "name": "Thunderbird on laptop",
+                  "creationTime": ms(120), "lastTimeUsed": ms(1),
+                  "userKey": "1005"}],
+        "1007": [{"kind": "admin#directory#asp", "etag": '"p2"',
+                  "codeId": 12, "name": "Old phone mail",
+                  "creationTime": ms(900), "lastTimeUsed": "0",
+                  "userKey": "1007"}],
+    }
+    # Security keys and passkeys per user (usage report).
+    keys = {"1001": (2, 0), "1003": (0, 1), "1008": (1, 0)}
+    return users, roles, assignments, tokens, asps, keys
 
 
 def b64d(s):
@@ -189,8 +237,9 @@ class State:
         self.args = args
         self.lock = threading.Lock()
         self.now = datetime.datetime.now(datetime.timezone.utc)
-        self.users, self.roles, self.assignments, self.tokens = \
-            directory(self.now, args.customer_id)
+        (self.users, self.roles, self.assignments, self.tokens,
+         self.asps, self.keys) = directory(
+             self.now, args.customer_id, args.scenario == "degraded")
         with open(args.public_key, "rb") as f:
             self.pub = serialization.load_pem_public_key(f.read())
         self.issued = set()
@@ -333,11 +382,15 @@ class Handler(BaseHTTPRequestHandler):
         u = urlsplit(self.path)
         q = parse_qs(u.query)
         entry = {"method": "GET", "path": u.path, "query": u.query}
-        if not u.path.startswith(API):
+        if u.path.startswith(REPORTS):
+            rest = ["@reports"] + [unquote(p) for p in
+                                   u.path[len(REPORTS):].split("/")]
+        elif u.path.startswith(API):
+            rest = [unquote(p) for p in u.path[len(API):].split("/")]
+        else:
             entry["call"] = "unknown"
             return self.reply(404, google_error(404, "notFound",
                                                 "Not Found")[1], entry)
-        rest = [unquote(p) for p in u.path[len(API):].split("/")]
         auth = self.headers.get("Authorization", "")
         entry["auth_ok"] = auth.startswith("Bearer ") and \
             auth[7:] in st.issued
@@ -366,6 +419,11 @@ class Handler(BaseHTTPRequestHandler):
     def call_name(rest):
         if rest == ["users"]:
             return "users.list"
+        if len(rest) == 6 and rest[:4] == ["@reports", "usage", "users",
+                                           "all"] and rest[4] == "dates":
+            return "userUsageReport.get"
+        if len(rest) == 3 and rest[0] == "users" and rest[2] == "asps":
+            return "asps.list"
         if len(rest) == 3 and rest[0] == "users" and rest[2] == "tokens":
             return "tokens.list"
         if len(rest) == 3 and rest[0] == "customer" and rest[2] == "roles":
@@ -425,6 +483,18 @@ class Handler(BaseHTTPRequestHandler):
             out.update({"kind": "admin#directory#roleAssignments",
                         "etag": '"a"'})
             return 200, out
+        if call == "userUsageReport.get":
+            return self.usage(rest[5], q)
+        if call == "asps.list":
+            user = next((x for x in st.users if rest[1] in
+                         (x["id"], x["primaryEmail"])), None)
+            if user is None:
+                return google_error(404, "notFound",
+                                    "Resource Not Found: userKey")
+            out = {"kind": "admin#directory#asps", "etag": '"p"'}
+            if st.asps.get(user["id"]):
+                out["items"] = st.asps[user["id"]]
+            return 200, out
         if call == "tokens.list":
             key = rest[1]
             user = next((x for x in st.users if key in
@@ -442,6 +512,84 @@ class Handler(BaseHTTPRequestHandler):
                 out["items"] = items
             return 200, out
         return google_error(404, "notFound", "Not Found")
+
+
+def usage_method(self, date, q):
+    """userUsageReport.get for userKey "all" (Reports API)."""
+    st = self.st
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        return google_error(400, "invalid", "Invalid value '%s'" % date)
+    pst = (datetime.datetime.now(datetime.timezone.utc) -
+           datetime.timedelta(hours=8)).date()
+    if st.args.scenario == "degraded":
+        pst = day + datetime.timedelta(days=1)
+    if day >= pst:
+        return google_error(
+            400, "invalid", "Data for dates later than %s is not yet "
+            "available. Please check back later" %
+            (pst - datetime.timedelta(days=1)).isoformat())
+    want = q.get("parameters", [""])[0].split(",")
+    for w in want:
+        if w not in USAGE_PARAMS:
+            return google_error(400, "invalid", "Invalid value '%s'. "
+                                "Values must match the following regular "
+                                "expression: '(accounts):[^,]+'" % w)
+    out = {"kind": "admin#reports#usageReports", "etag": '"ur"'}
+    if day == pst - datetime.timedelta(days=1):
+        out["warnings"] = [{
+            "code": "PARTIAL_DATA_AVAILABLE",
+            "message": "Data for date %s for application \"accounts\" "
+                       "is not available right now, please try again "
+                       "after a few hours." % date,
+            "data": [{"key": "application", "value": "accounts"}]}]
+        return 200, out
+    reports = []
+    end = datetime.datetime.combine(day, datetime.time(23, 59),
+                                    datetime.timezone.utc) + \
+        datetime.timedelta(hours=8)
+    for user in st.users:
+        created = datetime.datetime.strptime(
+            user["creationTime"], "%Y-%m-%dT%H:%M:%S.000Z").replace(
+                tzinfo=datetime.timezone.utc)
+        if created > end:
+            continue
+        nkeys, npass = st.keys.get(user["id"], (0, 0))
+        vals = {
+            "accounts:is_2sv_enrolled": user["isEnrolledIn2Sv"],
+            "accounts:is_2sv_enforced": user["isEnforcedIn2Sv"],
+            "accounts:is_2sv_protected": user["isEnrolledIn2Sv"],
+            "accounts:num_security_keys": nkeys,
+            "accounts:num_passkeys_enrolled": npass,
+            "accounts:num_authorized_apps": len(st.tokens.get(
+                user["id"], [])),
+            "accounts:is_suspended": user["suspended"],
+            "accounts:is_archived": user["archived"],
+        }
+        params = []
+        for w in want:
+            v = vals.get(w)
+            if isinstance(v, bool):
+                params.append({"name": w, "boolValue": v})
+            elif isinstance(v, int):
+                params.append({"name": w, "intValue": str(v)})
+        reports.append({
+            "kind": "admin#reports#usageReport", "date": date,
+            "etag": '"u%s"' % user["id"],
+            "entity": {"customerId": st.args.customer_id,
+                       "userEmail": user["primaryEmail"],
+                       "profileId": user["id"], "entityId": user["id"],
+                       "type": "USER"},
+            "parameters": params})
+    pg = page(reports, q, 1000, st.args.page_size, "usageReports")
+    if pg is None:
+        return google_error(400, "invalid", "Invalid pageToken")
+    out.update(pg)
+    return 200, out
+
+
+Handler.usage = usage_method
 
 
 def write_atomic(path, text):
@@ -464,7 +612,8 @@ def main():
     ap.add_argument("--issued")
     ap.add_argument("--page-size", type=int, default=2)
     ap.add_argument("--scenario", default="normal",
-                    choices=["normal", "ratelimit", "forbidden"])
+                    choices=["normal", "ratelimit", "forbidden",
+                             "degraded"])
     args = ap.parse_args()
     st = State(args)
     Handler.st = st

@@ -5,7 +5,9 @@
 # everything, Bearer and Basic credentials are used where they belong and
 # never appear in outputs, the store or a recording, 429 is waited out,
 # X-RateLimit-Remaining: 0 is respected, 401 and 403 fail the source with
-# exit 3 and a reason, and a recording replays to the same findings.
+# exit 3 and a reason, a recording replays to the same findings, product
+# admin groups and stale user API tokens are flagged with their twins
+# passing, and API tokens the org API refuses are reported unavailable.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -73,8 +75,13 @@ pairs() {
 }
 
 WANT_PAIRS="atlassian.admin_outside_org_domain mallory@gmail.com
+atlassian.api_token_stale bob@examplelabs.com/b2c3d4e5-0000-4000-8000-000000000002
+atlassian.api_token_stale carol@examplelabs.com/b2c3d4e5-0000-4000-8000-000000000003
 atlassian.org_admin_not_allowlisted mallory@gmail.com
 atlassian.org_admin_not_allowlisted ops@examplelabs.com
+atlassian.product_admin_not_allowlisted bob@examplelabs.com
+atlassian.product_admin_not_allowlisted carol@examplelabs.com
+atlassian.product_admin_not_allowlisted ops@examplelabs.com
 atlassian.user_inactive dave@examplelabs.com
 atlassian.user_inactive erin@examplelabs.com"
 
@@ -116,8 +123,10 @@ expect_json "$R1" '[(s["name"], s["type"], s["status"]) for s in d["sources"]] =
     "source atl: atlassian, ok"
 
 NREQ=$(wc -l <"$T/main.jsonl")
-expect_eq "$NREQ" 14 "14 requests: 4+2 org pages, 2 group pages, 6 member pages"
-expect_json "$R1" 'd["sources"][0]["requests"] == 14' "sources.requests counts 14"
+expect_eq "$NREQ" 22 "22 requests: 4+2+3 org pages (users, admins, API tokens), 4 group pages, 9 member pages"
+expect_json "$R1" 'd["sources"][0]["requests"] == 22' "sources.requests counts 22"
+expect_eq "$(grep -c '/admin/api-access/v1/orgs/'"$ORG"'/api-tokens' "$T/main.jsonl")" 3 \
+    "API tokens: all 3 pages (links.next full URL followed as a cursor)"
 check "every org API request used the Bearer key, every site request Basic" \
     "$PYTHON" -c '
 import json, sys
@@ -130,7 +139,7 @@ expect_eq "$(grep -c '"/admin/v1/orgs/'"$ORG"'/users' "$T/main.jsonl")" 4 \
     "v1 users: all 4 pages (links.next full URL followed as a cursor)"
 expect_eq "$(grep -c 'roleIds=atlassian%2Forg-admin' "$T/main.jsonl")" 2 \
     "v2 org admins: both pages (bare cursor)"
-expect_eq "$(grep -c 'group/bulk' "$T/main.jsonl")" 2 "group/bulk: both pages"
+expect_eq "$(grep -c 'group/bulk' "$T/main.jsonl")" 4 "group/bulk: all 4 pages"
 expect_eq "$(grep -c 'groupId=0f9e8d7c-0002' "$T/main.jsonl")" 3 \
     "group/member: the 6-member group in 3 pages"
 expect_contains "$T/main.jsonl" 'includeInactiveUsers=true' \
@@ -141,11 +150,18 @@ expect_contains "$T/q-users.out" "9/3/1" \
     "atlassian_users: 9 accounts (8 managed + 1 outside admin), 3 admins, 1 deactivated"
 vg q-mem -p policy.json query "SELECT group_name || ':' || count(*) AS v FROM atlassian_group_members GROUP BY group_name ORDER BY group_name"
 expect_eq "$(grep -Eo '[a-z-]+:[0-9]+' "$T/q-mem.out" | tr '\n' ' ')" \
-    "confluence-users-examplelabs:2 jira-software-users-examplelabs:6 site-admins:2 " \
+    "administrators:1 confluence-admins-examplelabs:1 confluence-users-examplelabs:2 jira-admins-examplelabs:1 jira-software-users-examplelabs:6 site-admins:2 " \
     "atlassian_group_members: every member of every group"
 vg q-mal -p policy.json query "SELECT account_id || '|' || email || '|' || is_org_admin AS v FROM atlassian_users WHERE email = 'mallory@gmail.com'"
 expect_contains "$T/q-mal.out" "712020:9c8b7a6f-5e4d-3c2b-1a09-887766554433|mallory@gmail.com|1" \
     "an org admin outside the managed accounts comes from the directory API"
+vg q-tok -p policy.json query "SELECT count(*) || '/' || sum(last_active IS NULL) || '/' || sum(expires < created) || '/' || (SELECT available FROM atlassian_coverage WHERE item = 'api_tokens') AS v FROM atlassian_api_tokens"
+expect_contains "$T/q-tok.out" "5/2/0/1" \
+    "atlassian_api_tokens: 5 tokens, 2 never used; coverage says tokens were read"
+expect_json "$R1" '[f["severity"] for f in d["findings"] if f["rule"] in ("atlassian.product_admin_not_allowlisted", "atlassian.api_token_stale")] == ["high"] * 5' \
+    "product admin and stale token findings are high"
+expect_json "$R1" 'any(f["rule"] == "atlassian.product_admin_not_allowlisted" and f["resource"] == "bob@examplelabs.com" and "jira-admins-examplelabs" in f["detail"] for f in d["findings"])' \
+    "the product admin finding names the admin group"
 vg q-la -p policy.json query "SELECT last_active AS v FROM atlassian_users WHERE email = 'alice@examplelabs.com'"
 check "last_active is ISO-8601 UTC" grep -Eq '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z' "$T/q-la.out"
 
@@ -230,7 +246,23 @@ expect_rc 3 "403: audit exits 3"
 vg f-report -p policy.json report --format json
 expect_json "$T/f-report.out" 'd["sources"][0]["status"] == "failed" and "403" in d["sources"][0]["error"] and "Administer Jira" in d["sources"][0]["error"]' \
     "403: source failed, the reason names HTTP 403 and Administer Jira"
-check "403: not retried" test "$(grep -c '"status": 403' "$T/403.jsonl")" -eq 4
+check "403: not retried" test "$(grep -c '"status": 403' "$T/403.jsonl")" -eq 7
+
+# ---- API tokens refused by the org API ---------------------------------------
+
+fake "$T/notok.jsonl" notokens || not_ok "fake_atlassian (notokens) starts"
+mkcase notokens "$FAKE_PORT"
+cd "$T/notokens" || exit 99
+vg nt-audit -p policy.json audit
+expect_rc 1 "API tokens refused (403): audit completes with exit 1"
+vg nt-report -p policy.json report --format json
+expect_json "$T/nt-report.out" 'd["sources"][0]["status"] == "ok"' \
+    "API tokens refused: the source is still ok (users and groups were read)"
+expect_eq "$(json_get "$T/nt-report.out" '" | ".join("%s %s %s" % (f["resource"], f["severity"], "unavailable" in f["detail"] and "read:tokens:admin" in f["detail"]) for f in d["findings"] if f["rule"] == "atlassian.api_token_stale")')" \
+    "atl:api_tokens high True" \
+    "API tokens refused: one finding says the token data is unavailable (never a silent pass)"
+check "API tokens refused: asked once, not retried" \
+    test "$(grep -c 'api-tokens' "$T/notok.jsonl")" -eq 1
 
 # ---- a page that cannot be followed -----------------------------------------
 

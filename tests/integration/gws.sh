@@ -2,7 +2,9 @@
 # gws.sh: drives the real vigil binary against tests/fakes/fake_gws.py
 # (SPEC sections 4-6): the service account JWT bearer flow with a key
 # generated here (the fake verifies the RS256 signature and the claims),
-# paged Admin SDK lists, tokens.list per user, exact gws.* findings, no
+# paged Admin SDK lists, tokens.list and asps.list per user, the Reports
+# API user usage report (the newest date with data, paged), exact gws.*
+# findings with their twins not flagged, no
 # key or token in any output, 403/429 rate limits retried, a 403
 # "Not Authorized" failing the source, a wrong key, a key file readable by
 # others refused by the policy, and record/replay with the fake stopped.
@@ -66,7 +68,7 @@ mkcase() {
   "rules": {"enable": ["gws.*"]},
   "parameters": {
     "max_super_admins": 2,
-    "allowed_admins": ["alice@example.com", "Heidi@Example.com"],
+    "allowed_admins": ["alice@example.com", "Heidi@Example.com", "judy@example.com"],
     "inactive_user_days": 90,
     "allowed_oauth_clients": ["555-backup.apps.googleusercontent.com"]
   }
@@ -100,10 +102,19 @@ fake() {
 	    --page-size 2 --issued "$T/issued.txt" "$@"
 }
 
-WANT_PAIRS="gws.admin_not_allowlisted bob@example.com
+WANT_PAIRS="gws.2sv_not_enforced /IT
+gws.2sv_not_enforced /Sales
+gws.admin_not_allowlisted bob@example.com
 gws.admin_without_2sv bob@example.com
+gws.admin_without_security_key bob@example.com
+gws.admin_without_security_key carol@example.com
+gws.admin_without_security_key judy@example.com
+gws.app_specific_password erin@example.com/11
+gws.oauth_grant_full_access dave@example.com/999-shady.apps.googleusercontent.com
+gws.oauth_grant_full_access heidi@example.com/444-admintool.apps.googleusercontent.com
 gws.risky_oauth_grant carol@example.com/777-calsync.apps.googleusercontent.com
 gws.risky_oauth_grant dave@example.com/999-shady.apps.googleusercontent.com
+gws.risky_oauth_grant heidi@example.com/444-admintool.apps.googleusercontent.com
 gws.too_many_super_admins workspace
 gws.user_inactive erin@example.com
 gws.user_inactive frank@example.com
@@ -134,26 +145,36 @@ expect_rc 1 "audit of the test directory exits 1 (findings)"
 no_crash "audit" audit
 NREQ=$(wc -l <"$T/main.jsonl")
 diag "requests for a full audit of the test directory: $NREQ"
-expect_eq "$NREQ" 20 "the audit makes exactly 20 requests (1 token, 5+2+3 list pages, 9 tokens.list)"
+expect_eq "$NREQ" 37 "the audit makes exactly 37 requests (1 token, 5+2+3 list pages, 10 tokens.list, 10 asps.list, 1+5 usage report)"
 expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s:%s" % (x["call"], x.get("jwt_valid")) for x in e if x["call"] == "token")')" \
     "token:True" "one token request, whose JWT the fake verified (RS256 signature, iss, sub, aud, scope, exp)"
 expect_eq "$(logcheck "$T/main.jsonl" 'e[0]["call"] + " " + " ".join(e[0]["scopes"])')" \
-    "token https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly https://www.googleapis.com/auth/admin.directory.user.readonly https://www.googleapis.com/auth/admin.directory.user.security" \
-    "the token is asked first, with exactly the three scopes"
+    "token https://www.googleapis.com/auth/admin.directory.rolemanagement.readonly https://www.googleapis.com/auth/admin.directory.user.readonly https://www.googleapis.com/auth/admin.directory.user.security https://www.googleapis.com/auth/admin.reports.usage.readonly" \
+    "the token is asked first, with exactly the four scopes"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x.get("auth_ok") for x in e if x["call"] != "token")')" true \
     "every Admin SDK call carries the issued Bearer token"
-expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s=%d" % (c, len([x for x in e if x["call"] == c])) for c in ("users.list", "roles.list", "roleAssignments.list", "tokens.list"))')" \
-    "users.list=5 roles.list=2 roleAssignments.list=3 tokens.list=9" \
-    "every page of every list, and tokens.list once per user"
+expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s=%d" % (c, len([x for x in e if x["call"] == c])) for c in ("users.list", "roles.list", "roleAssignments.list", "tokens.list", "asps.list", "userUsageReport.get"))')" \
+    "users.list=5 roles.list=2 roleAssignments.list=3 tokens.list=10 asps.list=10 userUsageReport.get=6" \
+    "every page of every list, tokens.list and asps.list once per user, the usage report for all users at once"
+# The usage report: yesterday (Pacific time) first, answered "partial data"
+# with no rows, then the day before, all its pages.
+expect_eq "$(logcheck "$T/main.jsonl" '" ".join(sorted(set(x["query"].split("&")[0] + "&" + x["query"].split("&")[1] for x in e if x["call"] == "userUsageReport.get")))')" \
+    "parameters=accounts%3Ais_2sv_enrolled%2Caccounts%3Ais_2sv_enforced%2Caccounts%3Anum_security_keys%2Caccounts%3Anum_passkeys_enrolled&maxResults=1000" \
+    "the usage report asks only the accounts parameters it uses, 1000 users per page"
+# Days before "today" in Pacific time (UTC-8), where report dates live.
+PST_TODAY=$("$PYTHON" -c 'import datetime as d; print((d.datetime.now(d.timezone.utc) - d.timedelta(hours=8)).date())')
+expect_eq "$(logcheck "$T/main.jsonl" '" ".join("%s:%s" % ((__import__("datetime").date.fromisoformat("'"$PST_TODAY"'") - __import__("datetime").date.fromisoformat(x["path"].rsplit("/", 1)[1])).days, "p" if "pageToken" in x["query"] else "1") for x in e if x["call"] == "userUsageReport.get")')" \
+    "1:1 2:1 2:p 2:p 2:p 2:p" \
+    "usage report: yesterday (not available yet), then the day before with every page"
 expect_eq "$(logcheck "$T/main.jsonl" 'all(x["status"] == 200 for x in e)')" true \
     "every request succeeded"
 expect_json "$T/live.json" '[(s["name"], s["type"], s["status"]) for s in d["sources"]] == [("workspace", "google_workspace", "ok")]' \
     "source workspace: google_workspace, ok"
-expect_json "$T/live.json" 'd["sources"][0]["requests"] == 20' "sources.requests counts the 20 requests"
-expect_json "$T/live.json" 'd["sources"][0]["resources"] == 19' "19 resources: 9 users, 5 role assignments, 5 grants"
+expect_json "$T/live.json" 'd["sources"][0]["requests"] == 37' "sources.requests counts the 37 requests"
+expect_json "$T/live.json" 'd["sources"][0]["resources"] == 33' "33 resources: 10 users, 6 role assignments, 6 grants, 2 app passwords, 9 usage rows"
 expect_eq "$(pairs "$T/live.json")" "$WANT_PAIRS" \
     "every gws.* rule fires on exactly the intended resources"
-expect_json "$T/live.json" 'all(f["severity"] == {"gws.admin_without_2sv": "critical", "gws.admin_not_allowlisted": "high", "gws.user_inactive": "low"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("gws."))' \
+expect_json "$T/live.json" 'all(f["severity"] == {"gws.admin_without_2sv": "critical", "gws.admin_not_allowlisted": "high", "gws.user_inactive": "low", "gws.2sv_not_enforced": "high", "gws.admin_without_security_key": "critical", "gws.oauth_grant_full_access": "high", "gws.app_specific_password": "high"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("gws."))' \
     "gws rule severities as in SPEC section 6"
 
 vg q-never -p policy.json query "SELECT email || ':' || coalesce(last_login, 'NULL') || ':' || is_admin || enrolled_2sv || suspended || ':' || org_unit FROM gws_users WHERE email IN ('frank@example.com', 'grace@example.com', 'bob@example.com') ORDER BY email"
@@ -168,7 +189,8 @@ expect_eq "$(grep -oE '^[a-z0-9:]+@?[a-z.]* _[A-Z_]+ [01]' "$T/q-roles.out")" \
 bob@example.com _SEED_ADMIN_ROLE 1
 carol@example.com _HELP_DESK_ADMIN_ROLE 0
 group:03abcgroup0001 _GROUPS_ADMIN_ROLE 0
-heidi@example.com _SEED_ADMIN_ROLE 1" \
+heidi@example.com _SEED_ADMIN_ROLE 1
+judy@example.com _SEED_ADMIN_ROLE 1" \
     "gws_role_assignments: role names and super admin flag from roles.list, emails from users"
 vg q-tok -p policy.json query "SELECT email || ' ' || client_id || ' ' || json_array_length(scopes) FROM gws_tokens ORDER BY email"
 expect_eq "$(grep -oE '^[a-z]+@example.com [^ ]+ [0-9]+' "$T/q-tok.out")" \
@@ -176,8 +198,20 @@ expect_eq "$(grep -oE '^[a-z]+@example.com [^ ]+ [0-9]+' "$T/q-tok.out")" \
 bob@example.com 1234-slack.apps.googleusercontent.com 3
 carol@example.com 777-calsync.apps.googleusercontent.com 1
 dave@example.com 999-shady.apps.googleusercontent.com 2
-erin@example.com 555-backup.apps.googleusercontent.com 1" \
+erin@example.com 555-backup.apps.googleusercontent.com 1
+heidi@example.com 444-admintool.apps.googleusercontent.com 2" \
     "gws_tokens: one row per grant, scopes as a JSON array"
+vg q-asp -p policy.json query "SELECT email || ' ' || code_id || ' ' || (created LIKE '20__-__-__T__:__:__Z') || ' ' || coalesce(last_used, 'NULL') FROM gws_asps ORDER BY email"
+expect_eq "$(grep -oE '^[a-z]+@example.com [0-9]+ [01] [^ ]+' "$T/q-asp.out" | sed -E 's/ 20[0-9-]+T[0-9:]+Z$/ T/')" \
+"erin@example.com 11 1 T
+grace@example.com 12 1 NULL" \
+    "gws_asps: one row per app password, times from ms epoch to ISO-8601, never used is NULL"
+vg q-use -p policy.json query "SELECT email || ' ' || is_2sv_enrolled || is_2sv_enforced || ' ' || num_security_keys || ' ' || num_passkeys || ' ' || (date = (SELECT max(date) FROM gws_usage)) FROM gws_usage ORDER BY email"
+expect_eq "$(grep -oE '^[a-z]+@example.com [01]+ [0-9]+ [0-9]+ 1' "$T/q-use.out" | tr '\n' ';')" \
+    "alice@example.com 11 2 0 1;bob@example.com 00 0 0 1;carol@example.com 11 0 1 1;dave@example.com 00 0 0 1;erin@example.com 10 0 0 1;frank@example.com 11 0 0 1;grace@example.com 00 0 0 1;heidi@example.com 11 1 0 1;ivan@example.com 11 0 0 1;" \
+    "gws_usage: one row per user of the report (judy, created yesterday, is not in it), intValue and boolValue parsed"
+expect_json "$T/live.json" 'any(f["rule"] == "gws.admin_without_security_key" and f["resource"] == "judy@example.com" and "unknown" in f["detail"] for f in d["findings"])' \
+    "an admin the usage report does not cover is reported as unknown, not passed"
 
 # ---- failures ---------------------------------------------------------------
 
@@ -188,7 +222,7 @@ expect_rc 3 "a key the service account does not have: audit exits 3"
 no_crash "wrong key" wrongkey
 expect_json "$T/wrongkey.json" 'd["sources"][0]["status"] == "failed" and "invalid_grant" in d["sources"][0]["error"] and "Invalid JWT Signature" in d["sources"][0]["error"]' \
     "wrong key: source failed with invalid_grant: Invalid JWT Signature"
-expect_json "$T/wrongkey.json" 'sorted(f["rule"] for f in d["findings"] if f["status"] == "error") == ["gws.admin_not_allowlisted", "gws.admin_without_2sv", "gws.risky_oauth_grant", "gws.too_many_super_admins", "gws.user_inactive", "gws.user_without_2sv"]' \
+expect_json "$T/wrongkey.json" 'sorted(f["rule"] for f in d["findings"] if f["status"] == "error") == ["gws.2sv_not_enforced", "gws.admin_not_allowlisted", "gws.admin_without_2sv", "gws.admin_without_security_key", "gws.app_specific_password", "gws.oauth_grant_full_access", "gws.risky_oauth_grant", "gws.super_admin_count_low", "gws.too_many_super_admins", "gws.user_inactive", "gws.user_without_2sv"]' \
     "wrong key: every gws rule reports error"
 
 mkdir -p "$T/loose"
@@ -232,6 +266,25 @@ expect_eq "$(logcheck "$T/forbidden.jsonl" 'len([x for x in e if x["status"] == 
     "403 forbidden is not retried (3 first-page calls, once each)"
 stop_fake "$FAKE_DIR"
 
+# ---- one super admin, no usage report ----------------------------------------
+
+fake --log "$T/degraded.jsonl" --scenario degraded || not_ok "fake_gws (degraded) starts"
+mkcase degraded "$FAKE_PORT" ../keys/sa.json
+cd "$T/degraded" || exit 99
+vg degraded -p policy.json audit --json "$T/degraded.json"
+expect_rc 1 "one super admin, no usage report: audit exits 1"
+no_crash "degraded" degraded
+expect_json "$T/degraded.json" 'd["sources"][0]["status"] == "ok"' \
+    "a usage report with no date available does not fail the source"
+expect_eq "$(logcheck "$T/degraded.jsonl" 'len([x for x in e if x["call"] == "userUsageReport.get"])')" 7 \
+    "the usage report is looked for 7 days back, then given up"
+expect_eq "$(json_get "$T/degraded.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "gws.super_admin_count_low" and f["status"] == "fail"))')" \
+    "workspace" "gws.super_admin_count_low fires with a single super admin (twin: the main directory's four)"
+expect_eq "$(json_get "$T/degraded.json" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "gws.admin_without_security_key" and f["status"] == "fail" and "unknown" in f["detail"]))')" \
+    "alice@example.com carol@example.com" \
+    "without a usage report every admin's security key is reported unknown"
+stop_fake "$FAKE_DIR"
+
 # ---- rate limits (background) ------------------------------------------------
 
 wait "$BG_RL"
@@ -244,7 +297,7 @@ expect_eq "$(pairs "$T/rl.json")" "$WANT_PAIRS" "rate limited: same findings"
 expect_eq "$(logcheck "$T/rl.jsonl" '" ".join(sorted("%d:%s" % (x["status"], x["reason"]) for x in e if x.get("throttled")))')" \
     "403:quotaExceeded 403:userRateLimitExceeded 429:rateLimitExceeded" \
     "rate limited: 403 userRateLimitExceeded, 403 quotaExceeded and 429 were answered"
-expect_eq "$(wc -l <"$T/rl.jsonl")" 23 "rate limited: each was retried once (20 + 3 requests)"
+expect_eq "$(wc -l <"$T/rl.jsonl")" 40 "rate limited: each was retried once (37 + 3 requests)"
 
 # ---- secrets ----------------------------------------------------------------
 

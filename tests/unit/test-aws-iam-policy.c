@@ -6,6 +6,7 @@
  * OIDC subjects) and the escalation sets file.
  */
 #include "config.h"
+#include "paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
