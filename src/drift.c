@@ -346,7 +346,9 @@ copy_side(sqlite3 *db, const char *name, const char *table,
  * freeze.h), the exact deny policy vigil created is dropped from both
  * sides of aws_iam_policies, and its ARN from attached_policies of the
  * users and roles the journal says vigil attached it to.  A policy merely
- * named like vigil's, or attached to anyone else, is still drift.
+ * named like vigil's, or attached to anyone else, is still drift.  The
+ * policy's statements (aws_iam_statements) and its journaled attachments
+ * (aws_iam_principal_policies) are dropped the same way.
  */
 static int
 exclude_freeze(sqlite3 *db, const char *table, const struct cols *all)
@@ -359,12 +361,28 @@ exclude_freeze(sqlite3 *db, const char *table, const struct cols *all)
 	size_t		 i;
 	int		 r = 0;
 
-	if (!cols_has(all, "arn") || sqlite3_table_column_metadata(db, "main",
-	    "freeze_journal", "params", NULL, NULL, NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_table_column_metadata(db, "main", "freeze_journal",
+	    "params", NULL, NULL, NULL, NULL, NULL) != SQLITE_OK)
 		return 0;
 	for (i = 0; i < 2 && r == 0; i++) {
-		if (strcmp(table, "aws_iam_policies") == 0)
+		if (strcmp(table, "aws_iam_statements") == 0 &&
+		    cols_has(all, "policy_ref"))
+			q = sqlite3_mprintf("DELETE FROM temp.%w WHERE "
+			    "policy_ref IN (SELECT json_extract(params, '$.arn') "
+			    "FROM main.freeze_journal WHERE op = "
+			    "'create_policy' AND %s)", side[i], active);
+		else if (strcmp(table, "aws_iam_principal_policies") == 0 &&
+		    cols_has(all, "policy_ref") &&
+		    cols_has(all, "principal_arn"))
+			q = sqlite3_mprintf("DELETE FROM temp.%w AS t WHERE "
+			    "EXISTS (SELECT 1 FROM main.freeze_journal WHERE "
+			    "target = t.principal_arn AND json_extract(params, "
+			    "'$.policy_arn') = t.policy_ref AND op IN "
+			    "('attach_user_policy', 'attach_role_policy') AND "
+			    "%s)", side[i], active);
+		else if (!cols_has(all, "arn"))
+			return 0;
+		else if (strcmp(table, "aws_iam_policies") == 0)
 			q = sqlite3_mprintf("DELETE FROM temp.%w WHERE arn IN "
 			    "(SELECT json_extract(params, '$.arn') FROM "
 			    "main.freeze_journal WHERE op = 'create_policy' "

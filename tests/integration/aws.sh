@@ -432,8 +432,8 @@ read -r rc elapsed <"$T/paged-audit.rc" 2>/dev/null || rc=255
 _tag=paged-audit
 expect_rc 1 "page size 1: audit exits 1"
 no_crash "page size 1" paged-audit
-expect_json "$T/paged/paged.json" 'd["sources"][0]["status"] == "ok" and d["sources"][0]["resources"] == 47' \
-    "page size 1: source ok, the same 47 resources"
+expect_json "$T/paged/paged.json" 'd["sources"][0]["status"] == "ok" and d["sources"][0]["resources"] == 140' \
+    "page size 1: source ok, the same 140 resources"
 expect_eq "$(pairs "$T/paged/paged.json")" "$LIVE_PAIRS" "page size 1: same findings"
 (cd "$T/paged" && vg paged-keys -p policy.json query "SELECT access_key_id FROM aws_iam_access_keys ORDER BY access_key_id")
 expect_eq "$(grep -E '^AK' "$T/paged-keys.out" | tr -d ' \t|' | tr '\n' ' ')" \

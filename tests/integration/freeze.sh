@@ -204,8 +204,8 @@ expect_json "$T/a1.json" 'not [c for c in d["changes"] if "vigil-freeze-" in jso
     "drift shows no change for vigil's deny policy"
 expect_json "$T/a1.json" '[c["key"] for c in d["changes"] if c["table"] == "aws_iam_access_keys"] != []' \
     "drift still shows the deactivated keys (real changes)"
-expect_json "$T/a1.json" 'd["freeze"]["active"] is True and d["freeze"]["held"] is True and d["freeze"]["broken"] == 0 and len(d["freeze"]["steps"]) == 11 and d["freeze"]["since"] and d["freeze"]["policies"] == ["'"$POL"'"]' \
-    "JSON report: freeze active, 11 steps, every one held, names the deny policy"
+expect_json "$T/a1.json" 'd["freeze"]["active"] is True and d["freeze"]["held"] is True and d["freeze"]["broken"] == 0 and len(d["freeze"]["steps"]) == 22 and d["freeze"]["since"] and d["freeze"]["policies"] == ["'"$POL"'"]' \
+    "JSON report: freeze active, 22 steps, every one held, names the deny policy"
 expect_contains "$T/a1.html" "Freeze 1 active since" "HTML report: the freeze section shows the active freeze"
 expect_lacks "$T/a1.html" "Not in use." "HTML report: the freeze section is not 'Not in use.'"
 
@@ -380,7 +380,7 @@ cd "$T/both" || exit 99
 
 vg dplan -p policy.json freeze plan
 expect_rc 0 "plan with AWS and Discord exits 0"
-expect_contains "$T/dplan.out" "freeze plan: 14 steps" "plan: 11 AWS steps and 3 Discord steps"
+expect_contains "$T/dplan.out" "freeze plan: 25 steps" "plan: 22 AWS steps and 3 Discord steps"
 expect_contains "$T/dplan.out" "strip [\"BAN_MEMBERS\"] from role $R_MODS (Mods): permissions 8196 -> 8192" \
     "plan names the Mods role and the bit it loses"
 expect_contains "$T/dplan.out" "strip [\"ADMINISTRATOR\"] from managed role $R_NUKEBOT (NukeBot): permissions 8 -> 0" \
@@ -400,7 +400,7 @@ snap b1 "$BAP" "$BDP"
 P0=$(perms "$BDP")
 vg dapply -p policy.json freeze apply --yes
 expect_rc 0 "apply with AWS and Discord exits 0"
-expect_contains "$T/dapply.out" "freeze 1 applied: 14 steps" "apply ran 14 steps"
+expect_contains "$T/dapply.out" "freeze 1 applied: 25 steps" "apply ran 25 steps"
 expect_eq "$(perms "$BDP")" \
     "@everyone=277025524736 Admin=1099511627784 Mods=8192 Helpers'; DROP TABLE discord_roles; --=9007216434618368 NukeBot=0 vigil-audit=805307528 Ops=1099511627826 Deploy=4612248968380809216" \
     "apply stripped exactly the dangerous bits of Mods, NukeBot and Deploy"
