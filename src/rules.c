@@ -1878,12 +1878,16 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	if ((r = run_times(ev.db, run, &now, &prev)) != 0)
 		goto out;
 	ev.now = now;
-	ev.prev = prev;
+	/* Unevaluated runs are skipped (docs/schema.md). */
+	ev.prev = prev = store_prev_run(stp, run);
 	if ((r = store_use_run(ev.db, run)) != 0)
 		goto out;
-	if ((r = exec(ev.db, "BEGIN IMMEDIATE")) != 0)
-		goto out;
-	began = 1;
+	/* Inside the run's own transaction (audit) nothing is begun. */
+	if (sqlite3_get_autocommit(ev.db)) {
+		if ((r = exec(ev.db, "BEGIN IMMEDIATE")) != 0)
+			goto out;
+		began = 1;
+	}
 	r = VGL_ERR_STORE;
 	if (sqlite3_prepare_v2(ev.db, "DELETE FROM main.findings WHERE "
 	    "run = ?", -1, &st, NULL) != SQLITE_OK)
@@ -1927,7 +1931,7 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 
 	if ((r = write_digests(&ev, rs, &s)) != 0)
 		goto out;
-	if ((r = exec(ev.db, "COMMIT")) != 0)
+	if (began && (r = exec(ev.db, "COMMIT")) != 0)
 		goto out;
 	began = 0;
 	(void)exec(ev.db, "DROP TABLE IF EXISTS temp.waivers");
