@@ -1782,7 +1782,8 @@ write_digests(struct eval *ev, const struct ruleset *rs,
 		return r;
 
 	if (sqlite3_prepare_v2(ev->db, "UPDATE main.runs SET rules_sha256 = ?, "
-	    "findings_sha256 = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	    "findings_sha256 = ?, evaluated = 1 WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto bad;
 	sqlite3_bind_text(st, 1, rsha, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, fsha, -1, SQLITE_STATIC);
@@ -1821,7 +1822,10 @@ write_digests(struct eval *ev, const struct ruleset *rs,
 	return VGL_ERR_STORE;
 }
 
-/* collected_at of run and the committed run before it. */
+/*
+ * collected_at of run and its previous run (store_prev_run(): unevaluated
+ * runs are skipped).
+ */
 static int
 run_times(sqlite3 *db, long long run, char **now, long long *prev)
 {
@@ -1830,8 +1834,7 @@ run_times(sqlite3 *db, long long run, char **now, long long *prev)
 	int		 r = VGL_ERR_STORE, rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT coalesce(collected_at, started), "
-	    "(SELECT max(id) FROM main.runs WHERE id < ?1 AND status IN "
-	    "('complete', 'partial')) FROM main.runs WHERE id = ?1", -1, &st,
+	    "(" STORE_PREV_RUN_SQL ") FROM main.runs WHERE id = ?1", -1, &st,
 	    NULL) != SQLITE_OK) {
 		log_error("cannot read run %lld: %s", run, sqlite3_errmsg(db));
 		goto out;
@@ -1878,8 +1881,7 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	if ((r = run_times(ev.db, run, &now, &prev)) != 0)
 		goto out;
 	ev.now = now;
-	/* Unevaluated runs are skipped (docs/schema.md). */
-	ev.prev = prev = store_prev_run(stp, run);
+	ev.prev = prev;
 	if ((r = store_use_run(ev.db, run)) != 0)
 		goto out;
 	/* Inside the run's own transaction (audit) nothing is begun. */

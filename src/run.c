@@ -433,21 +433,13 @@ int
 run_evaluate(struct store *st, const struct policy *p,
     const struct ruleset *rs, long long run, struct eval_summary *sum)
 {
-	sqlite3_stmt	*s;
 	int		 r;
 
 	/* Drift first, so that drift rules see this run's changes. */
 	if ((r = drift_record(st, run)) != 0)
 		return r;
-	if ((r = rules_evaluate(st, run, p, rs, sum)) != 0)
-		return r;
-	if (sqlite3_prepare_v2(st->db, "UPDATE main.runs SET evaluated = 1 "
-	    "WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-		return VGL_ERR_STORE;
-	sqlite3_bind_int64(s, 1, run);
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
-	sqlite3_finalize(s);
-	return r;
+	/* rules_evaluate() marks the run evaluated with its digests. */
+	return rules_evaluate(st, run, p, rs, sum);
 }
 
 int

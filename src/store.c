@@ -382,12 +382,7 @@ store_last_run(struct store *st)
 long long
 store_prev_run(struct store *st, long long run)
 {
-	return query_ll(st->db, "WITH w AS (SELECT id, coalesce(snapshot_run, "
-	    "id) AS snap FROM main.runs WHERE status IN ('complete', "
-	    "'partial') AND evaluated = 1 AND id < ?1) "
-	    "SELECT coalesce(max(id), 0) FROM w WHERE snap = (SELECT "
-	    "max(snap) FROM w WHERE snap < (SELECT coalesce(snapshot_run, id) "
-	    "FROM main.runs WHERE id = ?1))", run);
+	return query_ll(st->db, STORE_PREV_RUN_SQL, run);
 }
 
 int

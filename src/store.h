@@ -47,6 +47,13 @@ long long store_last_run(struct store *);
  * run's (docs/schema.md), or 0.  Unevaluated runs are skipped.
  */
 long long store_prev_run(struct store *, long long run);
+/* Its SQL, one scalar value, run bound as ?1 (rules.c uses it too). */
+#define STORE_PREV_RUN_SQL						\
+	"WITH w AS (SELECT id, coalesce(snapshot_run, id) AS snap FROM "	\
+	"main.runs WHERE status IN ('complete', 'partial') AND "		\
+	"evaluated = 1 AND id < ?1) SELECT coalesce(max(id), 0) FROM w "	\
+	"WHERE snap = (SELECT max(snap) FROM w WHERE snap < (SELECT "	\
+	"coalesce(snapshot_run, id) FROM main.runs WHERE id = ?1))"
 /* 1 when run's rules were evaluated (runs.evaluated). */
 int	 store_run_evaluated(struct store *, long long run);
 /* The run whose snapshot run re-evaluated (runs.snapshot_run), or 0. */
