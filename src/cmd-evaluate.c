@@ -80,7 +80,7 @@ cmd_evaluate_exec(struct globals *g, int argc, char **argv)
 	}
 	if (!g->quiet)
 		printf("run %lld: evaluation of run %lld's snapshot\n", run,
-		    from);
+		    store_run_snapshot_of(st, run));
 	if ((doc = report_build(st, run, &rs,
 	    REPORT_SUMMARY_FINDINGS)) == NULL)
 		goto out;

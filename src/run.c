@@ -321,6 +321,7 @@ run_reevaluate(struct store *st, const struct policy *p,
 {
 	struct snapshot	*sn = NULL;
 	char		*when = NULL, *status = NULL;
+	long long	 origin;
 	int		 r;
 
 	*run = 0;
@@ -328,9 +329,12 @@ run_reevaluate(struct store *st, const struct policy *p,
 		log_error("no run %lld", from);
 		goto out;
 	}
+	/* Re-evaluating a re-evaluation uses the collected snapshot. */
+	if ((origin = store_run_snapshot_of(st, from)) == 0)
+		origin = from;
 	if ((r = store_run_begin(st, p, "evaluate", when, run, &sn)) != 0)
 		goto out;
-	if ((r = snap_copy(sn, from)) != 0 ||
+	if ((r = snap_copy(sn, origin)) != 0 ||
 	    (r = snap_finish(sn, status)) != 0 ||
 	    (r = run_evaluate(st, p, rs, *run, sum)) != 0) {
 		snap_abort(sn);

@@ -39,8 +39,8 @@ int	 run_commit(struct store *, struct snapshot *sn);
 
 /*
  * Re-evaluates the stored run from without changing it: a new run
- * (command "evaluate", snapshot_run = from) gets a copy of from's
- * snapshot, is evaluated with the current rules and policy, sealed
+ * (command "evaluate", snapshot_run = from, or the run from itself
+ * re-evaluated) gets a copy of that snapshot, is evaluated with the current rules and policy, sealed
  * onto the chain and committed; *run is its id.
  */
 int	 run_reevaluate(struct store *, const struct policy *,

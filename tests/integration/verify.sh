@@ -60,15 +60,17 @@ cmp -s "$T/rf-before" "$T/rf-after" && ok "run 1's rule files are unchanged" || 
 expect_eq "$(sqlite3 re.db "SELECT count(*) FROM findings WHERE run = 4 AND rule = 'custom.every_domain'")" 3 "the new evaluation used the changed rules"
 expect_eq "$(sqlite3 re.db "SELECT count(*) FROM findings WHERE run = 1 AND rule = 'custom.every_domain'")" 0 "run 1 did not get them"
 expect_eq "$(sqlite3 re.db "SELECT snapshot_run || ' ' || (policy_sha256 != (SELECT policy_sha256 FROM runs WHERE id = 1)) || ' ' || (collected_at = (SELECT collected_at FROM runs WHERE id = 1)) FROM runs WHERE id = 4")" "1 1 1" "it points at run 1's snapshot, with its own policy digest and run 1's collection time"
+vg re2 -p policy2.json --db re.db evaluate
+expect_eq "$(sqlite3 re.db "SELECT snapshot_run FROM runs WHERE id = 5")" 1 "re-evaluating that evaluation (run 5) points at run 1's snapshot too"
 vg re-hist -p policy2.json --db re.db history
 expect_contains "$T/re-hist.out" "evaluation of run 1" "history shows the new evaluation"
-vg re-rep -p policy2.json --db re.db report --format json
+vg re-rep -p policy2.json --db re.db report --run 4 --format json
 expect_json "$T/re-rep.out" 'd["run"]["id"] == 4 and d["run"]["snapshot_run"] == 1 and any(f["rule"] == "custom.every_domain" for f in d["findings"])' "the report shows it"
 vg re-rep1 -p policy2.json --db re.db report --run 1 --format json
 expect_json "$T/re-rep1.out" 'not any(f["rule"] == "custom.every_domain" for f in d["findings"])' "report --run 1 still shows the original"
 vg re-ok -p policy.json --db re.db verify
 expect_rc 0 "verify: intact after the re-evaluation"
-expect_eq "$(grep -c ': ok ' "$T/re-ok.out")" 4 "all four runs verify"
+expect_eq "$(grep -c ': ok ' "$T/re-ok.out")" 5 "all five runs verify"
 expect_contains "$T/re-ok.out" "(evaluation of run 1)" "verify names what run 4 evaluated"
 sqlite3 re.db "UPDATE findings SET status = 'waived' WHERE run = 1 AND rule = 'registrar.expiring_soon'"
 vg re-bad -p policy.json --db re.db verify
