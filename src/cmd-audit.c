@@ -43,6 +43,7 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	struct eval_summary	 sum;
 	struct policy		*p = NULL;
 	struct store		*st = NULL;
+	struct snapshot		*sn = NULL;
 	struct ruleset		 rs = { 0 };
 	json_t			*doc = NULL;
 	const char		*only = NULL, *json_path = NULL;
@@ -104,10 +105,18 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		goto out;
 	r = VGL_EXIT_USAGE;
 	run_set_progress(!g->no_progress && !g->quiet);
-	if (run_collect(st, p, only, &co, g->quiet, &res) != 0)
+	if (run_collect(st, p, only, &co, g->quiet, &res, &sn) != 0)
 		goto out;
+	/* Collection, drift, rules and seal commit as one: all or nothing. */
 	if (run_evaluate(st, p, &rs, res.run, &sum) != 0) {
-		log_error("cannot evaluate run %lld", res.run);
+		snap_abort(sn);
+		log_error("cannot evaluate run %lld: nothing was stored",
+		    res.run);
+		goto out;
+	}
+	if (run_commit(st, sn) != 0) {
+		log_error("cannot store run %lld: nothing was stored",
+		    res.run);
 		goto out;
 	}
 	if (!g->quiet) {

@@ -30,6 +30,7 @@ cmd_collect_exec(struct globals *g, int argc, char **argv)
 	struct collect_result	 res;
 	struct policy		*p = NULL;
 	struct store		*st = NULL;
+	struct snapshot		*sn = NULL;
 	const char		*only = NULL;
 	int			 c, r, flags = 0;
 
@@ -66,20 +67,23 @@ cmd_collect_exec(struct globals *g, int argc, char **argv)
 	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
 		goto out;
 	run_set_progress(!g->no_progress && !g->quiet);
-	if (run_collect(st, p, only, &co, g->quiet, &res) != 0) {
+	if (run_collect(st, p, only, &co, g->quiet, &res, &sn) != 0) {
 		r = VGL_EXIT_USAGE;
 		goto out;
 	}
-	if (run_seal(st, res.run) != 0) {
-		log_error("cannot seal run %lld", res.run);
+	/* Sealed and committed as collected: marked unevaluated. */
+	if (run_commit(st, sn) != 0) {
+		log_error("cannot store run %lld: nothing was stored",
+		    res.run);
 		r = VGL_EXIT_USAGE;
 		goto out;
 	}
 	if (!g->quiet)
 		printf("run %lld: %d source%s, %d failed, %ld resources, "
-		    "%ld requests\n", res.run, res.nsources,
+		    "%ld requests; not evaluated ('vigil evaluate --run "
+		    "%lld' evaluates it)\n", res.run, res.nsources,
 		    res.nsources == 1 ? "" : "s", res.nfailed, res.resources,
-		    res.requests);
+		    res.requests, res.run);
 	r = res.nfailed > 0 ? VGL_EXIT_INCOMPLETE : VGL_EXIT_OK;
  out:
 	store_close(st);

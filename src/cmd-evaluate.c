@@ -32,7 +32,7 @@ cmd_evaluate_exec(struct globals *g, int argc, char **argv)
 	struct ruleset		 rs = { 0 };
 	json_t			*doc = NULL;
 	const char		*run_arg = NULL;
-	long long		 run;
+	long long		 run, from;
 	int			 c, r, flags = 0, fail_on = SEV_HIGH;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
@@ -69,11 +69,18 @@ cmd_evaluate_exec(struct globals *g, int argc, char **argv)
 		goto out;
 	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
 		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
+	if ((r = cmd_resolve_run(st, run_arg, &from)) != 0)
 		goto out;
 	r = VGL_EXIT_USAGE;
-	if (run_evaluate(st, p, &rs, run, &sum) != 0)
+	/* A new run: the stored one, findings and seal, stays as it is. */
+	if (run_reevaluate(st, p, &rs, from, &run, &sum) != 0) {
+		log_error("cannot evaluate run %lld: nothing was stored",
+		    from);
 		goto out;
+	}
+	if (!g->quiet)
+		printf("run %lld: evaluation of run %lld's snapshot\n", run,
+		    store_run_snapshot_of(st, run));
 	if ((doc = report_build(st, run, &rs,
 	    REPORT_SUMMARY_FINDINGS)) == NULL)
 		goto out;

@@ -70,8 +70,8 @@ cmd_history_exec(struct globals *g, int argc, char **argv)
 	    "(SELECT count(*) FROM main.findings f WHERE f.run = r.id AND "
 	    "f.status = 'fail' AND f.severity = 'info'), "
 	    "(SELECT count(*) FROM main.findings f WHERE f.run = r.id AND "
-	    "f.status = 'error'), coalesce(r.chain_hash, '-') "
-	    "FROM main.runs r WHERE r.status IN ('complete', 'partial') "
+	    "f.status = 'error'), coalesce(r.chain_hash, '-'), r.evaluated, "
+	    "r.snapshot_run FROM main.runs r WHERE r.status IN ('complete', 'partial') "
 	    "ORDER BY r.id DESC LIMIT ?", -1, &s, NULL) != SQLITE_OK) {
 		log_error("history: %s", sqlite3_errmsg(st->db));
 		goto out;
@@ -81,13 +81,27 @@ cmd_history_exec(struct globals *g, int argc, char **argv)
 	    "COLLECTED", "STATUS", "CRIT", "HIGH", "MED", "LOW", "INFO",
 	    "ERR", "CHAIN");
 	while (sqlite3_step(s) == SQLITE_ROW) {
-		printf("%-5lld %-20s %-8s %4d %4d %4d %4d %4d %4d  %.16s\n",
+		if (sqlite3_column_int(s, 10) == 0) {
+			/* No rules ran: no counts, never a clean 0. */
+			printf("%-5lld %-20s %-8s %4s %4s %4s %4s %4s %4s  "
+			    "%.16s  not evaluated\n",
+			    (long long)sqlite3_column_int64(s, 0),
+			    sqlite3_column_text(s, 1),
+			    sqlite3_column_text(s, 2), "-", "-", "-", "-",
+			    "-", "-", sqlite3_column_text(s, 9));
+			continue;
+		}
+		printf("%-5lld %-20s %-8s %4d %4d %4d %4d %4d %4d  %.16s",
 		    (long long)sqlite3_column_int64(s, 0),
 		    sqlite3_column_text(s, 1), sqlite3_column_text(s, 2),
 		    sqlite3_column_int(s, 3), sqlite3_column_int(s, 4),
 		    sqlite3_column_int(s, 5), sqlite3_column_int(s, 6),
 		    sqlite3_column_int(s, 7), sqlite3_column_int(s, 8),
 		    sqlite3_column_text(s, 9));
+		if (sqlite3_column_type(s, 11) != SQLITE_NULL)
+			printf("  evaluation of run %lld",
+			    (long long)sqlite3_column_int64(s, 11));
+		putchar('\n');
 	}
 	r = 0;
  out:

@@ -66,6 +66,12 @@ cmd_notify_exec(struct globals *g, int argc, char **argv)
 	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
 		goto out;
 	r = VGL_EXIT_USAGE;
+	if (!store_run_evaluated(st, run)) {
+		log_error("run %lld was collected but never evaluated: it has "
+		    "no findings yet, which is not a clean run; 'vigil "
+		    "evaluate --run %lld' evaluates it", run, run);
+		goto out;
+	}
 	if ((doc = report_build(st, run, &rs, -1)) == NULL) {
 		log_error("cannot read run %lld", run);
 		goto out;

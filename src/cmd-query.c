@@ -90,6 +90,9 @@ cmd_query_exec(struct globals *g, int argc, char **argv)
 	r = VGL_EXIT_USAGE;
 	if (store_use_run(st->db, run) != 0)
 		goto out;
+	if (!store_run_evaluated(st, run))
+		log_warn("run %lld was never evaluated: its snapshot is "
+		    "there, its findings and changes are not", run);
 	sqlite3_set_authorizer(st->db, query_auth, NULL);
 	rc = sqlite3_prepare_v2(st->db, argv[optind], -1, &s, &tail);
 	sqlite3_set_authorizer(st->db, NULL, NULL);

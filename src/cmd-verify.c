@@ -64,7 +64,8 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 	sqlite3_stmt	*s = NULL;
 	struct buf	 why;
 	const char	*key;
-	char		 d[65], prev_chain[65] = "";
+	char		 d[65], prev_chain[65] = "", empty[65], unev[65];
+	char		 note[64];
 	long long	 id;
 	int		 c, r, nruns = 0, nbad = 0, first = 1;
 
@@ -87,12 +88,15 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 	key = getenv("VIGIL_EVIDENCE_KEY");
 	if (sqlite3_prepare_v2(st->db, "SELECT id, collected_at, "
 	    "policy_sha256, rules_sha256, snapshot_sha256, findings_sha256, "
-	    "prev_chain_hash, chain_hash, chain_hmac FROM main.runs WHERE "
+	    "prev_chain_hash, chain_hash, chain_hmac, evaluated, snapshot_run "
+	    "FROM main.runs WHERE "
 	    "status IN ('complete', 'partial') ORDER BY id", -1, &s, NULL) !=
 	    SQLITE_OK) {
 		log_error("verify: %s", sqlite3_errmsg(st->db));
 		goto out;
 	}
+	sha256_hex("", 0, empty);
+	sha256_hex(STORE_UNEVALUATED, strlen(STORE_UNEVALUATED), unev);
 	buf_init(&why, 0);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
@@ -105,10 +109,28 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 		if (rules_findings_digest(st->db, id, d) != 0 ||
 		    strcmp(d, col(s, 5)) != 0)
 			problem(&why, "findings differ from the recorded digest");
+		/*
+		 * An unevaluated run records STORE_UNEVALUATED (an older
+		 * vigil: the empty digest) and has no rule files.
+		 */
 		if (rules_digest(st->db, id, d) != 0 ||
-		    strcmp(d, col(s, 3)) != 0)
+		    (sqlite3_column_int(s, 9) == 0 ? strcmp(d, empty) != 0 ||
+		    (strcmp(col(s, 3), unev) != 0 &&
+		    strcmp(col(s, 3), empty) != 0) : strcmp(d, col(s, 3)) != 0))
 			problem(&why, "rule files differ from the recorded "
 			    "digest");
+		note[0] = '\0';
+		if (sqlite3_column_int(s, 9) == 0)
+			snprintf(note, sizeof(note), " (not evaluated)");
+		if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
+			if (sqlite3_column_int64(s, 10) >= id)
+				problem(&why, "it claims to evaluate a later "
+				    "run");
+			else if (sqlite3_column_int(s, 9) != 0)
+				snprintf(note, sizeof(note), " (evaluation of "
+				    "run %lld)", (long long)
+				    sqlite3_column_int64(s, 10));
+		}
 		if (sqlite3_column_type(s, 7) == SQLITE_NULL)
 			problem(&why, "the run was never sealed");
 		else {
@@ -137,8 +159,8 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 			printf("run %lld (%s): TAMPERED: %s\n", id, col(s, 1),
 			    why.data);
 		} else if (!g->quiet)
-			printf("run %lld (%s): ok %.16s\n", id, col(s, 1),
-			    col(s, 7));
+			printf("run %lld (%s): ok %.16s%s\n", id, col(s, 1),
+			    col(s, 7), note);
 	}
 	buf_release(&why);
 	if (nbad > 0) {

@@ -622,6 +622,12 @@ drift_accept(struct store *st, long long run, const char *by,
 		    run);
 		return VGL_ERR_NOTFOUND;
 	}
+	if (!store_run_evaluated(st, run)) {
+		log_error("run %lld was collected but never evaluated: "
+		    "evaluate it ('vigil evaluate --run %lld'), review the "
+		    "report, then accept the evaluated run", run, run);
+		return VGL_ERR_USAGE;
+	}
 	iso8601_utc(time(NULL), now, sizeof(now));
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO main.baselines(run, "
 	    "accepted_at, accepted_by, note) VALUES (?, ?, ?, ?)", -1, &s,

@@ -179,7 +179,7 @@ report_history(struct store *st, long long run)
 	    "sum(f.status = 'error') "
 	    "FROM main.runs r LEFT JOIN main.findings f ON f.run = r.id "
 	    "WHERE r.id <= ?1 AND r.status IN ('complete', 'partial') "
-	    "GROUP BY r.id ORDER BY r.id DESC LIMIT ?2", run)) == NULL)
+	    "AND r.evaluated = 1 GROUP BY r.id ORDER BY r.id DESC LIMIT ?2", run)) == NULL)
 		return NULL;
 	sqlite3_bind_int64(s, 2, REPORT_HISTORY_RUNS);
 	arr = json_array();
@@ -254,8 +254,9 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 
 	if ((s = prep(st, "SELECT id, status, started, finished, "
 	    "collected_at, chain_hash, organization, policy_sha256, "
-	    "rules_sha256, snapshot_sha256, findings_sha256, prev_chain_hash "
-	    "FROM main.runs WHERE id = ?", run)) == NULL)
+	    "rules_sha256, snapshot_sha256, findings_sha256, prev_chain_hash, "
+	    "evaluated, snapshot_run FROM main.runs WHERE id = ?", run)) ==
+	    NULL)
 		return NULL;
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
@@ -271,6 +272,11 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 	json_object_set_new(o, "finished", col_json(s, 3));
 	json_object_set_new(o, "collected_at", col_json(s, 4));
 	json_object_set_new(o, "chain_hash", col_json(s, 5));
+	json_object_set_new(o, "evaluated",
+	    json_boolean(sqlite3_column_int(s, 12)));
+	/* A re-evaluation: the run whose snapshot it evaluated. */
+	if (sqlite3_column_type(s, 13) != SQLITE_NULL)
+		json_object_set_new(o, "snapshot_run", col_json(s, 13));
 	json_object_set_new(o, "evidence", json_pack("{s:o, s:o, s:o, s:o, "
 	    "s:o}", "policy_sha256", col_json(s, 7), "rules_sha256",
 	    col_json(s, 8), "snapshot_sha256", col_json(s, 9),

@@ -1916,7 +1916,8 @@ write_digests(struct eval *ev, const struct ruleset *rs,
 		return r;
 
 	if (sqlite3_prepare_v2(ev->db, "UPDATE main.runs SET rules_sha256 = ?, "
-	    "findings_sha256 = ? WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	    "findings_sha256 = ?, evaluated = 1 WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
 		goto bad;
 	sqlite3_bind_text(st, 1, rsha, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, fsha, -1, SQLITE_STATIC);
@@ -1955,7 +1956,10 @@ write_digests(struct eval *ev, const struct ruleset *rs,
 	return VGL_ERR_STORE;
 }
 
-/* collected_at of run and the committed run before it. */
+/*
+ * collected_at of run and its previous run (store_prev_run(): unevaluated
+ * runs are skipped).
+ */
 static int
 run_times(sqlite3 *db, long long run, char **now, long long *prev)
 {
@@ -1964,8 +1968,7 @@ run_times(sqlite3 *db, long long run, char **now, long long *prev)
 	int		 r = VGL_ERR_STORE, rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT coalesce(collected_at, started), "
-	    "(SELECT max(id) FROM main.runs WHERE id < ?1 AND status IN "
-	    "('complete', 'partial')) FROM main.runs WHERE id = ?1", -1, &st,
+	    "(" STORE_PREV_RUN_SQL ") FROM main.runs WHERE id = ?1", -1, &st,
 	    NULL) != SQLITE_OK) {
 		log_error("cannot read run %lld: %s", run, sqlite3_errmsg(db));
 		goto out;
@@ -2015,9 +2018,12 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	ev.prev = prev;
 	if ((r = store_use_run(ev.db, run)) != 0)
 		goto out;
-	if ((r = exec(ev.db, "BEGIN IMMEDIATE")) != 0)
-		goto out;
-	began = 1;
+	/* Inside the run's own transaction (audit) nothing is begun. */
+	if (sqlite3_get_autocommit(ev.db)) {
+		if ((r = exec(ev.db, "BEGIN IMMEDIATE")) != 0)
+			goto out;
+		began = 1;
+	}
 	r = VGL_ERR_STORE;
 	if (sqlite3_prepare_v2(ev.db, "DELETE FROM main.findings WHERE "
 	    "run = ?", -1, &st, NULL) != SQLITE_OK)
@@ -2061,7 +2067,7 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 
 	if ((r = write_digests(&ev, rs, &s)) != 0)
 		goto out;
-	if ((r = exec(ev.db, "COMMIT")) != 0)
+	if (began && (r = exec(ev.db, "COMMIT")) != 0)
 		goto out;
 	began = 0;
 	(void)exec(ev.db, "DROP TABLE IF EXISTS temp.waivers");

@@ -198,14 +198,16 @@ record_meta(const char *dir, const char *when)
 
 int
 run_collect(struct store *st, const struct policy *p, const char *only,
-    const struct collect_opts *co, int quiet, struct collect_result *res)
+    const struct collect_opts *co, int quiet, struct collect_result *res,
+    struct snapshot **out)
 {
 	struct snapshot	*sn = NULL;
 	struct worker	*ws;
 	char		 when[32];
 	size_t		 i, n = 0;
-	int		 r;
+	int		 r, rs;
 
+	*out = NULL;
 	memset(res, 0, sizeof(*res));
 	if (only != NULL) {
 		/* Every name in --only must be a source. */
@@ -274,9 +276,12 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		if (w->tid != 0)
 			pthread_join(w->tid, NULL);
 		status = w->result == 0 ? "ok" : "failed";
-		r = snap_source(sn, w->ctx.ps->name, w->type->name, status,
+		/* The first failed insert is the error reported. */
+		rs = snap_source(sn, w->ctx.ps->name, w->type->name, status,
 		    w->ctx.error, w->ctx.resources, w->requests,
 		    w->duration_ms);
+		if (r == 0)
+			r = rs;
 		if (!quiet) {
 			printf("%-20s %-7s %6ld resources %5ld requests "
 			    "%7.2f s%s%s\n", w->ctx.ps->name, status,
@@ -299,11 +304,49 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 	/* The pins are part of the snapshot (SPEC 7): read them live. */
 	if (r == 0)
 		r = critical_collect(sn, p, co, when);
+	if (r == 0)
+		r = snap_finish(sn, res->nfailed > 0 ? "partial" : "complete");
 	if (r != 0) {
 		snap_abort(sn);
 		return r;
 	}
-	return snap_commit(sn, res->nfailed > 0 ? "partial" : "complete");
+	*out = sn;
+	return 0;
+}
+
+int
+run_reevaluate(struct store *st, const struct policy *p,
+    const struct ruleset *rs, long long from, long long *run,
+    struct eval_summary *sum)
+{
+	struct snapshot	*sn = NULL;
+	char		*when = NULL, *status = NULL;
+	long long	 origin;
+	int		 r;
+
+	*run = 0;
+	if ((r = store_run_info(st, from, &when, &status)) != 0) {
+		log_error("no run %lld", from);
+		goto out;
+	}
+	/* Re-evaluating a re-evaluation uses the collected snapshot. */
+	if ((origin = store_run_snapshot_of(st, from)) == 0)
+		origin = from;
+	if ((r = store_run_begin(st, p, "evaluate", when, run, &sn)) != 0)
+		goto out;
+	if ((r = snap_copy(sn, origin)) != 0 ||
+	    (r = snap_finish(sn, status)) != 0 ||
+	    (r = run_evaluate(st, p, rs, *run, sum)) != 0) {
+		snap_abort(sn);
+		*run = 0;
+		goto out;
+	}
+	if ((r = run_commit(st, sn)) != 0)
+		*run = 0;
+ out:
+	free(when);
+	free(status);
+	return r;
 }
 
 void
@@ -338,8 +381,8 @@ col(sqlite3_stmt *s, int i)
 
 /*
  * Seals run: chain_hash over the previous sealed run's chain hash and the
- * run's digests.  Every later sealed run is sealed again in order, since
- * its link to this one changed (re-evaluating an old run).
+ * run's digests.  Called inside the run's transaction, just before it
+ * commits, so the run is the newest: no other run's seal changes.
  */
 int
 run_seal(struct store *st, long long run)
@@ -347,8 +390,7 @@ run_seal(struct store *st, long long run)
 	sqlite3_stmt	*s = NULL, *u = NULL;
 	const char	*key;
 	char		 prev[65] = "", chain[65];
-	long long	 id, last = 0;
-	int		 r = VGL_ERR_STORE, n = 0;
+	int		 r = VGL_ERR_STORE;
 
 	key = getenv("VIGIL_EVIDENCE_KEY");
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce((SELECT chain_hash "
@@ -360,36 +402,32 @@ run_seal(struct store *st, long long run)
 		snprintf(prev, sizeof(prev), "%s", col(s, 0));
 	sqlite3_finalize(s);
 	s = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT id, policy_sha256, "
-	    "rules_sha256, snapshot_sha256, findings_sha256 FROM main.runs "
-	    "WHERE (id = ?1 OR (id > ?1 AND chain_hash IS NOT NULL)) AND "
-	    "status IN ('complete', 'partial') ORDER BY id", -1, &s, NULL) !=
+	if (sqlite3_prepare_v2(st->db, "SELECT policy_sha256, rules_sha256, "
+	    "snapshot_sha256, findings_sha256 FROM main.runs WHERE id = ?1 "
+	    "AND status IN ('complete', 'partial')", -1, &s, NULL) !=
 	    SQLITE_OK ||
 	    sqlite3_prepare_v2(st->db, "UPDATE main.runs SET prev_chain_hash "
 	    "= ?, chain_hash = ?, chain_hmac = ? WHERE id = ?", -1, &u, NULL)
 	    != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, run);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		id = sqlite3_column_int64(s, 0);
-		run_chain_hash(prev, col(s, 1), col(s, 2), col(s, 3), col(s, 4),
-		    key, chain);
-		sqlite3_reset(u);
-		sqlite3_bind_text(u, 1, prev, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(u, 2, chain, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(u, 3, key != NULL && *key != '\0');
-		sqlite3_bind_int64(u, 4, id);
-		if (sqlite3_step(u) != SQLITE_DONE)
-			goto out;
-		memcpy(prev, chain, sizeof(prev));
-		last = id;
-		n++;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		log_error("cannot seal run %lld: not finished", run);
+		goto out;
 	}
-	if (n > 1)
-		log_info("re-sealed the evidence chain of runs %lld to %lld",
-		    run, last);
+	run_chain_hash(prev, col(s, 0), col(s, 1), col(s, 2), col(s, 3),
+	    key, chain);
+	sqlite3_bind_text(u, 1, prev, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(u, 2, chain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(u, 3, key != NULL && *key != '\0');
+	sqlite3_bind_int64(u, 4, run);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		goto out;
 	r = 0;
  out:
+	if (r != 0)
+		log_error("cannot seal run %lld: %s", run,
+		    sqlite3_errmsg(st->db));
 	sqlite3_finalize(s);
 	sqlite3_finalize(u);
 	return r;
@@ -399,14 +437,25 @@ int
 run_evaluate(struct store *st, const struct policy *p,
     const struct ruleset *rs, long long run, struct eval_summary *sum)
 {
-	int	 r;
+	int		 r;
 
 	/* Drift first, so that drift rules see this run's changes. */
 	if ((r = drift_record(st, run)) != 0)
 		return r;
-	if ((r = rules_evaluate(st, run, p, rs, sum)) != 0)
+	/* rules_evaluate() marks the run evaluated with its digests. */
+	return rules_evaluate(st, run, p, rs, sum);
+}
+
+int
+run_commit(struct store *st, struct snapshot *sn)
+{
+	int	 r;
+
+	if ((r = run_seal(st, snap_run(sn))) != 0) {
+		snap_abort(sn);
 		return r;
-	return run_seal(st, run);
+	}
+	return snap_commit(sn);
 }
 
 int

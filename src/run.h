@@ -20,13 +20,32 @@ struct collect_result {
 
 /*
  * Collects every source (or those named in only, comma-separated) into a
- * new committed run, each source in its own thread.  Prints one status
- * line per source to stdout unless quiet.  Returns 0 when the run was
- * committed (even with failed sources: see res->nfailed), VGL_ERR_USAGE
- * for an unknown --only name, or a store error.
+ * new run, each source in its own thread.  Prints one status line per
+ * source to stdout unless quiet.  The run is finished (status, snapshot
+ * digest) but not committed: *out is its open transaction, to evaluate
+ * and then run_commit() (or snap_abort()).  Returns 0 (even with failed
+ * sources: see res->nfailed), VGL_ERR_USAGE for an unknown --only name,
+ * or a store error (nothing is left in the store).
  */
 int	 run_collect(struct store *, const struct policy *, const char *only,
-	    const struct collect_opts *, int quiet, struct collect_result *);
+	    const struct collect_opts *, int quiet, struct collect_result *,
+	    struct snapshot **out);
+
+/*
+ * Seals the open run and commits it: the run becomes visible whole.
+ * Frees sn; on failure the run is rolled back.
+ */
+int	 run_commit(struct store *, struct snapshot *sn);
+
+/*
+ * Re-evaluates the stored run from without changing it: a new run
+ * (command "evaluate", snapshot_run = from, or the run from itself
+ * re-evaluated) gets a copy of that snapshot, is evaluated with the current rules and policy, sealed
+ * onto the chain and committed; *run is its id.
+ */
+int	 run_reevaluate(struct store *, const struct policy *,
+	    const struct ruleset *, long long from, long long *run,
+	    struct eval_summary *);
 
 /*
  * Progress on a TTY: when set (and stderr is a terminal), run_collect
@@ -34,13 +53,16 @@ int	 run_collect(struct store *, const struct policy *, const char *only,
  */
 void	 run_set_progress(int);
 
-/* Evaluates rules on run and seals the run's evidence chain. */
+/*
+ * Records drift and evaluates rules on run, the open run of the current
+ * transaction, and marks it evaluated; the caller commits or aborts.
+ */
 int	 run_evaluate(struct store *, const struct policy *,
 	    const struct ruleset *, long long run, struct eval_summary *);
 
 /*
- * Recomputes and stores the run's chain hash (SPEC section 10), and those
- * of every later sealed run, whose links depend on it.
+ * Computes and stores the chain hash (SPEC section 10) of run, the open,
+ * newest run, linked to the newest sealed run before it.
  */
 int	 run_seal(struct store *, long long run);
 /*

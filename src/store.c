@@ -31,7 +31,8 @@ static const char core_schema[] =
 "  id INTEGER PRIMARY KEY, started TEXT, finished TEXT, collected_at TEXT,\n"
 "  status TEXT, organization TEXT, command TEXT, policy_sha256 TEXT,\n"
 "  rules_sha256 TEXT, snapshot_sha256 TEXT, findings_sha256 TEXT,\n"
-"  prev_chain_hash TEXT, chain_hash TEXT, chain_hmac INTEGER DEFAULT 0);\n"
+"  prev_chain_hash TEXT, chain_hash TEXT, chain_hmac INTEGER DEFAULT 0,\n"
+"  evaluated INTEGER NOT NULL DEFAULT 0, snapshot_run INTEGER);\n"
 "CREATE TABLE IF NOT EXISTS sources(run INTEGER NOT NULL, name TEXT,\n"
 "  type TEXT, status TEXT, error TEXT, resources INTEGER,\n"
 "  requests INTEGER, duration_ms INTEGER);\n"
@@ -82,6 +83,18 @@ struct snapshot {
 };
 
 static int	 make_identities_view(sqlite3 *);
+static int	 exec_sql(sqlite3 *, const char *);
+
+/* Runs sqlite3_mprintf(fmt, a, b). */
+static int
+exec_free_ll(sqlite3 *db, const char *fmt, long long a, long long b)
+{
+	char	*q = sqlite3_mprintf(fmt, a, b);
+	int	 r = exec_sql(db, q);
+
+	sqlite3_free(q);
+	return r;
+}
 
 static int
 exec_sql(sqlite3 *db, const char *sql)
@@ -200,6 +213,38 @@ store_check_version(struct store *st)
 	return r;
 }
 
+/* 1 when main.runs has column name. */
+static int
+runs_has_column(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt	*s;
+	int		 found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('runs', "
+	    "'main') WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
+}
+
+/*
+ * A store written before runs had `evaluated` and `snapshot_run` gets
+ * them: a run counts as evaluated when rules were recorded for it (an
+ * older vigil committed a collection before evaluating it).
+ */
+static int
+store_migrate(struct store *st)
+{
+	if (runs_has_column(st->db, "evaluated"))
+		return 0;
+	return exec_sql(st->db, "ALTER TABLE main.runs ADD COLUMN evaluated "
+	    "INTEGER NOT NULL DEFAULT 0; ALTER TABLE main.runs ADD COLUMN "
+	    "snapshot_run INTEGER; UPDATE main.runs SET evaluated = EXISTS "
+	    "(SELECT 1 FROM main.rule_files f WHERE f.run = runs.id)");
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -254,12 +299,18 @@ store_open(const char *path, int flags, struct store **out)
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	if (!(flags & STORE_READONLY)) {
+		/*
+		 * synchronous=FULL: a committed run, and a freeze journal
+		 * entry committed before its step is executed, must survive
+		 * a power loss (WAL with NORMAL may lose the last commits).
+		 */
 		if (exec_sql(st->db, "PRAGMA journal_mode=WAL; "
-		    "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON") != 0)
+		    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON") != 0)
 			goto out;
 		if (exec_sql(st->db, "BEGIN IMMEDIATE") != 0)
 			goto out;
 		if ((r = store_create_schema(st->db)) != 0 ||
+		    (r = store_migrate(st)) != 0 ||
 		    (r = store_check_version(st)) != 0) {
 			exec_sql(st->db, "ROLLBACK");
 			goto out;
@@ -270,6 +321,13 @@ store_open(const char *path, int flags, struct store **out)
 		/* A store written by a newer or foreign tool is refused. */
 		if ((r = store_check_version(st)) != 0)
 			goto out;
+		if (!runs_has_column(st->db, "evaluated")) {
+			log_error("'%s' was written by an older vigil; run a "
+			    "command that writes it (e.g. 'vigil collect') "
+			    "once to upgrade it", path);
+			r = VGL_ERR_STORE;
+			goto out;
+		}
 	}
  done:
 	*out = st;
@@ -316,11 +374,29 @@ store_last_run(struct store *st)
 	    "WHERE status IN ('complete', 'partial')", 0);
 }
 
+/*
+ * The snapshot before run's is the newest evaluated snapshot collected
+ * before it (a re-evaluation's snapshot is that of snapshot_run); of
+ * its evaluations, the newest one older than run is used.
+ */
 long long
 store_prev_run(struct store *st, long long run)
 {
-	return query_ll(st->db, "SELECT coalesce(max(id), 0) FROM main.runs "
-	    "WHERE status IN ('complete', 'partial') AND id < ?", run);
+	return query_ll(st->db, STORE_PREV_RUN_SQL, run);
+}
+
+int
+store_run_evaluated(struct store *st, long long run)
+{
+	return query_ll(st->db, "SELECT count(*) FROM main.runs WHERE id = ? "
+	    "AND evaluated = 1", run) > 0;
+}
+
+long long
+store_run_snapshot_of(struct store *st, long long run)
+{
+	return query_ll(st->db, "SELECT coalesce(snapshot_run, 0) FROM "
+	    "main.runs WHERE id = ?", run);
 }
 
 int
@@ -807,43 +883,112 @@ snap_free(struct snapshot *sn)
 }
 
 int
-snap_commit(struct snapshot *sn, const char *status)
+snap_finish(struct snapshot *sn, const char *status)
 {
 	sqlite3_stmt	*s;
-	char		 now[32], digest[65], empty[65];
+	char		 now[32], digest[65], empty[65], unev[65];
 	int		 r;
 
 	iso8601_utc(time(NULL), now, sizeof(now));
 	if ((r = store_snapshot_digest(sn->st->db, sn->run, digest)) != 0)
-		goto fail;
+		return r;
 	/*
-	 * Until rules are evaluated, the run has no findings and no rule
-	 * files: their digests are those of the empty sets.
+	 * Until rules are evaluated, the run has no findings (the digest of
+	 * the empty set) and no rules (STORE_UNEVALUATED).
 	 */
 	sha256_hex("", 0, empty);
+	sha256_hex(STORE_UNEVALUATED, strlen(STORE_UNEVALUATED), unev);
 	if (sqlite3_prepare_v2(sn->st->db, "UPDATE main.runs SET status = ?, "
-	    "finished = ?, snapshot_sha256 = ?, rules_sha256 = ?5, "
-	    "findings_sha256 = ?5 WHERE id = ?4", -1, &s,
+	    "finished = ?, snapshot_sha256 = ?, rules_sha256 = ?6, "
+	    "findings_sha256 = ?5, evaluated = 0 WHERE id = ?4", -1, &s,
 	    NULL) != SQLITE_OK) {
-		r = VGL_ERR_STORE;
-		goto fail;
+		log_error("store: %s", sqlite3_errmsg(sn->st->db));
+		return VGL_ERR_STORE;
 	}
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, digest, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 4, sn->run);
 	sqlite3_bind_text(s, 5, empty, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 6, unev, -1, SQLITE_TRANSIENT);
 	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
-	sqlite3_finalize(s);
 	if (r != 0)
-		goto fail;
-	if ((r = exec_sql(sn->st->db, "COMMIT")) != 0)
-		goto fail;
+		log_error("store: %s", sqlite3_errmsg(sn->st->db));
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Copies table's rows of run from into run to, in rowid order. */
+static int
+copy_table(sqlite3 *db, const char *table, long long from, long long to)
+{
+	sqlite3_stmt	*s;
+	struct buf	 cols, sql;
+	char		*q;
+	int		 n = 0, r;
+
+	q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
+	r = sqlite3_prepare_v2(db, q, -1, &s, NULL);
+	sqlite3_free(q);
+	if (r != SQLITE_OK)
+		return VGL_ERR_STORE;
+	buf_init(&cols, 0);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(s, 1);
+
+		if (c == NULL || strcmp(c, "run") == 0)
+			continue;
+		q = sqlite3_mprintf(", \"%w\"", c);
+		buf_puts(&cols, q);
+		sqlite3_free(q);
+		n++;
+	}
+	sqlite3_finalize(s);
+	r = 0;
+	if (n > 0) {
+		buf_init(&sql, 0);
+		q = sqlite3_mprintf("INSERT INTO main.%w(run%s) SELECT %lld%s "
+		    "FROM main.%w WHERE run = %lld ORDER BY rowid", table,
+		    cols.data, to, cols.data, table, from);
+		buf_puts(&sql, q);
+		sqlite3_free(q);
+		r = exec_sql(db, sql.data);
+		buf_release(&sql);
+	}
+	buf_release(&cols);
+	return r;
+}
+
+int
+snap_copy(struct snapshot *sn, long long from)
+{
+	static const char *const core[] = {
+		"sources", "expected", "critical_values", NULL
+	};
+	const char *const	*t;
+	int			 r = 0;
+
+	for (t = core; *t != NULL && r == 0; t++)
+		r = copy_table(sn->st->db, *t, from, sn->run);
+	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++)
+		r = copy_table(sn->st->db, *t, from, sn->run);
+	if (r == 0)
+		r = exec_free_ll(sn->st->db, "UPDATE main.runs SET "
+		    "snapshot_run = %lld WHERE id = %lld", from, sn->run);
+	return r;
+}
+
+int
+snap_commit(struct snapshot *sn)
+{
+	int	 r;
+
+	if ((r = exec_sql(sn->st->db, "COMMIT")) != 0) {
+		snap_abort(sn);
+		return r;
+	}
 	snap_free(sn);
 	return 0;
- fail:
-	snap_abort(sn);
-	return r;
 }
 
 void

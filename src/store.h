@@ -7,7 +7,8 @@
  * `query` see a single snapshot with the table names of SPEC section 5.
  *
  * A run is written inside one transaction (store_run_begin ..
- * store_run_commit), so a killed run leaves no trace.  A lock file
+ * snap_commit): collection, evaluation and seal, so a killed or failed
+ * run leaves no trace.  A lock file
  * (DB.lock, flock) serialises writers.
  */
 #ifndef STORE_H
@@ -40,8 +41,23 @@ int	 store_create_schema(sqlite3 *);
 
 /* The last committed run id, or 0. */
 long long store_last_run(struct store *);
-/* The committed run before run, or 0. */
+/*
+ * The "previous run" of run, for new/persisting: the newest evaluated
+ * run whose snapshot is the newest evaluated snapshot collected before
+ * run's (docs/schema.md), or 0.  Unevaluated runs are skipped.
+ */
 long long store_prev_run(struct store *, long long run);
+/* Its SQL, one scalar value, run bound as ?1 (rules.c uses it too). */
+#define STORE_PREV_RUN_SQL						\
+	"WITH w AS (SELECT id, coalesce(snapshot_run, id) AS snap FROM "	\
+	"main.runs WHERE status IN ('complete', 'partial') AND "		\
+	"evaluated = 1 AND id < ?1) SELECT coalesce(max(id), 0) FROM w "	\
+	"WHERE snap = (SELECT max(snap) FROM w WHERE snap < (SELECT "	\
+	"coalesce(snapshot_run, id) FROM main.runs WHERE id = ?1))"
+/* 1 when run's rules were evaluated (runs.evaluated). */
+int	 store_run_evaluated(struct store *, long long run);
+/* The run whose snapshot run re-evaluated (runs.snapshot_run), or 0. */
+long long store_run_snapshot_of(struct store *, long long run);
 /* 1 when run exists and is committed. */
 int	 store_run_exists(struct store *, long long run);
 
@@ -51,6 +67,13 @@ int	 store_run_exists(struct store *, long long run);
  * second, read-only connection to the same file).
  */
 int	 store_use_run(sqlite3 *db, long long run);
+
+/*
+ * What an unevaluated run records as rules_sha256: SHA-256 of this text.
+ * It is in the chain hash, so marking such a run evaluated (or the
+ * reverse) behind vigil's back breaks verify.
+ */
+#define STORE_UNEVALUATED	"vigil: not evaluated\n"
 
 /* The snapshot being written for a run. */
 struct snapshot;
@@ -73,8 +96,22 @@ long long snap_run(const struct snapshot *);
 sqlite3	*snap_db(struct snapshot *);
 /* Sets the collected_at of the run (replay: the recording's time). */
 int	 snap_set_collected_at(struct snapshot *, const char *);
-/* Commits with status "complete" or "partial"; frees snap. */
-int	 snap_commit(struct snapshot *, const char *status);
+/*
+ * Copies the snapshot rows of run from (sources, expected,
+ * critical_values and every source table) into this run and records
+ * from as its snapshot_run: a re-evaluation works on its own copy.
+ */
+int	 snap_copy(struct snapshot *, long long from);
+/*
+ * Sets status ("complete" or "partial"), the finish time and the
+ * snapshot digest, marks the run unevaluated; does not commit.
+ */
+int	 snap_finish(struct snapshot *, const char *status);
+/*
+ * Commits the run's transaction: collection, evaluation and seal become
+ * visible at once.  Frees snap (rolled back when the commit fails).
+ */
+int	 snap_commit(struct snapshot *);
 /* Rolls back; frees snap. */
 void	 snap_abort(struct snapshot *);
 

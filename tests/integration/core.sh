@@ -89,6 +89,90 @@ expect_rc 2 "query with no committed run exits 2"
 "$VIGIL" -p good.json --db killed.db audit >/dev/null 2>&1
 expect_eq "$?" 1 "the store is usable after a killed run"
 
+# ---- a run is visible only when whole: collection, rules and seal ------
+# A rule that never ends keeps the audit evaluating; it is killed there,
+# after its collection is over.
+mkdir -p slowrules
+cat >slowrules/slow.sql <<'SQL'
+-- id: custom.slow
+-- title: A rule that runs until it is killed
+-- severity: low
+-- provider: registrar
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+SELECT domain AS resource FROM domains, (SELECT max(x) AS m FROM c)
+WHERE m < 0;
+SQL
+write_policy slow.json "$PORT" '"examplelabs.com"' ', "rules": {"paths": ["slowrules"]}'
+"$VIGIL" -p slow.json --db slow.db audit >"$T/slow.out" 2>&1 &
+victim=$!
+_i=0
+while ! grep -q '^registrar ' "$T/slow.out" && [ "$_i" -lt 300 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+expect_contains "$T/slow.out" "registrar " "the slow audit finished collecting"
+sleep 1
+kill -9 "$victim" 2>/dev/null && ok "it was still evaluating when killed" ||
+    not_ok "it was still evaluating when killed"
+wait "$victim" 2>/dev/null
+vg hist-slow -p slow.json --db slow.db history
+expect_eq "$(grep -c '^[0-9]' "$T/hist-slow.out")" 0 "a run killed while evaluating is not in history"
+vg rep-slow -p slow.json --db slow.db report --format json
+expect_rc 2 "and report finds no run to show"
+expect_eq "$(sqlite3 slow.db 'SELECT count(*) FROM runs')" 0 "nothing of it was committed"
+
+# An evaluation that fails (a findings insert fails) leaves no run.
+"$VIGIL" -p good.json --db evfail.db audit >/dev/null 2>&1
+sqlite3 evfail.db "CREATE TRIGGER boom BEFORE INSERT ON findings BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+vg evfail -p good.json --db evfail.db audit
+expect_rc 2 "an audit whose evaluation fails exits 2"
+expect_contains "$T/evfail.err" "nothing was stored" "and says nothing was stored"
+vg hist-evfail -p good.json --db evfail.db history
+expect_eq "$(grep -c '^[0-9]' "$T/hist-evfail.out")" 1 "history shows only the earlier run"
+expect_eq "$(sqlite3 evfail.db 'SELECT count(*) FROM runs')" 1 "the failed run left no row"
+
+# The first source whose status cannot be stored fails the run, even when
+# a later one is stored.
+cat >two.json <<JSON
+{"organization": "Example Labs", "state": {"db": "vigil.db"},
+ "sources": [{"name": "first", "type": "rdap", "domains": ["examplelabs.com"],
+   "endpoint": "http://127.0.0.1:$PORT/", "timeout_s": 3},
+  {"name": "second", "type": "rdap", "domains": ["examplelabs-launch.io"],
+   "endpoint": "http://127.0.0.1:$PORT/", "timeout_s": 3}],
+ "parameters": {"domain_expiry_days": 30}}
+JSON
+"$VIGIL" -p two.json --db two.db audit >/dev/null 2>&1
+sqlite3 two.db "CREATE TRIGGER nosrc BEFORE INSERT ON sources WHEN NEW.name = 'first' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"
+vg srcfail -p two.json --db two.db audit
+expect_rc 2 "a source status that cannot be stored fails the audit (exit 2)"
+expect_eq "$(sqlite3 two.db 'SELECT count(*) FROM runs')" 1 "and no run without that source's status is stored"
+
+# collect alone: committed, but marked not evaluated everywhere.
+"$VIGIL" -p good.json --db whole.db audit --json "$T/w1.json" >/dev/null 2>&1
+vg coll -p good.json --db whole.db collect
+expect_rc 0 "collect exits 0"
+expect_contains "$T/coll.out" "not evaluated" "collect says the run is not evaluated"
+vg hist-coll -p good.json --db whole.db history
+expect_eq "$(grep -c '^2 .* - *- *- *- *- *- .*not evaluated' "$T/hist-coll.out")" 1 "history shows the collected run without counts, as not evaluated"
+vg rep-coll -p good.json --db whole.db report --format json
+expect_rc 2 "report refuses a run that was never evaluated"
+expect_contains "$T/rep-coll.err" "never evaluated" "and says why"
+vg notify-coll -p good.json --db whole.db notify --dry-run
+expect_rc 2 "notify refuses it too"
+vg base-coll -p good.json --db whole.db baseline accept --note "x"
+expect_rc 2 "it cannot be accepted as a baseline"
+vg q-coll -p good.json --db whole.db query "SELECT count(*) FROM findings"
+expect_contains "$T/q-coll.err" "never evaluated" "query warns that it was never evaluated"
+# new/persisting skips it: run 3's findings persist from run 1.
+vg a3-coll -p good.json --db whole.db audit --json "$T/w3.json"
+expect_json "$T/w3.json" 'd["run"]["id"] == 3 and d["summary"]["new"] == 0 and all(not f["new"] for f in d["findings"])' "findings after an unevaluated run persist from the last evaluated run"
+vg ev-coll -p good.json --db whole.db evaluate --run 2
+expect_contains "$T/ev-coll.out" "run 4: evaluation of run 2" "evaluate makes a new run for the collected snapshot"
+vg hist-coll2 -p good.json --db whole.db history
+expect_contains "$T/hist-coll2.out" "evaluation of run 2" "history shows what it evaluated"
+vg rep-coll2 -p good.json --db whole.db report --format json
+expect_json "$T/rep-coll2.out" 'd["run"]["id"] == 4 and d["run"]["snapshot_run"] == 2 and d["run"]["evaluated"] and len(d["findings"]) > 0' "report shows the evaluation"
+
 # ---- evaluate and report a stored run without the network -------------
 vg audit1 -p good.json audit --json "$T/a1.json"
 expect_rc 1 "audit exits 1 on high findings"

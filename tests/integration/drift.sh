@@ -127,13 +127,15 @@ expect_contains "$T/lst.out" "auditor CHG-1240" "baseline list shows who and why
 expect_eq "$(grep -c '^\*' "$T/lst.out")" 1 "and marks one current baseline"
 vg d2 -p p2.json drift
 expect_contains "$T/d2.out" "# 0 changes" "the new baseline is current: run 2 has no drift"
-expect_eq "$(sqlite3 vigil.db "SELECT count(*) FROM changes WHERE run = 2")" 5 "stored changes stay until evaluate"
+expect_eq "$(sqlite3 vigil.db "SELECT count(*) FROM changes WHERE run = 2")" 5 "stored changes stay"
+# evaluate never rewrites a stored run: it records a new run (3, then 4).
 vg ev -p p2.json evaluate
-expect_eq "$(sqlite3 vigil.db "SELECT count(*) FROM changes WHERE run = 2")" 0 "evaluate recomputes the run's changes against the new baseline"
+expect_eq "$(sqlite3 vigil.db "SELECT count(*) FROM changes WHERE run = 3")" 0 "evaluate records run 2's changes against the new baseline in a new run"
+expect_eq "$(sqlite3 vigil.db "SELECT count(*) FROM changes WHERE run = 2")" 5 "and run 2's own changes are unchanged"
 vg ev1 -p p2.json evaluate --run 1
-expect_eq "$(sqlite3 vigil.db "SELECT count(*) || ' ' || min(baseline_run) FROM changes WHERE run = 1")" "5 2" "evaluate --run 1 compares run 1 with the current baseline (run 2)"
-vg rep1 -p p2.json report --run 1 --format json
-expect_json "$T/rep1.out" 'len(d["changes"]) == 5 and all(c["baseline_run"] == 2 for c in d["changes"])' "report --run 1 shows them"
+expect_eq "$(sqlite3 vigil.db "SELECT count(*) || ' ' || min(baseline_run) FROM changes WHERE run = 4")" "5 2" "evaluate --run 1 compares run 1's snapshot with the current baseline (run 2)"
+vg rep1 -p p2.json report --run 4 --format json
+expect_json "$T/rep1.out" 'len(d["changes"]) == 5 and all(c["baseline_run"] == 2 for c in d["changes"]) and d["run"]["snapshot_run"] == 1' "report --run 4 shows them, as an evaluation of run 1"
 
 # ---- a failed source is not a removal ---------------------------------------
 start_fake fake_rdap --fixtures "$T/fix2" --scenario error500 || true

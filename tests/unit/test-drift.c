@@ -20,10 +20,10 @@
 
 /* The same snapshot as runs 1 and 2. */
 static const char base_sql[] =
-"INSERT INTO runs(id, started, collected_at, status) VALUES"
-" (1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', 'complete'),"
-" (2, '2026-11-02T00:00:00Z', '2026-11-02T00:00:00Z', 'complete'),"
-" (3, '2026-11-03T00:00:00Z', '2026-11-03T00:00:00Z', 'running');"
+"INSERT INTO runs(id, started, collected_at, status, evaluated) VALUES"
+" (1, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z', 'complete', 1),"
+" (2, '2026-11-02T00:00:00Z', '2026-11-02T00:00:00Z', 'complete', 1),"
+" (3, '2026-11-03T00:00:00Z', '2026-11-03T00:00:00Z', 'running', 0);"
 "INSERT INTO sources(run, name, type, status) VALUES"
 " (1, 'reg', 'rdap', 'ok'), (2, 'reg', 'rdap', 'ok'),"
 " (1, 'prod', 'aws', 'ok'), (2, 'prod', 'aws', 'ok');"

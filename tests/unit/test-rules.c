@@ -29,7 +29,8 @@
 static const char schema[] =
     "CREATE TABLE runs(id INTEGER PRIMARY KEY, started, finished, "
     "collected_at, status, organization, command, policy_sha256, "
-    "rules_sha256, snapshot_sha256, findings_sha256, chain_hash);"
+    "rules_sha256, snapshot_sha256, findings_sha256, chain_hash, "
+    "evaluated INTEGER NOT NULL DEFAULT 0, snapshot_run INTEGER);"
     "CREATE TABLE baselines(id INTEGER PRIMARY KEY, run, accepted_at, "
     "accepted_by, note);"
     "CREATE TABLE sources(run, name, type, status, error, resources, "
