@@ -27,6 +27,7 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -39,6 +40,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <resolv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,9 +410,50 @@ reply_free(struct reply *rp)
 }
 
 /*
+ * One UDP exchange with sin: the query q, up to two tries of timeout_s
+ * each; the reply must come from sin (a connected socket) and carry the
+ * query's id.  Returns the reply's length, or -1 (no reply).  Not
+ * res_nsend: it turns REFUSED and SERVFAIL replies into a failure, and a
+ * lame-delegation check must see them.
+ */
+static int
+udp_exchange(const struct sockaddr_in *sin, const unsigned char *q,
+    int qlen, unsigned char *ans, int anslen, double timeout_s)
+{
+	struct pollfd	 pfd;
+	ssize_t		 n;
+	int		 fd, tries, ms;
+
+	ms = timeout_s < 1 ? 1000 : (int)(timeout_s * 1000);
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)sin, sizeof(*sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	for (tries = 0; tries < 2; tries++) {
+		if (send(fd, q, (size_t)qlen, 0) != qlen)
+			break;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		while (poll(&pfd, 1, ms) == 1) {
+			n = recv(fd, ans, (size_t)anslen, 0);
+			if (n < 0)
+				break;	/* e.g. ECONNREFUSED: try again */
+			if (n >= NS_HFIXEDSZ && ans[0] == q[0] &&
+			    ans[1] == q[1] && (ans[2] & 0x80)) {
+				close(fd);
+				return (int)n;
+			}
+		}
+	}
+	close(fd);
+	return -1;
+}
+
+/*
  * Asks name/type of one nameserver (IPv4 address addr, port
- * d->auth_port) directly, without recursion, through a res_state of its
- * own.  *answered is 0 when no reply came (timeout, unreachable, or a
+ * d->auth_port) directly, without recursion.  *answered is 0 when no reply came (timeout, unreachable, or a
  * reply that is not DNS): that is a fact about the nameserver, not a
  * failure of the source.  Any reply is 0 with rp filled, whatever its
  * RCODE.  Returns 0, or an error (recording, replay).
@@ -424,7 +467,7 @@ ask_at(struct dns *d, const char *addr, const char *name, int type,
 	unsigned char	 q[NS_PACKETSZ];
 	const char	*tn = type_name(type);
 	char		 at[INET_ADDRSTRLEN + 8];
-	int		 qlen, n, r, silent = 0, t;
+	int		 qlen, n, r, silent = 0;
 
 	memset(rp, 0, sizeof(*rp));
 	*answered = 0;
@@ -442,26 +485,21 @@ ask_at(struct dns *d, const char *addr, const char *name, int type,
 		if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
 			return source_fail(d->ctx, "bad nameserver address "
 			    "'%s'", addr);
+		/* A query without RD: the nameserver's own data only. */
 		memset(&rs, 0, sizeof(rs));
 		if (res_ninit(&rs) != 0)
 			return source_fail(d->ctx, "cannot initialise the "
 			    "resolver");
-		t = d->timeout_s < 1 ? 1 : (int)(d->timeout_s + 0.5);
-		rs.retrans = t;
-		rs.retry = 2;
 		rs.options &= ~(RES_DNSRCH | RES_DEFNAMES | RES_RECURSE);
-		rs.nsaddr_list[0] = sin;
-		rs.nscount = 1;
 		qlen = res_nmkquery(&rs, ns_o_query, name, ns_c_in, type,
 		    NULL, 0, NULL, q, sizeof(q));
-		if (qlen < 0) {
-			res_nclose(&rs);
+		res_nclose(&rs);
+		if (qlen < 0)
 			return source_fail(d->ctx, "cannot make a DNS query "
 			    "for %s %s (bad name?)", name, tn);
-		}
 		rp->msg = xmalloc(DNS_ANSWER_MAX);
-		n = res_nsend(&rs, q, qlen, rp->msg, DNS_ANSWER_MAX);
-		res_nclose(&rs);
+		n = udp_exchange(&sin, q, qlen, rp->msg, DNS_ANSWER_MAX,
+		    d->timeout_s);
 		if (n < 0) {
 			reply_free(rp);
 			if (d->record_path != NULL)

@@ -356,7 +356,12 @@ insert_ds(struct source_ctx *ctx, const char *domain, json_t *obj)
 		    "digest", hex, "value", value, "raw", ds);
 		free(hex);
 		free(value);
-		if ((r = source_put_row(ctx, "domain_ds", row)) != 0)
+		/* Facts of the domain, not resources of their own. */
+		if (row == NULL)
+			return VGL_ERR_INTERNAL;
+		r = snap_insert(ctx->snap, "domain_ds", ctx->ps->name, row);
+		json_decref(row);
+		if (r != 0)
 			return r;
 	}
 	return 0;
