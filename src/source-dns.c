@@ -79,6 +79,27 @@ static const char *const dns_keys[] = {
 	"authoritative_port", NULL
 };
 
+/*
+ * The default port for asking a zone's nameservers directly: that of the
+ * source's nameserver when it names one (a lab or test setup where every
+ * server listens on one port), else 53.
+ */
+static int
+nameserver_port(const char *ns)
+{
+	const char	*colon;
+	char		*end;
+	long		 port;
+
+	if (ns == NULL || (colon = strrchr(ns, ':')) == NULL)
+		return 53;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || port < 1 || port > 65535)
+		return 53;
+	return (int)port;
+}
+
 /* DKIM selectors asked when neither the source nor the policy's
  * parameters name any: the rule dns.dkim_missing has the same default. */
 static const char *const dkim_default[] = {
@@ -960,8 +981,10 @@ ns_check(struct dns *d, const char *zone, const char *ns)
 	}
 	json_array_foreach(addrs, i, v) {
 		if ((r = ask_at(d, json_string_value(v), zone, ns_t_soa, &ap,
-		    &answered)) != 0)
+		    &answered)) != 0) {
+			reply_free(&ap);
 			goto out;
+		}
 		if (!answered) {
 			r = ns_check_row(d, zone, ns, json_string_value(v),
 			    "no_answer", NULL, -1, NULL);
@@ -1113,7 +1136,7 @@ dns_collect(struct source_ctx *ctx)
 	d.ctx = ctx;
 	d.timeout_s = policy_source_num(ctx->ps, "timeout_s", 5);
 	d.auth_port = (int)policy_source_num(ctx->ps, "authoritative_port",
-	    53);
+	    nameserver_port(policy_source_str(ctx->ps, "nameserver", NULL)));
 	selectors = dkim_selectors(ctx);
 	zl = json_object_get(ctx->ps->obj, "zones");
 	nl = json_object_get(ctx->ps->obj, "names");

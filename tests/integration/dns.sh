@@ -73,8 +73,7 @@ mkpolicy() {
      "zones": ["good.test", "Bad.Test.", "missing.test", "parked.test",
                "nomail.test"],
      "names": ["www.good.test", "www.bad.test", "shop.bad.test"$_extra],
-     "nameserver": "127.0.0.1:$2", "authoritative_port": $2,
-     "timeout_s": 1}$_rdap
+     "nameserver": "127.0.0.1:$2", "timeout_s": 1}$_rdap
   ],
   "parameters": {"domain_expiry_days": 30},
   "expect": {"nameservers": {
@@ -234,6 +233,11 @@ expect_json "$T/audit.json" \
 expect_json "$T/audit.json" \
     '[f["detail"] for f in d["findings"] if f["rule"] == "registrar.dnssec_ds_mismatch"] == ["bad.test: registry DS 11111 13 2 " + "AB" * 32 + " is not served by the parent zone"]' \
     "registrar.dnssec_ds_mismatch says which DS differs"
+
+vg seal -p policy.json rules list --framework SEAL
+expect_eq "$(grep -oE '(dns|registrar|drift)\.[a-z_]+' "$T/seal.out" | sort -u | tr '\n' ' ')" \
+    "dns.dkim_missing dns.dmarc_no_reporting dns.lame_delegation dns.mta_sts_missing dns.nonmail_domain_spoofable dns.parent_child_ns_mismatch drift.registrar_changed registrar.dnssec_ds_mismatch registrar.registry_lock_missing registrar.status_hold_or_pending registrar.update_lock_missing " \
+    "rules list --framework SEAL lists the registrar and DNS depth rules"
 
 # The recording: one file per exchange, 0600 in a 0700 directory.
 expect_mode "$T/rec/dns" 700 "the recording directory is 0700"
