@@ -7,7 +7,7 @@
 -- description: A zone without mail (MX NODATA, or only the null MX "0 .") is flagged unless it has exactly one SPF record that is exactly "v=spf1 -all" and exactly one DMARC record with p=reject. A zone that does not exist (NXDOMAIN) is not flagged here. The detail says what is missing.
 WITH z AS (
   SELECT DISTINCT source, zone FROM dns_records r
-  WHERE r.name = r.zone AND r.type = 'MX' AND r.name = r.zone
+  WHERE r.name = r.zone AND r.type = 'MX'
     AND (r.status = 'nodata' OR (r.status = 'answer' AND r.value = '0 '))
     AND NOT EXISTS (SELECT 1 FROM dns_records m WHERE m.source = r.source AND m.zone = r.zone
                     AND m.name = m.zone AND m.type = 'MX' AND m.status = 'answer' AND m.value != '0 ')

@@ -130,7 +130,8 @@ cat >"$T/bad/policy.json" <<'EOF'
 {
   "sources": [
     {"name": "dns", "type": "dns", "zones": [],
-     "nameserver": "[::1]:53", "timeout_s": 1}
+     "nameserver": "[::1]:53", "timeout_s": 1,
+     "dkim_selectors": ["google", "bad selector!"], "authoritative_port": 0}
   ]
 }
 EOF
@@ -140,6 +141,10 @@ expect_contains "$T/bad-validate.err" '"zones" must be a non-empty array' \
     "validate names the empty zones list"
 expect_contains "$T/bad-validate.err" 'IPv6 is not supported' \
     "validate names the IPv6 nameserver"
+expect_contains "$T/bad-validate.err" '"dkim_selectors"[1] is not a valid DKIM selector' \
+    "validate names the bad DKIM selector"
+expect_contains "$T/bad-validate.err" '"authoritative_port" must be an integer from 1 to 65535' \
+    "validate rejects a bad authoritative_port"
 
 # ---- audit against knotd ------------------------------------------------
 
