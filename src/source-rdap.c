@@ -7,11 +7,15 @@
  * HTTP layer.  A domain whose TLD has no RDAP service, or that the
  * registry does not know (404), is still written to `domains` with its
  * `lookup` column saying so, for registrar.lookup_failed to report.
+ * The registry's DS set (secureDNS.dsData) is one `domain_ds` row per
+ * DS, in the form dns_records gives a DS, so that rules can compare it
+ * with the zone's live DS and DNSKEY records.
  */
 #include "config.h"
 #include "paths.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,7 +35,11 @@ static const char rdap_schema[] =
 "  transfer_locked INTEGER, update_locked INTEGER, delete_locked INTEGER,\n"
 "  expires TEXT, registered TEXT, last_changed TEXT, nameservers TEXT,\n"
 "  dnssec_signed INTEGER, lookup TEXT, rdap_server TEXT, raw TEXT);\n"
-"CREATE INDEX IF NOT EXISTS domains_run ON domains(run, domain);\n";
+"CREATE INDEX IF NOT EXISTS domains_run ON domains(run, domain);\n"
+"CREATE TABLE IF NOT EXISTS domain_ds(run INTEGER NOT NULL, source TEXT,\n"
+"  domain TEXT, key_tag INTEGER, algorithm INTEGER, digest_type INTEGER,\n"
+"  digest TEXT, value TEXT, raw TEXT);\n"
+"CREATE INDEX IF NOT EXISTS domain_ds_run ON domain_ds(run, domain);\n";
 
 static const char *const rdap_keys[] = {
 	"domains", "bootstrap_path", "deadline_s", NULL
@@ -284,6 +292,82 @@ domain_row(const char *domain, const char *server, json_t *obj)
 	return row;
 }
 
+/* A JSON integer, or a string of digits, in [0, max]; -1 otherwise. */
+static long
+ds_int(json_t *v, long max)
+{
+	const char	*s;
+	char		*end;
+	long		 n;
+
+	if (json_is_integer(v))
+		n = (long)json_integer_value(v);
+	else if ((s = json_string_value(v)) != NULL && *s != '\0') {
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno != 0 || *end != '\0')
+			return -1;
+	} else
+		return -1;
+	return n >= 0 && n <= max ? n : -1;
+}
+
+/*
+ * One `domain_ds` row per secureDNS.dsData entry (RFC 9083 section
+ * 10.2.9): key tag, algorithm, digest type and the digest upper-case,
+ * and `value` as "KEYTAG ALG DIGESTTYPE HEXDIGEST" (the dns_records form);
+ * an entry with a missing or malformed field keeps value NULL so that
+ * registrar.dnssec_ds_mismatch reports it rather than skipping it.
+ */
+static int
+insert_ds(struct source_ctx *ctx, const char *domain, json_t *obj)
+{
+	json_t		*ds, *row;
+	const char	*dg;
+	char		*hex = NULL, *value = NULL;
+	long		 kt, alg, dt;
+	size_t		 i, k, n;
+	int		 r;
+
+	json_array_foreach(json_object_get(json_object_get(obj, "secureDNS"),
+	    "dsData"), i, ds) {
+		kt = ds_int(json_object_get(ds, "keyTag"), 65535);
+		alg = ds_int(json_object_get(ds, "algorithm"), 255);
+		dt = ds_int(json_object_get(ds, "digestType"), 255);
+		dg = json_string_value(json_object_get(ds, "digest"));
+		hex = NULL;
+		if (dg != NULL && (n = strlen(dg)) > 0 && n % 2 == 0) {
+			hex = xstrdup(dg);
+			for (k = 0; k < n; k++) {
+				if (!isxdigit((unsigned char)hex[k])) {
+					free(hex);
+					hex = NULL;
+					break;
+				}
+				hex[k] = (char)toupper((unsigned char)hex[k]);
+			}
+		}
+		value = kt >= 0 && alg >= 0 && dt >= 0 && hex != NULL ?
+		    xasprintf("%ld %ld %ld %s", kt, alg, dt, hex) : NULL;
+		row = json_pack("{s:s, s:o, s:o, s:o, s:s?, s:s?, s:O}",
+		    "domain", domain,
+		    "key_tag", kt >= 0 ? json_integer(kt) : json_null(),
+		    "algorithm", alg >= 0 ? json_integer(alg) : json_null(),
+		    "digest_type", dt >= 0 ? json_integer(dt) : json_null(),
+		    "digest", hex, "value", value, "raw", ds);
+		free(hex);
+		free(value);
+		/* Facts of the domain, not resources of their own. */
+		if (row == NULL)
+			return VGL_ERR_INTERNAL;
+		r = snap_insert(ctx->snap, "domain_ds", ctx->ps->name, row);
+		json_decref(row);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
 static int
 insert_unchecked(struct source_ctx *ctx, const char *domain,
     const char *lookup, const char *server)
@@ -382,9 +466,12 @@ rdap_collect(struct source_ctx *ctx)
 			continue;
 		}
 		row = domain_row(name, server, obj);
-		json_decref(obj);
-		if ((r = source_put_row(ctx, "domains", row)) != 0)
+		if ((r = source_put_row(ctx, "domains", row)) != 0 ||
+		    (r = insert_ds(ctx, name, obj)) != 0) {
+			json_decref(obj);
 			goto out;
+		}
+		json_decref(obj);
 	}
 	if (nerr > 0)
 		r = source_fail(ctx, "%s", errs.data);

@@ -11,7 +11,9 @@ FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
 # would change between the audits).
 mkdir -p fix1 fix2
 for f in examplelabs.com examplelabs-launch.io examplelabs.xyz; do
-	sed 's/{{now+18d}}/2027-01-10T00:00:00Z/' "$FIX/$f.json" >"fix1/$f.json"
+	sed -e 's/{{now+18d}}/2027-01-10T00:00:00Z/' \
+	    -e 's/, "server delete prohibited", "server transfer prohibited", "server update prohibited"//' \
+	    "$FIX/$f.json" >"fix1/$f.json"
 done
 cp fix1/examplelabs-launch.io.json fix2/
 # examplelabs.com loses its transfer lock and moves to other nameservers.
@@ -22,6 +24,10 @@ sed -e 's/"client delete prohibited", "client transfer prohibited", /"client del
 # examplelabs.net is new; examplelabs.xyz is no longer audited.
 sed -e 's/EXAMPLELABS.COM/EXAMPLELABS.NET/g' fix1/examplelabs.com.json \
     >fix2/examplelabs.net.json
+# (without DS data: its domain_ds rows would be more "added" rows)
+"$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1])); d["secureDNS"] = {"delegationSigned": False}
+json.dump(d, open(sys.argv[1], "w"))' fix2/examplelabs.net.json
 cp fix1/examplelabs.xyz.json fix2/
 
 NS='["ns1.examplelabs-dns.net","ns2.examplelabs-dns.net"]'
@@ -91,6 +97,10 @@ expect_contains "$T/d.out" "CHG-1234" "and its note"
 expect_contains "$T/d.out" "# 5 changes" "and counts the changes"
 expect_lacks "$T/d.out" "examplelabs-launch.io" "an unchanged domain is not listed"
 expect_lacks "$T/d.out" "rdap_server" "the RDAP server used (vigil's vantage) is not drift"
+expect_json "$T/a2.json" '[(f["resource"], f["severity"]) for f in d["findings"] if f["rule"] == "drift.registrar_changed"] == [("examplelabs.com", "critical")]' \
+    "drift.registrar_changed flags the domain whose status and nameservers changed (not the unchanged one)"
+expect_json "$T/a2.json" '[f["detail"] for f in d["findings"] if f["rule"] == "drift.registrar_changed"][0].count(" -> ") == 2' \
+    "and shows both changes old -> new"
 
 vg dj -p p2.json drift --json
 expect_rc 0 "drift --json exits 0"

@@ -34,6 +34,8 @@ pairs() {
 WANT_PAIRS="registrar.expiring_soon examplelabs-launch.io
 registrar.nameservers_mismatch examplelabs-launch.io
 registrar.nameservers_mismatch examplelabs.xyz
+registrar.registry_lock_missing examplelabs-launch.io
+registrar.registry_lock_missing examplelabs.xyz
 registrar.transfer_lock_missing examplelabs-launch.io"
 
 # ---- background: a registry answering 500, and one that hangs ----------
@@ -121,10 +123,10 @@ expect_json "$R1" 'not [f for f in d["findings"] if f["status"] == "error"]' \
     "no error findings on a complete run"
 expect_json "$R1" 'all(f["new"] is True for f in d["findings"] if f["rule"].startswith("registrar."))' \
     "first audit: every finding is new"
-expect_json "$R1" 'all(f["source"] == "registrar" and f["title"] and f["provider"] and f["severity"] in ("high", "critical") and "detail" in f for f in d["findings"] if f["rule"].startswith("registrar."))' \
+expect_json "$R1" 'all(f["source"] == "registrar" and f["title"] and f["provider"] and f["severity"] in ("medium", "high", "critical") and "detail" in f for f in d["findings"] if f["rule"].startswith("registrar."))' \
     "findings carry title, severity, provider, source, detail"
-expect_json "$R1" '{f["rule"]: f["severity"] for f in d["findings"] if f["rule"].startswith("registrar.")} == {"registrar.expiring_soon": "high", "registrar.transfer_lock_missing": "high", "registrar.nameservers_mismatch": "critical"}' \
-    "registrar rule severities: expiring_soon high, transfer_lock_missing high, nameservers_mismatch critical"
+expect_json "$R1" '{f["rule"]: f["severity"] for f in d["findings"] if f["rule"].startswith("registrar.")} == {"registrar.expiring_soon": "high", "registrar.transfer_lock_missing": "high", "registrar.nameservers_mismatch": "critical", "registrar.registry_lock_missing": "medium"}' \
+    "registrar rule severities: expiring_soon high, transfer_lock_missing high, nameservers_mismatch critical, registry_lock_missing medium"
 expect_json "$R1" 'd["summary"].get("critical", d["summary"].get("counts", {}).get("critical")) == 2 and d["summary"].get("high", d["summary"].get("counts", {}).get("high")) == 2' \
     "summary: 2 critical, 2 high"
 
