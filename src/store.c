@@ -245,6 +245,66 @@ store_migrate(struct store *st)
 	    "(SELECT 1 FROM main.rule_files f WHERE f.run = runs.id)");
 }
 
+/*
+ * A store written by an older vigil lacks the columns a newer collector
+ * writes (a provider learns a new field): every table of the current
+ * schema gets its missing columns, added with their declared type and
+ * default (NULL in the runs before).  The reference is the schema built
+ * in a scratch in-memory database, so no provider is named here.
+ */
+static int
+store_add_missing_columns(sqlite3 *db)
+{
+	sqlite3		*ref = NULL;
+	sqlite3_stmt	*t = NULL, *c = NULL, *h = NULL;
+	const char	*tab, *col, *type, *dflt;
+	char		*q;
+	int		 r = VGL_ERR_STORE;
+
+	if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
+	    store_create_schema(ref) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(ref, "SELECT name FROM sqlite_master WHERE "
+	    "type = 'table' AND name NOT LIKE 'sqlite_%'", -1, &t, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(ref, "SELECT name, type, "
+	    "dflt_value FROM pragma_table_info(?)", -1, &c, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT 1 FROM "
+	    "pragma_table_info(?, 'main') WHERE name = ?", -1, &h, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	while (sqlite3_step(t) == SQLITE_ROW) {
+		tab = (const char *)sqlite3_column_text(t, 0);
+		sqlite3_reset(c);
+		sqlite3_bind_text(c, 1, tab, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(c) == SQLITE_ROW) {
+			col = (const char *)sqlite3_column_text(c, 0);
+			type = (const char *)sqlite3_column_text(c, 1);
+			dflt = (const char *)sqlite3_column_text(c, 2);
+			sqlite3_reset(h);
+			sqlite3_bind_text(h, 1, tab, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(h, 2, col, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(h) == SQLITE_ROW)
+				continue;
+			q = sqlite3_mprintf("ALTER TABLE main.%w ADD COLUMN "
+			    "%w %s%s%s", tab, col, type != NULL ? type : "",
+			    dflt != NULL ? " DEFAULT " : "",
+			    dflt != NULL ? dflt : "");
+			r = exec_sql(db, q);
+			sqlite3_free(q);
+			if (r != 0)
+				goto out;
+			log_info("store upgraded: %s.%s added", tab, col);
+		}
+	}
+	r = 0;
+ out:
+	sqlite3_finalize(t);
+	sqlite3_finalize(c);
+	sqlite3_finalize(h);
+	sqlite3_close(ref);
+	return r;
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -311,6 +371,7 @@ store_open(const char *path, int flags, struct store **out)
 			goto out;
 		if ((r = store_create_schema(st->db)) != 0 ||
 		    (r = store_migrate(st)) != 0 ||
+		    (r = store_add_missing_columns(st->db)) != 0 ||
 		    (r = store_check_version(st)) != 0) {
 			exec_sql(st->db, "ROLLBACK");
 			goto out;

@@ -88,7 +88,10 @@ test_upgrade(const char *dir)
 	    "rule TEXT, path TEXT, sha256 TEXT); "
 	    "INSERT INTO runs(id, status) VALUES (1, 'complete'), "
 	    "(2, 'complete'); INSERT INTO rule_files VALUES (1, 'r', 'p', "
-	    "'x')", NULL, NULL, NULL);
+	    "'x'); CREATE TABLE aws_iam_users(run INTEGER NOT NULL, source "
+	    "TEXT NOT NULL, arn TEXT, user_name TEXT); INSERT INTO "
+	    "aws_iam_users VALUES (1, 'prod', 'arn:x', 'alice')",
+	    NULL, NULL, NULL);
 	sqlite3_close(db);
 	is_int(store_open(path, STORE_READONLY, &st), VGL_ERR_STORE,
 	    "read-only, an old store is refused (not misread)");
@@ -99,6 +102,23 @@ test_upgrade(const char *dir)
 		goto out;
 	ok(store_run_evaluated(st, 1) && !store_run_evaluated(st, 2),
 	    "upgraded: a run with rule files is evaluated, one without not");
+	{
+		sqlite3_stmt	*q;
+		int		 n = -1;
+
+		if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM "
+		    "pragma_table_info('aws_iam_users') WHERE name IN "
+		    "('admin_reason', 'is_admin', 'mfa_active')", -1, &q,
+		    NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+			n = sqlite3_column_int(q, 0);
+		sqlite3_finalize(q);
+		is_int(n, 3, "upgraded: a collector's table gains the "
+		    "columns a newer vigil writes");
+		ok(sqlite3_exec(st->db, "INSERT INTO aws_iam_users(run, "
+		    "source, arn, admin_reason) VALUES (3, 'prod', 'arn:y', "
+		    "'x')", NULL, NULL, NULL) == SQLITE_OK,
+		    "upgraded: a row with a new column can be written");
+	}
 	store_close(st);
 	st = NULL;
 	is_int(store_open(path, STORE_READONLY, &st), 0,
