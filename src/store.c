@@ -305,6 +305,22 @@ store_add_missing_columns(sqlite3 *db)
 	return r;
 }
 
+/* 1 when the database holds no table (an empty file). */
+static int
+store_is_blank(sqlite3 *db)
+{
+	sqlite3_stmt	*s;
+	int		 blank = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1,
+	    &s, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		blank = sqlite3_column_int(s, 0) == 0;
+	sqlite3_finalize(s);
+	return blank;
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -379,9 +395,28 @@ store_open(const char *path, int flags, struct store **out)
 		if ((r = exec_sql(st->db, "COMMIT")) != 0)
 			goto out;
 	} else {
+		/*
+		 * A file with no table at all is an empty store: a writer
+		 * killed between creating the file and committing its schema
+		 * leaves one.  Readers see no run, as in a new store.
+		 */
+		if (store_is_blank(st->db)) {
+			sqlite3_close(st->db);
+			st->db = NULL;
+			if (sqlite3_open(":memory:", &st->db) != SQLITE_OK ||
+			    (r = store_create_schema(st->db)) != 0 ||
+			    (r = make_identities_view(st->db)) != 0) {
+				r = VGL_ERR_STORE;
+				goto out;
+			}
+			goto done;
+		}
 		/* A store written by a newer or foreign tool is refused. */
-		if ((r = store_check_version(st)) != 0)
+		if ((r = store_check_version(st)) != 0) {
+			log_error("'%s' is not a vigil store this vigil can "
+			    "read", path);
 			goto out;
+		}
 		if (!runs_has_column(st->db, "evaluated")) {
 			log_error("'%s' was written by an older vigil; run a "
 			    "command that writes it (e.g. 'vigil collect') "

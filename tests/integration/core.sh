@@ -69,7 +69,9 @@ sleep 1
 vg second -p hang.json --db lock.db audit
 expect_rc 2 "a second audit on a locked store exits 2"
 expect_contains "$T/second.err" "use --wait" "and says how to wait"
-[ "$elapsed" -le 2 ] && ok "it fails fast (${elapsed}s)" || not_ok "it fails fast (${elapsed}s)"
+# Exit 2 with "use --wait" already shows it did not wait for the lock;
+# the bound only catches a pathological wait on a loaded machine.
+[ "$elapsed" -le 10 ] && ok "it fails fast (${elapsed}s)" || not_ok "it fails fast (${elapsed}s)"
 vg waiter -p good.json --db lock.db audit --wait
 expect_rc 1 "with --wait the second audit runs after the first"
 wait "$first"
@@ -83,6 +85,18 @@ kill -9 "$victim"
 wait "$victim" 2>/dev/null
 vg hist-killed -p hang.json --db killed.db history
 expect_rc 0 "history after a killed run works"
+# A writer killed between creating the file and committing the schema
+# leaves an empty file: readers see an empty store, not an error.
+: >"$T/blank.db"
+vg hist-blank -p hang.json --db "$T/blank.db" history
+expect_rc 0 "history of an empty store file exits 0"
+vg rep-blank -p hang.json --db "$T/blank.db" report
+expect_rc 2 "report of an empty store file exits 2"
+expect_contains "$T/rep-blank.err" "no committed run" "and says there is no run yet"
+echo garbage >"$T/garbage.db"
+vg hist-garbage -p hang.json --db "$T/garbage.db" history
+expect_rc 2 "history of a file that is not a store exits 2"
+expect_contains "$T/hist-garbage.err" "garbage.db" "and names the file"
 expect_eq "$(grep -c '^[0-9]' "$T/hist-killed.out")" 0 "the killed run is not visible"
 vg q-killed -p hang.json --db killed.db query "SELECT 1"
 expect_rc 2 "query with no committed run exits 2"
