@@ -107,6 +107,8 @@ check_run() {
 	done)
 	expect_eq "$_wrong" "" "$1: the twins done right are not flagged"
 	expect_lacks "$T/$1.err" "no recorded" "$1: every request had its recorded answer"
+	check "$1: no sanitizer report or crash" \
+	    sh -c "! grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:|Segmentation|Aborted' '$T/$1.err'"
 }
 
 # ---- as the README runs it ----------------------------------------------
