@@ -299,10 +299,12 @@ if start_fake dns/blackhole; then
 	expect_rc 3 "a silent nameserver: exit 3"
 	expect_contains "$T/silent.err" "for good.test NS: timed out" \
 	    "a silent nameserver: the reason is a timeout"
-	if [ "$elapsed" -le 8 ]; then
-		ok "a silent nameserver fails within 8 s (timeout_s 1)"
+	# Bounded well below the source deadline; the margin is for a loaded
+	# 2-core machine under ASan.
+	if [ "$elapsed" -le 15 ]; then
+		ok "a silent nameserver fails within 15 s (timeout_s 1)"
 	else
-		not_ok "a silent nameserver fails within 8 s (took $elapsed s)"
+		not_ok "a silent nameserver fails within 15 s (took $elapsed s)"
 	fi
 else
 	not_ok "the silent nameserver starts"
