@@ -340,7 +340,9 @@ class Handler(BaseHTTPRequestHandler):
         now = datetime.datetime.now(datetime.timezone.utc)
         auth = self.headers.get("Authorization")
         self.server.log({
-            "t": now.timestamp(),
+            # The bucket's clock, not the time the (possibly large) body
+            # was finished: pacing checks compare these.
+            "t": getattr(self, "t_bucket", None) or now.timestamp(),
             "time": now.strftime("%Y-%m-%dT%H:%M:%S.") +
             "%03dZ" % (now.microsecond // 1000),
             "method": self.command, "path": self.path, "status": status,
@@ -374,6 +376,7 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         now = time.time()
+        self.t_bucket = now	# logged as "t": when the bucket was taken
         if route == "members" and "global429" in srv.scenarios:
             with srv.lock:
                 first = not srv.global_done
