@@ -63,11 +63,40 @@ struct policy {
 	size_t		 ncv_pos;
 	json_t		*freeze;	/* object or NULL */
 	json_t		*notify;	/* object or NULL */
+	json_t		*where;		/* see policy_where() */
 	/* SHA-256 of the policy text (all files, in load order). */
 	char		 sha256[65];
 };
 
 int	 policy_load(const char *path, struct policy **out, struct diags *);
+/*
+ * As policy_load, but *out is set whenever the top-level file parsed,
+ * even when checks failed (returning VGL_ERR_POLICY), so that validate
+ * can go on to check rules and pins against it and report every mistake
+ * in one pass.  Such a policy is only for checking.
+ */
+int	 policy_load_all(const char *path, struct policy **out,
+	    struct diags *);
+
+/*
+ * Where a value was written: name is "parameters/NAME" (the value),
+ * "rules/enable/I", "rules/disable/I" (the element), "rules/severity/ID"
+ * (the key) or "sources/SOURCE/KEY" (the value of a *_env key).  Sets
+ * FILE:LINE:COL and returns 0, or the policy path with 0:0 and -1.
+ */
+int	 policy_where(const struct policy *, const char *name,
+	    const char **file, int *line, int *col);
+
+/* The nearest of n candidates (edit distance), or NULL: "did you mean". */
+const char *policy_suggest(const char *name, const char *const *cands,
+	    size_t n);
+
+/*
+ * Adds a "warning: ..." diagnostic for each *_env key of a source whose
+ * variable is unset or empty, naming the source, the key and the
+ * variable (never a value).
+ */
+void	 policy_env_warnings(const struct policy *, struct diags *);
 void	 policy_free(struct policy *);
 
 /* The source named name, or NULL. */
