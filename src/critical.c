@@ -113,7 +113,7 @@ check_source_ref(const struct policy *p, const char *s, const char *type,
 	if (ps != NULL)
 		why_add(w, "source '%s' is a %s source, not %s", s,
 		    ps->type != NULL ? ps->type : "?", type);
-	else if ((near = policy_suggest(s, names, n)) != NULL)
+	else if ((near = diag_suggest(s, names, n)) != NULL)
 		why_add(w, "no %s source named '%s' in the policy; did you "
 		    "mean '%s'?", type, s, near);
 	else
@@ -157,7 +157,7 @@ source_problems(const struct policy *p, json_t *pin, struct whys *w)
 		if (!known) {
 			for (j = 1; type_keys[i][j] != NULL; j++)
 				;
-			near = policy_suggest(key, &type_keys[i][1], j - 1);
+			near = diag_suggest(key, &type_keys[i][1], j - 1);
 			if (near != NULL)
 				why_add(w, "unknown key '%s' in a %s source; "
 				    "did you mean '%s'?", key, type, near);

@@ -160,52 +160,13 @@ has_suffix(const char *s, const char *suffix)
 int
 policy_edit_distance(const char *a, const char *b)
 {
-	size_t	 la = strlen(a), lb = strlen(b), i, j;
-	int	*prev, *cur, *t, r, del, ins, sub;
-
-	prev = xcalloc(lb + 1, sizeof(*prev));
-	cur = xcalloc(lb + 1, sizeof(*cur));
-	for (j = 0; j <= lb; j++)
-		prev[j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = (int)i;
-		for (j = 1; j <= lb; j++) {
-			del = prev[j] + 1;
-			ins = cur[j - 1] + 1;
-			sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			cur[j] = del < ins ? del : ins;
-			if (sub < cur[j])
-				cur[j] = sub;
-		}
-		t = prev;
-		prev = cur;
-		cur = t;
-	}
-	r = prev[lb];
-	free(prev);
-	free(cur);
-	return r;
+	return diag_edit_distance(a, b);
 }
 
-/* The nearest candidate within max(2, len/3) edits, or NULL. */
 static const char *
 suggest(const char *key, const char *const *cands, size_t n)
 {
-	const char	*best = NULL;
-	int		 bestd = INT_MAX, d, lim;
-	size_t		 i;
-
-	lim = (int)strlen(key) / 3;
-	if (lim < 2)
-		lim = 2;
-	for (i = 0; i < n && cands[i] != NULL; i++) {
-		d = policy_edit_distance(key, cands[i]);
-		if (d <= lim && d < bestd) {
-			best = cands[i];
-			bestd = d;
-		}
-	}
-	return best;
+	return diag_suggest(key, cands, n);
 }
 
 static size_t
@@ -1837,30 +1798,6 @@ int
 policy_load_all(const char *path, struct policy **out, struct diags *d)
 {
 	return load_policy(path, out, d, 1);
-}
-
-int
-policy_where(const struct policy *p, const char *name, const char **file,
-    int *line, int *col)
-{
-	json_t	*w;
-
-	w = p != NULL ? json_object_get(p->where, name) : NULL;
-	if (!json_is_array(w)) {
-		*file = p != NULL ? p->path : NULL;
-		*line = *col = 0;
-		return -1;
-	}
-	*file = json_string_value(json_array_get(w, 0));
-	*line = (int)json_integer_value(json_array_get(w, 1));
-	*col = (int)json_integer_value(json_array_get(w, 2));
-	return 0;
-}
-
-const char *
-policy_suggest(const char *name, const char *const *cands, size_t n)
-{
-	return suggest(name, cands, n);
 }
 
 void

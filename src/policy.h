@@ -83,13 +83,25 @@ int	 policy_load_all(const char *path, struct policy **out,
  * "rules/enable/I", "rules/disable/I" (the element), "rules/severity/ID"
  * (the key) or "sources/SOURCE/KEY" (the value of a *_env key).  Sets
  * FILE:LINE:COL and returns 0, or the policy path with 0:0 and -1.
+ * (Inline: the rule engine uses it without linking the loader.)
  */
-int	 policy_where(const struct policy *, const char *name,
-	    const char **file, int *line, int *col);
+static inline int
+policy_where(const struct policy *p, const char *name, const char **file,
+    int *line, int *col)
+{
+	json_t	*w;
 
-/* The nearest of n candidates (edit distance), or NULL: "did you mean". */
-const char *policy_suggest(const char *name, const char *const *cands,
-	    size_t n);
+	w = p != NULL ? json_object_get(p->where, name) : NULL;
+	if (!json_is_array(w) || json_array_size(w) != 3) {
+		*file = p != NULL ? p->path : NULL;
+		*line = *col = 0;
+		return -1;
+	}
+	*file = json_string_value(json_array_get(w, 0));
+	*line = (int)json_integer_value(json_array_get(w, 1));
+	*col = (int)json_integer_value(json_array_get(w, 2));
+	return 0;
+}
 
 /*
  * Adds a "warning: ..." diagnostic for each *_env key of a source whose

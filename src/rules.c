@@ -1107,7 +1107,7 @@ suggest_rule(const struct ruleset *rs, const char *glob, char ***own,
 		for (j = 0; j < *nown; j++)
 			c[n++] = (*own)[j];
 	}
-	near = policy_suggest(glob, c, n);
+	near = diag_suggest(glob, c, n);
 	free(c);
 	return near;
 }
