@@ -274,6 +274,10 @@ critical_check(const struct policy *p, struct diags *dg)
 	const char	*name;
 
 	json_array_foreach(p->critical_values, i, pin) {
+		/* The loader reported it (validate checks a policy with
+		 * errors too). */
+		if (!json_is_object(pin))
+			continue;
 		memset(&w, 0, sizeof(w));
 		pin_problems(p, pin, &w);
 		name = json_string_value(json_object_get(pin, "name"));
