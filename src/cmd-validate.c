@@ -20,7 +20,7 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
 	};
 	struct policy	*p = NULL;
 	struct ruleset	 rs = { 0 };
-	struct diags	 d = { 0 };
+	struct diags	 d = { 0 }, w = { 0 };
 	struct store	*mem = NULL;
 	int		 c, r;
 
@@ -35,20 +35,29 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
 		cmd_usage(&cmd_validate_entry, stderr);
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
+	/* Every check runs, on whatever loaded, so that one run reports
+	 * every mistake of the policy, its rules and its pins. */
+	if ((r = cmd_load_policy_all(g, &p, &d)) != 0)
 		return r;
 	r = VGL_EXIT_USAGE;
-	rules_load(p, &rs, &d);
-	if (store_open(NULL, STORE_MEMORY, &mem) != 0)
-		goto out;
-	rules_check(&rs, p, mem->db, &d);
-	critical_check(p, &d);
+	if (p != NULL) {
+		rules_load(p, &rs, &d);
+		if (store_open(NULL, STORE_MEMORY, &mem) != 0)
+			goto out;
+		rules_check(&rs, p, mem->db, &d);
+		critical_check(p, &d);
+		/* Unset variables are warnings: validate runs where the
+		 * secrets may not be (CI, a workstation). */
+		policy_env_warnings(p, &w);
+	}
 	if (d.n > 0) {
 		diags_print(&d);
+		diags_print(&w);
 		fprintf(stderr, "vigil: %zu error%s\n", d.n,
 		    d.n == 1 ? "" : "s");
 		goto out;
 	}
+	diags_print(&w);
 	if (!g->quiet)
 		printf("policy %s: ok, %zu source%s, %zu rule%s\n", p->path,
 		    p->nsources, p->nsources == 1 ? "" : "s", rs.n,
@@ -57,6 +66,7 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
  out:
 	store_close(mem);
 	diags_release(&d);
+	diags_release(&w);
 	rules_release(&rs);
 	policy_free(p);
 	return r;

@@ -69,10 +69,10 @@ cmd_usage(const struct cmd_entry *e, FILE *f)
 		    "-q, --no-progress, -h\n", e->summary);
 }
 
-int
-cmd_load_policy(struct globals *g, struct policy **out)
+/* The policy path, or NULL (reported) when there is no such file. */
+static const char *
+policy_path(struct globals *g)
 {
-	struct diags	 d = { 0 };
 	const char	*path = g->policy_path;
 
 	if (path == NULL)
@@ -84,8 +84,34 @@ cmd_load_policy(struct globals *g, struct policy **out)
 		    "-p FILE (or set VIGIL_POLICY); see vigil-policy(5)%s\n",
 		    path, g->policy_path == NULL && getenv("VIGIL_POLICY") ==
 		    NULL ? " (without -p, vigil reads ./vigil.json)" : "");
-		return VGL_EXIT_USAGE;
+		return NULL;
 	}
+	return path;
+}
+
+int
+cmd_load_policy_all(struct globals *g, struct policy **out,
+    struct diags *d)
+{
+	const char	*path;
+
+	*out = NULL;
+	if ((path = policy_path(g)) == NULL)
+		return VGL_EXIT_USAGE;
+	policy_load_all(path, out, d);
+	if (*out == NULL && d->n == 0)
+		diags_add(d, path, 0, 0, "cannot load policy");
+	return 0;
+}
+
+int
+cmd_load_policy(struct globals *g, struct policy **out)
+{
+	struct diags	 d = { 0 };
+	const char	*path;
+
+	if ((path = policy_path(g)) == NULL)
+		return VGL_EXIT_USAGE;
 	if (policy_load(path, out, &d) != 0) {
 		diags_print(&d);
 		if (d.n == 0)

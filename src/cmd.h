@@ -64,6 +64,13 @@ void	 cmd_usage(const struct cmd_entry *, FILE *f);
 
 /* Loads the policy (diags printed); 0 or VGL_EXIT_USAGE. */
 int	 cmd_load_policy(struct globals *, struct policy **);
+/*
+ * For validate: loads the policy even when it has errors (*out NULL only
+ * when it did not parse), adding them to diags.  VGL_EXIT_USAGE (said)
+ * when there is no policy file, else 0.
+ */
+int	 cmd_load_policy_all(struct globals *, struct policy **,
+	    struct diags *);
 /* Loads the rule catalog for p (diags printed); 0 or VGL_EXIT_USAGE. */
 int	 cmd_load_rules(const struct policy *, struct ruleset *);
 /* The db path: --db, else state.db, else $VIGIL_DB, else ./vigil.db. */

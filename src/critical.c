@@ -72,31 +72,81 @@ src_str(json_t *src, const char *key)
 	return json_string_value(json_object_get(src, key));
 }
 
+/* The problems of one pin. */
+struct whys {
+	char	**v;
+	size_t	  n;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+why_add(struct whys *w, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	w->v = xreallocarray(w->v, w->n + 1, sizeof(*w->v));
+	va_start(ap, fmt);
+	w->v[w->n++] = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
 /*
- * Why a pin cannot be read as written, or NULL.  A new string.
+ * Checks that s names a source of type type in the policy; suggests the
+ * nearest name of such a source when it does not.
  */
-static char *
-pin_problem(const struct policy *p, json_t *pin)
+static void
+check_source_ref(const struct policy *p, const char *s, const char *type,
+    struct whys *w)
+{
+	const struct policy_source	 *ps;
+	const char			**names;
+	const char			 *near;
+	size_t				  i, n = 0;
+
+	if ((ps = policy_source_find(p, s)) != NULL && ps->type != NULL &&
+	    strcmp(ps->type, type) == 0)
+		return;
+	names = xcalloc(p->nsources + 1, sizeof(*names));
+	for (i = 0; i < p->nsources; i++)
+		if (p->sources[i].name != NULL && p->sources[i].type != NULL &&
+		    strcmp(p->sources[i].type, type) == 0)
+			names[n++] = p->sources[i].name;
+	if (ps != NULL)
+		why_add(w, "source '%s' is a %s source, not %s", s,
+		    ps->type != NULL ? ps->type : "?", type);
+	else if ((near = diag_suggest(s, names, n)) != NULL)
+		why_add(w, "no %s source named '%s' in the policy; did you "
+		    "mean '%s'?", type, s, near);
+	else
+		why_add(w, "no %s source named '%s' in the policy", type, s);
+	free(names);
+}
+
+/* The problems of a pin's "source" object. */
+static void
+source_problems(const struct policy *p, json_t *pin, struct whys *w)
 {
 	json_t		*src, *v;
-	const char	*type, *key, *s;
+	const char	*type, *key, *s, *near;
 	size_t		 i, j;
 	int		 known;
-	const struct policy_source *ps;
 
-	if (!json_is_object(pin))
-		return xstrdup("a critical value must be an object");
 	src = json_object_get(pin, "source");
-	if (!json_is_object(src))
-		return xstrdup("'source' must be an object with a 'type'");
-	if ((type = src_str(src, "type")) == NULL)
-		return xstrdup("'source' has no 'type'");
+	if (!json_is_object(src)) {
+		why_add(w, "'source' must be an object with a 'type'");
+		return;
+	}
+	if ((type = src_str(src, "type")) == NULL) {
+		why_add(w, "'source' has no 'type'");
+		return;
+	}
 	for (i = 0; i < sizeof(type_keys) / sizeof(type_keys[0]); i++)
 		if (strcmp(type_keys[i][0], type) == 0)
 			break;
-	if (i == sizeof(type_keys) / sizeof(type_keys[0]))
-		return xasprintf("unknown source type '%s'; use http_json, "
+	if (i == sizeof(type_keys) / sizeof(type_keys[0])) {
+		why_add(w, "unknown source type '%s'; use http_json, "
 		    "http_body, dns, aws_ssm or rdap", type);
+		return;
+	}
 	json_object_foreach(src, key, v) {
 		if (strcmp(key, "type") == 0)
 			continue;
@@ -104,12 +154,21 @@ pin_problem(const struct policy *p, json_t *pin)
 		for (j = 1; type_keys[i][j] != NULL; j++)
 			if (strcmp(type_keys[i][j], key) == 0)
 				known = 1;
-		if (!known)
-			return xasprintf("unknown key '%s' in a %s source",
-			    key, type);
+		if (!known) {
+			for (j = 1; type_keys[i][j] != NULL; j++)
+				;
+			near = diag_suggest(key, &type_keys[i][1], j - 1);
+			if (near != NULL)
+				why_add(w, "unknown key '%s' in a %s source; "
+				    "did you mean '%s'?", key, type, near);
+			else
+				why_add(w, "unknown key '%s' in a %s source",
+				    key, type);
+			continue;
+		}
 		if (strcmp(key, "timeout_s") == 0 ? !json_is_number(v) :
 		    !json_is_string(v))
-			return xasprintf("'%s' must be a %s", key,
+			why_add(w, "'%s' must be a %s", key,
 			    strcmp(key, "timeout_s") == 0 ? "number" :
 			    "string");
 	}
@@ -118,83 +177,123 @@ pin_problem(const struct policy *p, json_t *pin)
 		if (strcmp(type, "http_body") == 0 && j == 2)
 			break;
 		if (json_object_get(src, type_keys[i][j]) == NULL)
-			return xasprintf("a %s source needs '%s'", type,
+			why_add(w, "a %s source needs '%s'", type,
 			    type_keys[i][j]);
 	}
 	if ((s = src_str(src, "url")) != NULL) {
 		if (strncmp(s, "https://", 8) != 0 &&
 		    strncmp(s, "http://", 7) != 0)
-			return xasprintf("'url' must be an http(s) URL");
-		if (http_url_insecure(s))
-			return xasprintf("plain http:// is allowed only to "
+			why_add(w, "'url' must be an http(s) URL");
+		else if (http_url_insecure(s))
+			why_add(w, "plain http:// is allowed only to "
 			    "loopback addresses");
 	}
 	if ((s = src_str(src, "pointer")) != NULL && *s != '\0' && *s != '/')
-		return xstrdup("'pointer' must be a JSON Pointer (RFC 6901): "
+		why_add(w, "'pointer' must be a JSON Pointer (RFC 6901): "
 		    "empty or starting with '/'");
-	if (strcmp(type, "aws_ssm") == 0) {
-		s = src_str(src, "source");
-		if ((ps = policy_source_find(p, s)) == NULL ||
-		    strcmp(ps->type, "aws") != 0)
-			return xasprintf("no aws source named '%s' in the "
-			    "policy", s);
-	}
+	if (strcmp(type, "aws_ssm") == 0 &&
+	    (s = src_str(src, "source")) != NULL)
+		check_source_ref(p, s, "aws", w);
 	if (strcmp(type, "rdap") == 0) {
-		s = src_str(src, "field");
-		for (j = 0; rdap_fields[j] != NULL; j++)
-			if (strcmp(rdap_fields[j], s) == 0)
-				break;
-		if (rdap_fields[j] == NULL)
-			return xasprintf("unknown rdap field '%s'; use "
-			    "nameservers, status, registrar or expires", s);
-		if ((s = src_str(src, "source")) != NULL &&
-		    ((ps = policy_source_find(p, s)) == NULL ||
-		    strcmp(ps->type, "rdap") != 0))
-			return xasprintf("no rdap source named '%s' in the "
-			    "policy", s);
+		if ((s = src_str(src, "field")) != NULL) {
+			for (j = 0; rdap_fields[j] != NULL; j++)
+				if (strcmp(rdap_fields[j], s) == 0)
+					break;
+			if (rdap_fields[j] == NULL)
+				why_add(w, "unknown rdap field '%s'; use "
+				    "nameservers, status, registrar or "
+				    "expires", s);
+		}
+		if ((s = src_str(src, "source")) != NULL)
+			check_source_ref(p, s, "rdap", w);
 		if ((s = src_str(src, "endpoint")) != NULL &&
 		    http_url_insecure(s))
-			return xasprintf("plain http:// is allowed only to "
+			why_add(w, "plain http:// is allowed only to "
 			    "loopback addresses");
 	}
+}
+
+/*
+ * Every reason a pin cannot be read as written, added to w (none: the
+ * pin is fine).
+ */
+static void
+pin_problems(const struct policy *p, json_t *pin, struct whys *w)
+{
+	json_t		*v;
+	const char	*s, *type;
+
+	if (!json_is_object(pin)) {
+		why_add(w, "a critical value must be an object");
+		return;
+	}
+	source_problems(p, pin, w);
 	v = json_object_get(pin, "expect_sha256");
 	if (v != NULL) {
 		s = json_string_value(v);
 		if (s == NULL || strlen(s) != 64 ||
 		    strspn(s, "0123456789abcdefABCDEF") != 64)
-			return xstrdup("'expect_sha256' must be 64 hex digits");
+			why_add(w, "'expect_sha256' must be 64 hex digits");
 		if (json_object_get(pin, "expect") != NULL)
-			return xstrdup("give 'expect' or 'expect_sha256', "
-			    "not both");
+			why_add(w, "give 'expect' or 'expect_sha256', not "
+			    "both");
 	} else if (json_object_get(pin, "expect") == NULL)
-		return xstrdup("a critical value needs 'expect' or "
+		why_add(w, "a critical value needs 'expect' or "
 		    "'expect_sha256'");
-	if (strcmp(type, "http_body") == 0 && v == NULL)
-		return xstrdup("an http_body value is pinned with "
+	type = src_str(json_object_get(pin, "source"), "type");
+	if (type != NULL && strcmp(type, "http_body") == 0 && v == NULL)
+		why_add(w, "an http_body value is pinned with "
 		    "'expect_sha256'");
-	return NULL;
+}
+
+/* The first reason a pin cannot be read, or NULL.  A new string. */
+static char *
+pin_problem(const struct policy *p, json_t *pin)
+{
+	struct whys	 w = { NULL, 0 };
+	char		*r = NULL;
+	size_t		 i;
+
+	pin_problems(p, pin, &w);
+	for (i = 0; i < w.n; i++) {
+		if (i == 0)
+			r = w.v[i];
+		else
+			free(w.v[i]);
+	}
+	free(w.v);
+	return r;
 }
 
 void
 critical_check(const struct policy *p, struct diags *dg)
 {
+	struct whys	 w;
 	json_t		*pin;
-	size_t		 i;
-	char		*why;
+	size_t		 i, j;
 	const char	*name;
 
 	json_array_foreach(p->critical_values, i, pin) {
-		if ((why = pin_problem(p, pin)) == NULL)
+		/* The loader reported it (validate checks a policy with
+		 * errors too). */
+		if (!json_is_object(pin))
 			continue;
+		memset(&w, 0, sizeof(w));
+		pin_problems(p, pin, &w);
 		name = json_string_value(json_object_get(pin, "name"));
-		if (i < p->ncv_pos && p->cv_pos[i].file != NULL)
-			diags_add(dg, p->cv_pos[i].file, p->cv_pos[i].line,
-			    p->cv_pos[i].col, "critical_values[%zu] ('%s'): "
-			    "%s", i, name != NULL ? name : "?", why);
-		else
-			diags_add(dg, p->path, 0, 0, "critical_values[%zu] "
-			    "('%s'): %s", i, name != NULL ? name : "?", why);
-		free(why);
+		for (j = 0; j < w.n; j++) {
+			if (i < p->ncv_pos && p->cv_pos[i].file != NULL)
+				diags_add(dg, p->cv_pos[i].file,
+				    p->cv_pos[i].line, p->cv_pos[i].col,
+				    "critical_values[%zu] ('%s'): %s", i,
+				    name != NULL ? name : "?", w.v[j]);
+			else
+				diags_add(dg, p->path, 0, 0, "critical_values"
+				    "[%zu] ('%s'): %s", i,
+				    name != NULL ? name : "?", w.v[j]);
+			free(w.v[j]);
+		}
+		free(w.v);
 	}
 }
 

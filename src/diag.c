@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +74,54 @@ diags_release(struct diags *d)
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
+}
+
+int
+diag_edit_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j;
+	int	*prev, *cur, *t, r, del, ins, sub;
+
+	prev = xcalloc(lb + 1, sizeof(*prev));
+	cur = xcalloc(lb + 1, sizeof(*cur));
+	for (j = 0; j <= lb; j++)
+		prev[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			del = prev[j] + 1;
+			ins = cur[j - 1] + 1;
+			sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			cur[j] = del < ins ? del : ins;
+			if (sub < cur[j])
+				cur[j] = sub;
+		}
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+	r = prev[lb];
+	free(prev);
+	free(cur);
+	return r;
+}
+
+const char *
+diag_suggest(const char *name, const char *const *cands, size_t n)
+{
+	const char	*best = NULL;
+	int		 bestd = INT_MAX, d, lim;
+	size_t		 i;
+
+	lim = (int)strlen(name) / 3;
+	if (lim < 2)
+		lim = 2;
+	for (i = 0; i < n && cands[i] != NULL; i++) {
+		d = diag_edit_distance(name, cands[i]);
+		if (d <= lim && d < bestd) {
+			best = cands[i];
+			bestd = d;
+		}
+	}
+	return best;
 }

@@ -25,4 +25,13 @@ void	 diags_add(struct diags *, const char *file, int line, int col,
 void	 diags_print(const struct diags *);
 void	 diags_release(struct diags *);
 
+/* Levenshtein distance. */
+int	 diag_edit_distance(const char *, const char *);
+/*
+ * "Did you mean": the nearest of n candidates (a NULL entry ends them
+ * early) within max(2, len/3) edits, or NULL.
+ */
+const char *diag_suggest(const char *name, const char *const *cands,
+	    size_t n);
+
 #endif

@@ -80,6 +80,7 @@ struct lctx {
 	size_t		 nnames;
 	char		**cvnames;	/* critical value names seen */
 	size_t		 ncvnames;
+	json_t		*where;		/* see policy_where() */
 };
 
 static const char *const top_keys[] = {
@@ -159,52 +160,13 @@ has_suffix(const char *s, const char *suffix)
 int
 policy_edit_distance(const char *a, const char *b)
 {
-	size_t	 la = strlen(a), lb = strlen(b), i, j;
-	int	*prev, *cur, *t, r, del, ins, sub;
-
-	prev = xcalloc(lb + 1, sizeof(*prev));
-	cur = xcalloc(lb + 1, sizeof(*cur));
-	for (j = 0; j <= lb; j++)
-		prev[j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = (int)i;
-		for (j = 1; j <= lb; j++) {
-			del = prev[j] + 1;
-			ins = cur[j - 1] + 1;
-			sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			cur[j] = del < ins ? del : ins;
-			if (sub < cur[j])
-				cur[j] = sub;
-		}
-		t = prev;
-		prev = cur;
-		cur = t;
-	}
-	r = prev[lb];
-	free(prev);
-	free(cur);
-	return r;
+	return diag_edit_distance(a, b);
 }
 
-/* The nearest candidate within max(2, len/3) edits, or NULL. */
 static const char *
 suggest(const char *key, const char *const *cands, size_t n)
 {
-	const char	*best = NULL;
-	int		 bestd = INT_MAX, d, lim;
-	size_t		 i;
-
-	lim = (int)strlen(key) / 3;
-	if (lim < 2)
-		lim = 2;
-	for (i = 0; i < n && cands[i] != NULL; i++) {
-		d = policy_edit_distance(key, cands[i]);
-		if (d <= lim && d < bestd) {
-			best = cands[i];
-			bestd = d;
-		}
-	}
-	return best;
+	return diag_suggest(key, cands, n);
 }
 
 static size_t
@@ -388,7 +350,7 @@ sc_skip(struct scan *s)
  */
 static void
 locate(const char *text, size_t len, const struct pelem *path, int n,
-    int *line, int *col)
+    int value, int *line, int *col)
 {
 	struct scan	 s;
 	struct buf	 k;
@@ -425,6 +387,10 @@ locate(const char *text, size_t len, const struct pelem *path, int n,
 				    memcmp(k.data, path[i].key, k.len) == 0) {
 					*line = kl;
 					*col = kc;
+					if (value && i == n - 1) {
+						*line = s.line;
+						*col = s.col;
+					}
 					found = 1;
 					break;
 				}
@@ -491,7 +457,32 @@ static void
 here(struct vctx *v, int *line, int *col)
 {
 	locate(v->text, v->len, v->path,
-	    v->depth < PATH_DEPTH ? v->depth : PATH_DEPTH, line, col);
+	    v->depth < PATH_DEPTH ? v->depth : PATH_DEPTH, 0, line, col);
+}
+
+/*
+ * Records where the value at the current path was written (value: the
+ * value of the last key rather than the key) under name, for
+ * policy_where(); a later file's record replaces an included one's, as
+ * its value does.
+ */
+static void __attribute__((format(printf, 4, 5)))
+record(struct lctx *L, struct vctx *v, int value, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*name;
+	int	 line, col;
+
+	va_start(ap, fmt);
+	name = xvasprintf(fmt, ap);
+	va_end(ap);
+	locate(v->text, v->len, v->path,
+	    v->depth < PATH_DEPTH ? v->depth : PATH_DEPTH, value, &line, &col);
+	if (L->where == NULL)
+		L->where = json_object();
+	json_object_set_new(L->where, name, json_pack("[s,i,i]", v->file,
+	    line, col));
+	free(name);
 }
 
 /* Adds a diagnostic at the current path. */
@@ -939,6 +930,8 @@ check_source(struct lctx *L, struct vctx *v, json_t *src)
 			continue;
 		push_key(v, k);
 		check_source_value(L, v, st, k, val);
+		if (name != NULL && has_suffix(k, "_env"))
+			record(L, v, 1, "sources/%s/%s", name, k);
 		pop(v);
 	}
 	if (st != NULL && st->check != NULL && L->d->n == nd) {
@@ -974,6 +967,22 @@ check_state(struct lctx *L, struct vctx *v, json_t *state)
 		resolve_in_place(v, db);
 }
 
+/* Records where each element of rules.<key> (array a, or NULL) is. */
+static void
+record_elements(struct lctx *L, struct vctx *v, json_t *a, const char *key)
+{
+	size_t	 i;
+	json_t	*e;
+
+	push_key(v, key);
+	json_array_foreach(a, i, e) {
+		push_idx(v, i);
+		record(L, v, 0, "rules/%s/%zu", key, i);
+		pop(v);
+	}
+	pop(v);
+}
+
 static void
 check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 {
@@ -999,10 +1008,14 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 	    !is_strarray(val))
 		perr_key(L, v, "enable", "'enable' must be an array of rule "
 		    "ids or globs");
+	else
+		record_elements(L, v, val, "enable");
 	if ((val = json_object_get(rules, "disable")) != NULL &&
 	    !is_strarray(val))
 		perr_key(L, v, "disable", "'disable' must be an array of rule "
 		    "ids or globs");
+	else
+		record_elements(L, v, val, "disable");
 	if ((val = json_object_get(rules, "builtin")) != NULL &&
 	    !json_is_boolean(val))
 		perr_key(L, v, "builtin", "'builtin' must be true or false");
@@ -1015,6 +1028,9 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 	}
 	push_key(v, "severity");
 	json_object_foreach(val, k, e) {
+		push_key(v, k);
+		record(L, v, 0, "rules/severity/%s", k);
+		pop(v);
 		if (json_is_string(e) &&
 		    severity_parse(json_string_value(e)) >= 0)
 			continue;
@@ -1046,11 +1062,32 @@ want_string(struct lctx *L, struct vctx *v, json_t *obj, const char *key,
 	return 1;
 }
 
+/*
+ * The number of days of the month of ISO-8601 date s (YYYY-MM-DD...)
+ * when its day is past the end of that month (2026-02-30), else 0.
+ */
+static int
+impossible_day(const char *s)
+{
+	static const int	 days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int			 y, m, d, n;
+
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+		return 0;
+	n = days[m - 1];
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		n = 29;
+	return d > n ? n : 0;
+}
+
 static void
 check_waiver(struct lctx *L, struct vctx *v, json_t *w)
 {
 	json_t		*ex;
 	long long	 t;
+	int		 mdays;
 
 	if (!json_is_object(w)) {
 		perr(L, v, "a waiver must be an object");
@@ -1069,6 +1106,10 @@ check_waiver(struct lctx *L, struct vctx *v, json_t *w)
 		perr_key(L, v, "expires", "invalid expiry '%s'; use YYYY-MM-DD "
 		    "or an ISO-8601 date-time",
 		    json_is_string(ex) ? json_string_value(ex) : "?");
+	else if ((mdays = impossible_day(json_string_value(ex))) != 0)
+		perr_key(L, v, "expires", "invalid expiry '%s': %.7s has only "
+		    "%d days", json_string_value(ex), json_string_value(ex),
+		    mdays);
 }
 
 static void
@@ -1301,7 +1342,8 @@ check_notify(struct lctx *L, struct vctx *v, json_t *nt)
 static void
 check_doc(struct lctx *L, struct vctx *v, json_t *root)
 {
-	json_t	*val;
+	const char	*k;
+	json_t		*val, *e;
 
 	check_keys(L, v, root, top_keys);
 	if ((val = json_object_get(root, "organization")) != NULL &&
@@ -1326,6 +1368,15 @@ check_doc(struct lctx *L, struct vctx *v, json_t *root)
 	if ((val = json_object_get(root, "parameters")) != NULL &&
 	    !json_is_object(val))
 		perr_key(L, v, "parameters", "'parameters' must be an object");
+	else if (val != NULL) {
+		push_key(v, "parameters");
+		json_object_foreach(val, k, e) {
+			push_key(v, k);
+			record(L, v, 1, "parameters/%s", k);
+			pop(v);
+		}
+		pop(v);
+	}
 	if ((val = json_object_get(root, "waivers")) != NULL) {
 		push_key(v, "waivers");
 		check_array(L, v, val, "waivers", check_waiver);
@@ -1431,6 +1482,66 @@ ferr(struct lctx *L, struct vctx *from, const char *path, const char *fmt,
 }
 
 /*
+ * JSON has no comments, but a policy written by hand often has some:
+ * each // or /-star comment outside a string is an error at its position,
+ * and is blanked (newlines kept, so positions stay) so that the rest of
+ * the file is still checked in the same pass.
+ */
+static void
+blank_comments(struct lctx *L, const char *path, struct buf *b)
+{
+	char	*p = b->data, *end = b->data + b->len;
+	int	 line = 1, col = 1, instr = 0, block;
+
+	while (p < end) {
+		if (instr) {
+			if (*p == '\\' && p + 1 < end) {
+				p++;
+				col++;
+			} else if (*p == '"')
+				instr = 0;
+		} else if (*p == '"')
+			instr = 1;
+		else if (*p == '/' && p + 1 < end &&
+		    (p[1] == '/' || p[1] == '*')) {
+			block = p[1] == '*';
+			diags_add(L->d, path, line, col, "JSON has no comments; "
+			    "remove this %s comment", block ? "/* */" : "//");
+			p[0] = p[1] = ' ';
+			p += 2;
+			col += 2;
+			while (p < end) {
+				if (block && *p == '*' && p + 1 < end &&
+				    p[1] == '/') {
+					p[0] = p[1] = ' ';
+					p += 2;
+					col += 2;
+					break;
+				}
+				if (*p == '\n') {
+					if (!block)
+						break;
+					line++;
+					col = 1;
+					p++;
+					continue;
+				}
+				if (((unsigned char)*p & 0xc0) != 0x80)
+					col++;
+				*p++ = ' ';
+			}
+			continue;
+		}
+		if (*p == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*p & 0xc0) != 0x80)
+			col++;
+		p++;
+	}
+}
+
+/*
  * Loads, checks and merges path and its includes into *out (a new
  * reference, or NULL when the file was already loaded).  from is the
  * including file, positioned at the include, or NULL; shown is the name
@@ -1478,6 +1589,7 @@ load_file(struct lctx *L, const char *path, const char *shown,
 	L->stack[L->nstack++] = rp;
 	rp = NULL;
 
+	blank_comments(L, path, &b);
 	root = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
 		diags_add(L->d, path, err.line, err.column, "%s", err.text);
@@ -1593,9 +1705,11 @@ build(struct lctx *L, struct policy *p)
 		    json_array_size(a) > 0) {
 			p->rule_paths = xcalloc(json_array_size(a),
 			    sizeof(*p->rule_paths));
-			json_array_foreach(a, i, e)
-				p->rule_paths[p->nrule_paths++] =
-				    xstrdup(json_string_value(e));
+			json_array_foreach(a, i, e) {
+				if (json_is_string(e))
+					p->rule_paths[p->nrule_paths++] =
+					    xstrdup(json_string_value(e));
+			}
 		}
 		if (json_is_false(json_object_get(rules, "builtin")))
 			p->rules_builtin = 0;
@@ -1619,6 +1733,8 @@ build(struct lctx *L, struct policy *p)
 	}
 	p->freeze = json_object_get(root, "freeze");
 	p->notify = json_object_get(root, "notify");
+	p->where = L->where != NULL ? L->where : json_object();
+	L->where = NULL;
 	sha256_hex(L->text.data, L->text.len, p->sha256);
 }
 
@@ -1632,8 +1748,9 @@ free_strv(char **v, size_t n)
 	free(v);
 }
 
-int
-policy_load(const char *path, struct policy **out, struct diags *d)
+static int
+load_policy(const char *path, struct policy **out, struct diags *d,
+    int partial)
 {
 	struct lctx	 L;
 	struct policy	*p = NULL;
@@ -1646,7 +1763,7 @@ policy_load(const char *path, struct policy **out, struct diags *d)
 	L.d = d;
 	buf_init(&L.text, 0);
 	load_file(&L, path, path, NULL, &root);
-	if (root == NULL || d->n > nd)
+	if (root == NULL || (d->n > nd && !partial))
 		goto out;
 	p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
@@ -1655,10 +1772,11 @@ policy_load(const char *path, struct policy **out, struct diags *d)
 	build(&L, p);
 	*out = p;
 	p = NULL;
-	r = 0;
+	r = d->n > nd ? VGL_ERR_POLICY : 0;
  out:
 	policy_free(p);
 	json_decref(root);
+	json_decref(L.where);
 	buf_release(&L.text);
 	free_strv(L.stack, L.nstack);
 	free_strv(L.done, L.ndone);
@@ -1668,6 +1786,49 @@ policy_load(const char *path, struct policy **out, struct diags *d)
 		free(L.orig[i].file);
 	free(L.orig);
 	return r;
+}
+
+int
+policy_load(const char *path, struct policy **out, struct diags *d)
+{
+	return load_policy(path, out, d, 0);
+}
+
+int
+policy_load_all(const char *path, struct policy **out, struct diags *d)
+{
+	return load_policy(path, out, d, 1);
+}
+
+void
+policy_env_warnings(const struct policy *p, struct diags *w)
+{
+	const struct policy_source	*ps;
+	const char			*k, *var, *val, *file;
+	json_t				*jv;
+	char				*where;
+	size_t				 i;
+	int				 line, col;
+
+	for (i = 0; i < p->nsources; i++) {
+		ps = &p->sources[i];
+		if (ps->name == NULL || !json_is_object(ps->obj))
+			continue;
+		json_object_foreach(ps->obj, k, jv) {
+			if (!has_suffix(k, "_env") || !json_is_string(jv))
+				continue;
+			var = json_string_value(jv);
+			if ((val = getenv(var)) != NULL && *val != '\0')
+				continue;
+			where = xasprintf("sources/%s/%s", ps->name, k);
+			policy_where(p, where, &file, &line, &col);
+			free(where);
+			diags_add(w, file, line, col, "warning: source '%s': "
+			    "'%s' names the environment variable %s, which is "
+			    "%s", ps->name, k, var, val == NULL ? "not set" :
+			    "empty");
+		}
+	}
 }
 
 void
@@ -1699,6 +1860,7 @@ policy_free(struct policy *p)
 	free(p->path);
 	free(p->organization);
 	free(p->db);
+	json_decref(p->where);
 	json_decref(p->root);
 	free(p);
 }

@@ -63,11 +63,52 @@ struct policy {
 	size_t		 ncv_pos;
 	json_t		*freeze;	/* object or NULL */
 	json_t		*notify;	/* object or NULL */
+	json_t		*where;		/* see policy_where() */
 	/* SHA-256 of the policy text (all files, in load order). */
 	char		 sha256[65];
 };
 
 int	 policy_load(const char *path, struct policy **out, struct diags *);
+/*
+ * As policy_load, but *out is set whenever the top-level file parsed,
+ * even when checks failed (returning VGL_ERR_POLICY), so that validate
+ * can go on to check rules and pins against it and report every mistake
+ * in one pass.  Such a policy is only for checking.
+ */
+int	 policy_load_all(const char *path, struct policy **out,
+	    struct diags *);
+
+/*
+ * Where a value was written: name is "parameters/NAME" (the value),
+ * "rules/enable/I", "rules/disable/I" (the element), "rules/severity/ID"
+ * (the key) or "sources/SOURCE/KEY" (the value of a *_env key).  Sets
+ * FILE:LINE:COL and returns 0, or the policy path with 0:0 and -1.
+ * (Inline: the rule engine uses it without linking the loader.)
+ */
+static inline int
+policy_where(const struct policy *p, const char *name, const char **file,
+    int *line, int *col)
+{
+	json_t	*w;
+
+	w = p != NULL ? json_object_get(p->where, name) : NULL;
+	if (!json_is_array(w) || json_array_size(w) != 3) {
+		*file = p != NULL ? p->path : NULL;
+		*line = *col = 0;
+		return -1;
+	}
+	*file = json_string_value(json_array_get(w, 0));
+	*line = (int)json_integer_value(json_array_get(w, 1));
+	*col = (int)json_integer_value(json_array_get(w, 2));
+	return 0;
+}
+
+/*
+ * Adds a "warning: ..." diagnostic for each *_env key of a source whose
+ * variable is unset or empty, naming the source, the key and the
+ * variable (never a value).
+ */
+void	 policy_env_warnings(const struct policy *, struct diags *);
 void	 policy_free(struct policy *);
 
 /* The source named name, or NULL. */

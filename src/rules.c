@@ -1060,6 +1060,220 @@ rule_prepare(sqlite3 *db, const struct rule *r, struct auth *au,
 	return r_;
 }
 
+/* 1 if glob (an id or fnmatch pattern) matches an id of the catalog. */
+static int
+matches_any(const struct ruleset *rs, const char *glob)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->n; i++) {
+		if (fnmatch(glob, rs->v[i].id, 0) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A did-you-mean for a glob or id that names no rule: the nearest id, or
+ * for a glob, the nearest "PROVIDER.*".  The candidates are borrowed from
+ * rs or added to *own.
+ */
+static const char *
+suggest_rule(const struct ruleset *rs, const char *glob, char ***own,
+    size_t *nown)
+{
+	const char	**c;
+	const char	 *near;
+	char		 *g;
+	size_t		  i, j, n = 0;
+
+	c = xcalloc(rs->n * 2 + 1, sizeof(*c));
+	for (i = 0; i < rs->n; i++) {
+		c[n++] = rs->v[i].id;
+		g = xasprintf("%.*s.*", (int)strcspn(rs->v[i].id, "."),
+		    rs->v[i].id);
+		for (j = 0; j < *nown; j++)
+			if (strcmp((*own)[j], g) == 0)
+				break;
+		if (j < *nown) {
+			free(g);
+			continue;
+		}
+		*own = xreallocarray(*own, *nown + 1, sizeof(**own));
+		(*own)[(*nown)++] = g;
+	}
+	if (strpbrk(glob, "*?[") != NULL) {
+		n = 0;
+		for (j = 0; j < *nown; j++)
+			c[n++] = (*own)[j];
+	}
+	near = diag_suggest(glob, c, n);
+	free(c);
+	return near;
+}
+
+/* Reports glob, rules.<what> entry named at where, if it names no rule. */
+static int
+check_rule_ref(const struct ruleset *rs, const struct policy *pol,
+    const char *what, const char *where, const char *glob, struct diags *d)
+{
+	const char	*file, *near;
+	char		**own = NULL;
+	size_t		 nown = 0, i;
+	int		 line, col;
+
+	if (matches_any(rs, glob))
+		return 0;
+	policy_where(pol, where, &file, &line, &col);
+	near = suggest_rule(rs, glob, &own, &nown);
+	if (near != NULL)
+		diags_add(d, file, line, col, "rules.%s: '%s' %s no rule; "
+		    "did you mean '%s'?", what, glob,
+		    strpbrk(glob, "*?[") != NULL ? "matches" : "names", near);
+	else
+		diags_add(d, file, line, col, "rules.%s: '%s' %s no rule",
+		    what, glob, strpbrk(glob, "*?[") != NULL ? "matches" :
+		    "names");
+	for (i = 0; i < nown; i++)
+		free(own[i]);
+	free(own);
+	return 1;
+}
+
+/*
+ * Checks every id or glob of rules.enable/disable/severity names a rule
+ * of the whole catalog (read again without them).  1 if one does not.
+ */
+static int
+check_rule_refs(const struct policy *pol, struct diags *d)
+{
+	static const char *const lists[] = { "enable", "disable" };
+	struct policy	 all;
+	struct ruleset	 cat = { NULL, 0 };
+	struct diags	 scratch = { NULL, 0 };
+	const char	*key;
+	json_t		*a, *e;
+	char		*where;
+	size_t		 i, k;
+	int		 err = 0;
+
+	if (pol == NULL || (pol->rules_enable == NULL &&
+	    pol->rules_disable == NULL && pol->rules_severity == NULL))
+		return 0;
+	all = *pol;
+	all.rules_enable = all.rules_disable = all.rules_severity = NULL;
+	/* Errors of the catalog itself are rules_load's to report. */
+	if (rules_load(&all, &cat, &scratch) != 0 || cat.n == 0)
+		goto out;
+	for (k = 0; k < 2; k++) {
+		a = k == 0 ? pol->rules_enable : pol->rules_disable;
+		json_array_foreach(a, i, e) {
+			if (!json_is_string(e))
+				continue;
+			where = xasprintf("rules/%s/%zu", lists[k], i);
+			err |= check_rule_ref(&cat, pol, lists[k], where,
+			    json_string_value(e), d);
+			free(where);
+		}
+	}
+	json_object_foreach(pol->rules_severity, key, e) {
+		where = xasprintf("rules/severity/%s", key);
+		err |= check_rule_ref(&cat, pol, "severity", where, key, d);
+		free(where);
+	}
+ out:
+	diags_release(&scratch);
+	rules_release(&cat);
+	return err;
+}
+
+/* The JSON type class of v: a number, a string, an array... */
+static const char *
+json_kind(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_STRING:
+		return "a string";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "true or false";
+	default:
+		return "null";
+	}
+}
+
+/*
+ * Whether parameter name is a number by its name: *_days, *_length,
+ * *_count, max_*, min_* (vigil-policy(5)).
+ */
+static int
+numeric_name(const char *name)
+{
+	static const char *const suffixes[] = {
+		"_days", "_length", "_count", NULL
+	};
+	size_t	 i, n = strlen(name), m;
+
+	if (strncmp(name, "max_", 4) == 0 || strncmp(name, "min_", 4) == 0)
+		return 1;
+	for (i = 0; suffixes[i] != NULL; i++) {
+		m = strlen(suffixes[i]);
+		if (n > m && strcmp(name + n - m, suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Checks the policy's value of parameter name (without ':') has the type
+ * rule r needs; reports each parameter once (seen).  1 if it did not.
+ */
+static int
+check_param_type(const struct rule *r, const struct policy *pol,
+    const char *name, json_t *seen, struct diags *d)
+{
+	json_t		*v, *def;
+	const char	*need, *file;
+	char		*where, *dtext;
+	int		 line, col;
+
+	if (pol == NULL || (v = json_object_get(pol->parameters, name)) ==
+	    NULL || json_object_get(seen, name) != NULL)
+		return 0;
+	def = rule_param_default(r, name);
+	if (def != NULL && !json_is_null(def))
+		need = json_kind(def);
+	else if (numeric_name(name))
+		need = "a number";
+	else
+		return 0;
+	if (strcmp(need, json_kind(v)) == 0)
+		return 0;
+	json_object_set_new(seen, name, json_true());
+	where = xasprintf("parameters/%s", name);
+	policy_where(pol, where, &file, &line, &col);
+	free(where);
+	if (def != NULL && !json_is_null(def)) {
+		dtext = json_dumps(def, JSON_COMPACT | JSON_ENCODE_ANY);
+		diags_add(d, file, line, col, "parameter '%s' must be %s, not "
+		    "%s: rule '%s' declares the default %s", name, need,
+		    json_kind(v), r->id, dtext != NULL ? dtext : "?");
+		free(dtext);
+	} else
+		diags_add(d, file, line, col, "parameter '%s' must be %s, not "
+		    "%s: rule '%s' uses it, and a parameter named *_days, "
+		    "*_length, *_count, max_* or min_* is a number", name,
+		    need, json_kind(v), r->id);
+	return 1;
+}
+
 int
 rules_check(const struct ruleset *rs, const struct policy *pol,
     sqlite3 *db, struct diags *d)
@@ -1071,6 +1285,7 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 	char			*msg;
 	long			 off;
 	size_t			 i;
+	json_t			*seen;
 	int			 j, n, line, col, err = 0;
 
 	if (sqlite3_exec(db, waivers_ddl, NULL, NULL, NULL) != SQLITE_OK) {
@@ -1078,6 +1293,7 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 		    sqlite3_errmsg(db));
 		return VGL_ERR_STORE;
 	}
+	seen = json_object();
 	for (i = 0; i < rs->n; i++) {
 		r = &rs->v[i];
 		memset(&au, 0, sizeof(au));
@@ -1109,6 +1325,9 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 				err = 1;
 				continue;
 			}
+			if (strcmp(name, ":now") != 0 &&
+			    check_param_type(r, pol, name + 1, seen, d))
+				err = 1;
 			if (strcmp(name, ":now") == 0 || (pol != NULL &&
 			    json_object_get(pol->parameters, name + 1) !=
 			    NULL) || rule_param_default(r, name + 1) != NULL)
@@ -1132,6 +1351,9 @@ rules_check(const struct ruleset *rs, const struct policy *pol,
 		}
 		sqlite3_finalize(st);
 	}
+	json_decref(seen);
+	if (check_rule_refs(pol, d))
+		err = 1;
 	return err ? VGL_ERR_RULE : 0;
 }
 

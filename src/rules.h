@@ -79,7 +79,12 @@ int	 rules_applies(const struct rule *, const struct policy *);
  * Prepares every rule against db (which has the full schema): SQL errors,
  * more than one statement, a statement that writes, a missing `resource`
  * column, or a parameter absent from policy.parameters are diags naming
- * the rule file and line.
+ * the rule file and line.  A parameter of the policy of another JSON type
+ * than the rule needs (the type of its `-- param:` default; else a number
+ * for names ending in _days, _length or _count or starting with max_ or
+ * min_) is a diag at the value in the policy.  An id or glob of
+ * rules.enable, rules.disable or rules.severity that names no rule of
+ * the catalog is a diag suggesting the nearest id.
  */
 int	 rules_check(const struct ruleset *, const struct policy *, sqlite3 *,
 	    struct diags *);

@@ -112,6 +112,18 @@ static const struct lcase cases[] = {
 	    { { "p.json", "  [1, 2]", 0 } }, 1,
 	    "p.json:1:3: a policy must be a JSON object" },
 
+	/* Comments: JSON has none; the rest of the file is still checked. */
+	{ "// comment",
+	    { { "p.json", "{\n  // the organization\n  \"organization\": "
+	    "\"x\"\n}\n", 0 } }, 1,
+	    "p.json:2:3: JSON has no comments; remove this // comment" },
+	{ "/* */ comment, and the error after it is found too",
+	    { { "p.json", "{\"organizaton\": \"x\" /* a\n b */}", 0 } }, 2,
+	    "p.json:1:21: JSON has no comments; remove this /* */ comment" },
+	{ "comment markers inside a string are not comments",
+	    { { "p.json", "{\"organization\": \"http://x/*y*/\\\"//\"}",
+	    0 } }, 0, NULL },
+
 	/* Unknown keys. */
 	{ "unknown top-level key with suggestion",
 	    { { "p.json", "{\n  \"organizaton\": \"x\"\n}\n", 0 } }, 1,
@@ -393,6 +405,22 @@ static const struct lcase cases[] = {
 	    "\"expires\": \"next week\"}\n]}", 0 } }, 1,
 	    "p.json:3:4: invalid expiry 'next week'; use YYYY-MM-DD or an "
 	    "ISO-8601 date-time" },
+	{ "waiver expires on a day the month does not have",
+	    { { "p.json", "{\"waivers\": [\n  {\"rule\": \"r\", \"resource\": "
+	    "\"x\", \"reason\": \"y\", \"approved_by\": \"me\",\n   "
+	    "\"expires\": \"2026-02-30\"}\n]}", 0 } }, 1,
+	    "p.json:3:4: invalid expiry '2026-02-30': 2026-02 has only 28 "
+	    "days" },
+	{ "waiver expires on April 31",
+	    { { "p.json", "{\"waivers\": [{\"rule\": \"r\", \"resource\": "
+	    "\"x\", \"reason\": \"y\", \"approved_by\": \"me\", "
+	    "\"expires\": \"2026-04-31T10:00:00Z\"}]}", 0 } }, 1,
+	    "p.json:1:81: invalid expiry '2026-04-31T10:00:00Z': 2026-04 has "
+	    "only 30 days" },
+	{ "waiver expires on a leap day accepted",
+	    { { "p.json", "{\"waivers\": [{\"rule\": \"r\", \"resource\": "
+	    "\"x\", \"reason\": \"y\", \"approved_by\": \"me\", "
+	    "\"expires\": \"2028-02-29\"}]}", 0 } }, 0, NULL },
 	{ "waiver without expires accepted",
 	    { { "p.json", "{\"waivers\": [{\"rule\": \"r\", \"resource\": "
 	    "\"x\", \"reason\": \"y\", \"approved_by\": \"me\"}]}", 0 } }, 0,
@@ -801,6 +829,95 @@ test_include(void)
 	free(dir);
 }
 
+/*
+ * policy_load_all() keeps a policy with errors for validate's other
+ * checks; policy_where() finds values across includes; unset *_env
+ * variables are warnings that name the variable, never a value.
+ */
+static void
+test_load_all(void)
+{
+	struct policy	*p = NULL;
+	struct diags	 d, w;
+	const char	*file;
+	char		*dir, *path, *got;
+	int		 line, col, r;
+	static const struct tfile files[] = {
+		{ "p.json", "{\"include\": \"inc.json\", \"organizaton\": \"x\",\n"
+		    " \"parameters\": {\"a_days\": \"30\"},\n"
+		    " \"sources\": [{\"name\": \"s\", \"type\": \"aws\",\n"
+		    "   \"access_key_id_env\": \"VIGIL_TEST_UNSET_ENV\",\n"
+		    "   \"secret_access_key_env\": \"VIGIL_TEST_SET_ENV\"}],\n"
+		    " \"rules\": {\"enable\": [\"x.*\"], \"severity\": "
+		    "{\"y.z\": \"low\"}}}\n", 0 },
+		{ "inc.json", "{\"parameters\": {\"b\": 1, \"a_days\": 2}}", 0 },
+		{ NULL, NULL, 0 },
+	};
+
+	memset(&d, 0, sizeof(d));
+	memset(&w, 0, sizeof(w));
+	dir = write_case(1000, files);
+	path = xasprintf("%s/p.json", dir);
+	r = policy_load(path, &p, &d);
+	ok(r == VGL_ERR_POLICY && p == NULL, "load: an error fails the load");
+	diags_release(&d);
+	r = policy_load_all(path, &p, &d);
+	ok(r == VGL_ERR_POLICY && p != NULL && d.n == 1,
+	    "load_all: fails, with the policy, one error");
+	got = diag_str(&d, 0, dir);
+	is_str(got, "p.json:1:25: unknown key 'organizaton'; did you mean "
+	    "'organization'?", "load_all: the error");
+	free(got);
+	diags_release(&d);
+	if (p == NULL)
+		goto out;
+
+	is_int(policy_where(p, "parameters/a_days", &file, &line, &col), 0,
+	    "where: a parameter");
+	got = xasprintf("%s:%d:%d", file + strlen(dir) + 1, line, col);
+	is_str(got, "p.json:2:27", "where: at the value, in the file that "
+	    "overrides");
+	free(got);
+	policy_where(p, "parameters/b", &file, &line, &col);
+	got = xasprintf("%s:%d:%d", file + strlen(dir) + 1, line, col);
+	is_str(got, "inc.json:1:22", "where: a parameter from an include");
+	free(got);
+	policy_where(p, "rules/enable/0", &file, &line, &col);
+	got = xasprintf("%s:%d:%d", file + strlen(dir) + 1, line, col);
+	is_str(got, "p.json:6:23", "where: an enable element");
+	free(got);
+	policy_where(p, "rules/severity/y.z", &file, &line, &col);
+	got = xasprintf("%s:%d:%d", file + strlen(dir) + 1, line, col);
+	is_str(got, "p.json:6:44", "where: a severity key");
+	free(got);
+	is_int(policy_where(p, "parameters/nope", &file, &line, &col), -1,
+	    "where: not found");
+	ok(strcmp(file, p->path) == 0 && line == 0 && col == 0,
+	    "where: not found is the policy file");
+
+	unsetenv("VIGIL_TEST_UNSET_ENV");
+	setenv("VIGIL_TEST_SET_ENV", "s3cr3t-value", 1);
+	policy_env_warnings(p, &w);
+	is_int(w.n, 1, "env: one warning");
+	got = diag_str(&w, 0, dir);
+	is_str(got, "p.json:4:25: warning: source 's': 'access_key_id_env' "
+	    "names the environment variable VIGIL_TEST_UNSET_ENV, which is "
+	    "not set", "env: names the source, key and variable");
+	free(got);
+	diags_release(&w);
+	setenv("VIGIL_TEST_SET_ENV", "", 1);
+	policy_env_warnings(p, &w);
+	is_int(w.n, 2, "env: an empty variable warns too");
+	ok(w.n == 2 && strstr(w.v[1].msg, "which is empty") != NULL &&
+	    strstr(w.v[1].msg, "s3cr3t") == NULL, "env: empty, no value");
+	diags_release(&w);
+	unsetenv("VIGIL_TEST_SET_ENV");
+	policy_free(p);
+ out:
+	free(path);
+	free(dir);
+}
+
 static void
 test_distance(void)
 {
@@ -871,6 +988,7 @@ main(void)
 	test_full();
 	test_include();
 	test_missing();
+	test_load_all();
 	r = done_testing();
 	rm_rf(tmpdir);
 	log_clear_secrets();

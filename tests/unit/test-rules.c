@@ -472,6 +472,129 @@ test_check(void)
 	sqlite3_close(db);
 }
 
+/*
+ * A parameter of the policy of another type than the rule needs: the
+ * type of the rule's default, else a number by the name convention.
+ */
+static const struct {
+	const char	*name;
+	const char	*sql;
+	const char	*diag;
+} type_cases[] = {
+	{ "string for a number default", "-- param: expiry_days 30 Days.\n"
+	    "SELECT domain AS resource FROM domains\n"
+	    "WHERE julianday(expires) < :expiry_days OR :expiry_days < 0;\n",
+	    "p.json:3:20: parameter 'expiry_days' must be a number, not a "
+	    "string: rule 'test.rule' declares the default 30" },
+	{ "string for a number by name", "SELECT domain AS resource FROM "
+	    "domains WHERE :max_admins < 3;\n",
+	    "p.json:0:0: parameter 'max_admins' must be a number, not a "
+	    "string: rule 'test.rule' uses it, and a parameter named *_days, "
+	    "*_length, *_count, max_* or min_* is a number" },
+	{ "string for an array default", "-- param: names [] Names.\n"
+	    "SELECT value AS resource FROM json_each(:names);\n",
+	    "p.json:0:0: parameter 'names' must be an array, not a string: "
+	    "rule 'test.rule' declares the default []" },
+	{ "number for a string default", "-- param: label \"x\" A label.\n"
+	    "SELECT :label AS resource;\n",
+	    "p.json:0:0: parameter 'label' must be a string, not a number: "
+	    "rule 'test.rule' declares the default \"x\"" },
+	{ "no default, no convention: any type", "SELECT :limit AS "
+	    "resource;\n", "" },
+	{ "a number where a number is needed", "-- param: ok_days 3 D.\n"
+	    "SELECT :ok_days AS resource;\n", "" },
+	{ "a number by name given a number", "SELECT :min_count AS "
+	    "resource;\n", "" },
+	{ "null default: any type", "-- param: limit null L.\n"
+	    "SELECT :limit AS resource;\n", "" },
+};
+
+static void
+test_param_types(void)
+{
+	struct policy	 pol;
+	sqlite3		*db = open_db();
+	char		*got;
+	size_t		 i;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.path = "p.json";
+	pol.parameters = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:i}",
+	    "expiry_days", "30", "max_admins", "3", "names", "alice",
+	    "label", 5, "limit", "5", "ok_days", 7, "min_count", 2);
+	pol.where = json_pack("{s:[s,i,i]}", "parameters/expiry_days",
+	    "p.json", 3, 20);
+	for (i = 0; i < sizeof(type_cases) / sizeof(type_cases[0]); i++) {
+		got = check_sql(db, &pol, type_cases[i].sql);
+		is_str(got, type_cases[i].diag, "param type: %s",
+		    type_cases[i].name);
+		free(got);
+	}
+	json_decref(pol.parameters);
+	json_decref(pol.where);
+	sqlite3_close(db);
+}
+
+/* Ids and globs of rules.enable/disable/severity must name rules. */
+static void
+test_rule_refs(void)
+{
+	struct policy	 pol;
+	struct ruleset	 rs = { NULL, 0 };
+	struct diags	 d = { NULL, 0 };
+	sqlite3		*db = open_db();
+	char		*paths[1], *got, *n;
+	size_t		 i;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.path = "p.json";
+	pol.parameters = json_object();
+	paths[0] = DATA "/catalog";
+	pol.rule_paths = paths;
+	pol.nrule_paths = 1;
+	pol.rules_enable = json_pack("[s,s,s]", "test.domain_*",
+	    "test.domian_expired", "nope.*");
+	pol.rules_disable = json_pack("[s]", "tset.*");
+	pol.rules_severity = json_pack("{s:s}", "test.dns_expectd", "low");
+	pol.where = json_pack("{s:[s,i,i]}", "rules/enable/1", "p.json", 2,
+	    30);
+	is_int(rules_check(&rs, &pol, db, &d), VGL_ERR_RULE,
+	    "rule refs: unknown ids fail the check");
+	got = xstrdup("");
+	for (i = 0; i < d.n; i++) {
+		n = xasprintf("%s%s:%d:%d: %s\n", got, d.v[i].file,
+		    d.v[i].line, d.v[i].col, d.v[i].msg);
+		free(got);
+		got = n;
+	}
+	is_str(got,
+	    "p.json:2:30: rules.enable: 'test.domian_expired' names no rule; "
+	    "did you mean 'test.domain_expired'?\n"
+	    "p.json:0:0: rules.enable: 'nope.*' matches no rule\n"
+	    "p.json:0:0: rules.disable: 'tset.*' matches no rule; did you "
+	    "mean 'test.*'?\n"
+	    "p.json:0:0: rules.severity: 'test.dns_expectd' names no rule; "
+	    "did you mean 'test.dns_expected'?\n",
+	    "rule refs: each unknown id or glob, with did-you-mean");
+	free(got);
+	diags_release(&d);
+	json_decref(pol.rules_enable);
+	json_decref(pol.rules_disable);
+	json_decref(pol.rules_severity);
+	pol.rules_enable = json_pack("[s]", "test.*");
+	pol.rules_disable = NULL;
+	pol.rules_severity = json_pack("{s:s}", "test.dns_expected", "low");
+	is_int(rules_check(&rs, &pol, db, &d), 0,
+	    "rule refs: known ids and globs pass");
+	is_int(d.n, 0, "rule refs: no diagnostics");
+	diags_release(&d);
+	json_decref(pol.rules_enable);
+	json_decref(pol.rules_severity);
+	json_decref(pol.where);
+	json_decref(pol.parameters);
+	sqlite3_close(db);
+}
+
 /* ---- binding ------------------------------------------------------- */
 
 static const struct {
@@ -1120,6 +1243,8 @@ main(void)
 	test_parse_fields();
 	test_applies();
 	test_check();
+	test_param_types();
+	test_rule_refs();
 	test_bind();
 	test_load();
 	test_evaluate();
