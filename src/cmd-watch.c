@@ -5,8 +5,9 @@
  * The first round prints one line per pin with its state; later rounds
  * print a line only when a pin's state changes (ok, changed to another
  * value, unreadable, back to ok).  Every change away from the previous
- * state is one alert, sent at once through watch_alert() (stdout, stderr
- * and the policy's notification channels), never one per interval.  A
+ * state is alerted at once through watch_alert(), never again on the
+ * following rounds: one ALERT line per pin, and one message per round
+ * (whatever the number of pins) through the policy's channels.  A
  * read failure is a state like any other, so watch keeps running across
  * transient errors.  watch does not write the store.
  */
