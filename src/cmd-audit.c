@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -13,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "vigil.h"
+#include "xmalloc.h"
 
 #define OPT_ONLY	'o'
 #define OPT_RECORD	2000
@@ -22,6 +24,34 @@
 #define OPT_JSON	2004
 #define OPT_REPORT	2005
 #define OPT_NOTIFY	2006
+
+/* Under -q: one line on stderr per failed source. */
+static void
+audit_failed_sources(json_t *doc)
+{
+	json_t		*v;
+	const char	*err, *st;
+	char		*e;
+	size_t		 i, k;
+	long long	 nb;
+
+	json_array_foreach(json_object_get(doc, "sources"), i, v) {
+		st = json_string_value(json_object_get(v, "status"));
+		if (st == NULL || strcmp(st, "failed") != 0)
+			continue;
+		err = json_string_value(json_object_get(v, "error"));
+		e = xstrdup(err != NULL ? err : "failed");
+		for (k = 0; e[k] != '\0'; k++)
+			if ((unsigned char)e[k] < 0x20 || e[k] == 0x7f)
+				e[k] = '?';
+		nb = (long long)json_integer_value(json_object_get(v,
+		    "rules_blinded"));
+		log_error("source %s failed: %s (%lld rule%s not checked)",
+		    json_string_value(json_object_get(v, "name")), e, nb,
+		    nb == 1 ? "" : "s");
+		free(e);
+	}
+}
 
 static int
 cmd_audit_exec(struct globals *g, int argc, char **argv)
@@ -45,7 +75,8 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	struct store		*st = NULL;
 	struct snapshot		*sn = NULL;
 	struct ruleset		 rs = { 0 };
-	json_t			*doc = NULL;
+	json_t			*doc = NULL, *prevdoc = NULL;
+	long long		 prev;
 	const char		*only = NULL, *json_path = NULL;
 	const char		*html_path = NULL;
 	int			 c, r, flags = 0, fail_on = SEV_HIGH;
@@ -127,6 +158,13 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		report_text.render(doc, stdout);
 		json_decref(doc);
 		doc = NULL;
+	} else if (res.nfailed > 0) {
+		/* Quiet, but a failed source is still one loud line. */
+		if ((doc = report_build(st, res.run, &rs, 0)) == NULL)
+			goto out;
+		audit_failed_sources(doc);
+		json_decref(doc);
+		doc = NULL;
 	}
 	if (json_path != NULL || html_path != NULL || notify) {
 		if ((doc = report_build(st, res.run, &rs, -1)) == NULL)
@@ -138,12 +176,17 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		    report_write(&report_html, doc, html_path) != 0)
 			goto out;
 	}
+	/* "when": "changes" compares with the previous run. */
+	if (notify && (prev = store_prev_run(st, res.run)) > 0 &&
+	    (prevdoc = report_build(st, prev, &rs, -1)) == NULL)
+		goto out;
 	r = run_exit_code(st, res.run, fail_on);
 	/* The run is stored: a failed send is 4, but 3 (incomplete) wins. */
-	if (notify && notify_run(p, doc, 0, stdout) != 0 &&
+	if (notify && notify_run(p, doc, prevdoc, 0, stdout) != 0 &&
 	    r != VGL_EXIT_INCOMPLETE)
 		r = VGL_EXIT_WRITE;
  out:
+	json_decref(prevdoc);
 	json_decref(doc);
 	rules_release(&rs);
 	store_close(st);

@@ -29,9 +29,9 @@ cmd_notify_exec(struct globals *g, int argc, char **argv)
 	struct policy		*p = NULL;
 	struct store		*st = NULL;
 	struct ruleset		 rs = { 0 };
-	json_t			*doc = NULL;
+	json_t			*doc = NULL, *prevdoc = NULL;
 	const char		*run_arg = NULL;
-	long long		 run;
+	long long		 run, prev;
 	int			 c, r, dry_run = 0;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
@@ -76,8 +76,16 @@ cmd_notify_exec(struct globals *g, int argc, char **argv)
 		log_error("cannot read run %lld", run);
 		goto out;
 	}
-	r = notify_run(p, doc, dry_run, stdout) == 0 ? 0 : VGL_EXIT_WRITE;
+	/* "when": "changes" compares with the previous run. */
+	if ((prev = store_prev_run(st, run)) > 0 &&
+	    (prevdoc = report_build(st, prev, &rs, -1)) == NULL) {
+		log_error("cannot read run %lld", prev);
+		goto out;
+	}
+	r = notify_run(p, doc, prevdoc, dry_run, stdout) == 0 ? 0 :
+	    VGL_EXIT_WRITE;
  out:
+	json_decref(prevdoc);
 	json_decref(doc);
 	rules_release(&rs);
 	store_close(st);

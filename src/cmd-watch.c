@@ -5,8 +5,9 @@
  * The first round prints one line per pin with its state; later rounds
  * print a line only when a pin's state changes (ok, changed to another
  * value, unreadable, back to ok).  Every change away from the previous
- * state is one alert, sent at once through watch_alert() (stdout, stderr
- * and the policy's notification channels), never one per interval.  A
+ * state is alerted at once through watch_alert(), never again on the
+ * following rounds: one ALERT line per pin, and one message per round
+ * (whatever the number of pins) through the policy's channels.  A
  * read failure is a state like any other, so watch keeps running across
  * transient errors.  watch does not write the store.
  */
@@ -18,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "critical.h"
 #include "log.h"
@@ -46,41 +49,88 @@ state_of(const struct critical_result *r)
 	return xstrdup(r->status);
 }
 
-/* A line describing a pin's state, without its value unless public. */
+/* A copy of s for a terminal: control characters become '?'. */
 static char *
-describe(const struct critical_result *r)
+printable(const char *s)
 {
-	if (strcmp(r->status, "ok") == 0)
-		return xasprintf("%s (%s): ok", r->name, r->source_type);
-	if (strcmp(r->status, "unreadable") == 0)
-		return xasprintf("%s (%s): unreadable: %s", r->name,
-		    r->source_type, r->error != NULL ? r->error : "?");
-	return xasprintf("%s (%s): CHANGED: expected sha256 %.12s, observed "
-	    "sha256 %.12s%s%s%s", r->name, r->source_type, r->expected_sha256,
-	    r->observed_sha256, r->observed != NULL ? " (value \"" : "",
-	    r->observed != NULL ? r->observed : "",
-	    r->observed != NULL ? "\")" : "");
+	char	*t = xstrdup(s != NULL ? s : "?");
+	size_t	 i;
+
+	for (i = 0; t[i] != '\0'; i++)
+		if ((unsigned char)t[i] < 0x20 || t[i] == 0x7f)
+			t[i] = '?';
+	return t;
 }
 
 /*
- * The one way watch alerts: prints the alert to stdout and stderr and
- * sends it through the policy's email and webhooks (regardless of their
- * "when", SPEC 9).  A failed send is logged; watch goes on.
+ * A line saying what a pin's state is.  A changed public pin shows the
+ * expected and the observed value; any other only that it differs, with
+ * the prefixes of the hashes.
+ */
+static char *
+describe(const struct critical_result *r)
+{
+	char	*e, *o, *line;
+
+	if (strcmp(r->status, "ok") == 0)
+		return xasprintf("%s (%s): ok", r->name, r->source_type);
+	if (strcmp(r->status, "unreadable") == 0) {
+		e = printable(r->error);
+		line = xasprintf("%s (%s): unreadable: %s", r->name,
+		    r->source_type, e);
+		free(e);
+		return line;
+	}
+	if (r->public && r->observed != NULL) {
+		o = printable(r->observed);
+		if (r->expected != NULL) {
+			e = printable(r->expected);
+			line = xasprintf("%s (%s): CHANGED: expected \"%s\", "
+			    "observed \"%s\"", r->name, r->source_type, e, o);
+			free(e);
+		} else
+			line = xasprintf("%s (%s): CHANGED: expected sha256 "
+			    "%.12s..., observed \"%s\"", r->name,
+			    r->source_type, r->expected_sha256, o);
+		free(o);
+		return line;
+	}
+	return xasprintf("%s (%s): CHANGED: differs from the expected value "
+	    "(expected sha256 %.12s..., observed sha256 %.12s...)", r->name,
+	    r->source_type, r->expected_sha256, r->observed_sha256);
+}
+
+/*
+ * The one way watch alerts, once per round whatever the number of pins:
+ * each pin's line is printed to stdout (and to stderr, unless both are
+ * the terminal, where it would show twice), and one message naming each
+ * pin and its state goes through the policy's email and webhooks
+ * (regardless of their "when", SPEC 9).  A failed send is logged; watch
+ * goes on.
  */
 static void
-watch_alert(const struct policy *p, const char *text)
+watch_alert(const struct policy *p, const char *what, const char *text)
 {
-	char	*subject;
+	const char	*l, *nl;
+	char		*subject;
+	int		 echo = !(isatty(STDOUT_FILENO) && isatty(STDERR_FILENO));
 
-	printf("ALERT: %s\n", text);
+	for (l = text; *l != '\0'; l = *nl != '\0' ? nl + 1 : nl) {
+		nl = strchr(l, '\n');
+		if (nl == NULL)
+			nl = l + strlen(l);
+		printf("ALERT: %.*s\n", (int)(nl - l), l);
+		if (echo)
+			fprintf(stderr, "vigil watch: ALERT: %.*s\n",
+			    (int)(nl - l), l);
+	}
 	fflush(stdout);
-	fprintf(stderr, "vigil watch: ALERT: %s\n", text);
 	if (p->notify == NULL || (json_object_get(p->notify, "email") ==
 	    NULL && json_array_size(json_object_get(p->notify,
 	    "webhooks")) == 0))
 		return;
-	subject = xasprintf("[vigil] %s: critical value alert",
-	    p->organization != NULL ? p->organization : "vigil");
+	subject = xasprintf("[vigil] %s: %s",
+	    p->organization != NULL ? p->organization : "vigil", what);
 	if (notify_alert(p, subject, text) != 0)
 		log_error("watch: the alert could not be sent to every "
 		    "notification channel");
@@ -140,8 +190,9 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 	char			 now[32];
 	long			 interval = 60, count = 0, round = 0;
 	size_t			 i, n = 0, nprev = 0;
+	struct buf		 what, text;
 	double			 t0;
-	int			 c, r, bad = 0;
+	int			 c, r, bad = 0, was, ok;
 
 	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
 	    NULL)) != -1) {
@@ -204,6 +255,8 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 			prev = xcalloc(n + 1, sizeof(*prev));
 		}
 		bad = 0;
+		buf_init(&what, 0);
+		buf_init(&text, 0);
 		for (i = 0; i < n; i++) {
 			st = state_of(&res[i]);
 			if (strcmp(res[i].status, "ok") != 0)
@@ -214,17 +267,19 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 				continue;
 			}
 			line = describe(&res[i]);
-			printf("%s %s\n", now, line);
-			fflush(stdout);
-			if (i < nprev && prev[i] != NULL) {
-				char *a = xasprintf("%s%s",
-				    strcmp(res[i].status, "ok") == 0 ?
-				    "recovered: " : "", line);
-
-				watch_alert(p, a);
-				free(a);
-			} else if (strcmp(res[i].status, "ok") != 0)
-				watch_alert(p, line);
+			was = i < nprev && prev[i] != NULL;
+			if (was || strcmp(res[i].status, "ok") != 0) {
+				/* An alert: its pin, its state, once. */
+				ok = strcmp(res[i].status, "ok") == 0;
+				buf_printf(&what, "%s%s %s", what.len > 0 ?
+				    ", " : "", res[i].name, ok ? "recovered" :
+				    res[i].status);
+				buf_printf(&text, "%s%s%s", text.len > 0 ?
+				    "\n" : "", ok ? "recovered: " : "", line);
+			} else {
+				printf("%s %s\n", now, line);
+				fflush(stdout);
+			}
 			free(line);
 			if (i < nprev) {
 				free(prev[i]);
@@ -232,6 +287,10 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 			} else
 				free(st);
 		}
+		if (text.len > 0)
+			watch_alert(p, what.data, text.data);
+		buf_release(&what);
+		buf_release(&text);
 		critical_results_free(res, n);
 		res = NULL;
 		if (count > 0 && round >= count)

@@ -706,7 +706,11 @@ judge(struct pin *pn)
 	} else if ((ex = json_object_get(pn->obj, "expect")) != NULL) {
 		t = critical_value_text(ex);
 		sha256_hex(t, strlen(t), res->expected_sha256);
-		free(t);
+		/* A public pin's alert shows what was expected. */
+		if (pn->public && strlen(t) <= CV_PUBLIC_MAX)
+			res->expected = t;
+		else
+			free(t);
 	}
 	if (res->error == NULL && pn->value != NULL && pn->replay &&
 	    !pn->public && strstr(pn->value, "[REDACTED]") != NULL)
@@ -867,6 +871,7 @@ critical_results_free(struct critical_result *res, size_t n)
 	for (i = 0; i < n && res != NULL; i++) {
 		free(res[i].name);
 		free(res[i].source_type);
+		free(res[i].expected);
 		free(res[i].observed);
 		free(res[i].error);
 	}

@@ -34,6 +34,7 @@ struct critical_result {
 	const char *status;		/* "ok", "changed", "unreadable" */
 	char	 observed_sha256[65];	/* "" when unreadable */
 	char	*observed;		/* public pins only, else NULL */
+	char	*expected;		/* public pins with "expect", else NULL */
 	char	 expected_sha256[65];	/* "" when the pin has none */
 	char	*error;			/* unreadable: why */
 	int	 public;

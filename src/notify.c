@@ -150,8 +150,51 @@ failed_sources(json_t *doc)
 	return n;
 }
 
+/* 1 when finding f (a fail at or above min) is a fail of doc too. */
+static int
+still_fails(json_t *doc, json_t *f)
+{
+	json_t	*g;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(doc, "findings"), i, g) {
+		if (is_fail(g) && strcmp(jstr(g, "rule"), jstr(f, "rule")) ==
+		    0 && strcmp(jstr(g, "resource"), jstr(f, "resource")) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when the drift of doc is not the drift prev already had. */
+static int
+drift_changed(json_t *doc, json_t *prev)
+{
+	json_t	*a = json_object_get(doc, "changes"), *b, *c, *d;
+	size_t	 i, j;
+	int	 found;
+
+	if (prev == NULL)
+		return json_array_size(a) > 0;
+	b = json_object_get(prev, "changes");
+	if (json_array_size(a) != json_array_size(b))
+		return 1;
+	json_array_foreach(a, i, c) {
+		found = 0;
+		json_array_foreach(b, j, d) {
+			if (json_equal(c, d)) {
+				found = 1;
+				break;
+			}
+		}
+		if (!found)
+			return 1;
+	}
+	return 0;
+}
+
 int
-notify_due(json_t *doc, const char *when, const char *min_severity)
+notify_due(json_t *doc, json_t *prev, const char *when,
+    const char *min_severity)
 {
 	json_t	*f;
 	size_t	 i;
@@ -167,12 +210,19 @@ notify_due(json_t *doc, const char *when, const char *min_severity)
 	if (failed_sources(doc) > 0)
 		return 1;
 	changes = strcmp(when, "changes") == 0;
-	if (changes && json_array_size(json_object_get(doc, "changes")) > 0)
+	/* "changes": since the previous run, not since the baseline. */
+	if (changes && drift_changed(doc, prev))
 		return 1;
 	json_array_foreach(json_object_get(doc, "findings"), i, f) {
 		if (!is_fail(f) || sev_of(f) < min)
 			continue;
 		if (!changes || json_is_true(json_object_get(f, "new")))
+			return 1;
+	}
+	/* A finding of the previous run that is resolved is a change. */
+	json_array_foreach(changes && prev != NULL ?
+	    json_object_get(prev, "findings") : NULL, i, f) {
+		if (is_fail(f) && sev_of(f) >= min && !still_fails(doc, f))
 			return 1;
 	}
 	return 0;
@@ -213,7 +263,11 @@ put_counts(struct buf *b, json_t *doc)
 	    jint(sum, "new"), jint(sum, "waived"), jint(sum, "errors"));
 }
 
-/* One finding: "[HIGH] rule resource: title (new)". */
+/*
+ * One finding: "[HIGH] rule resource: detail (new)".  The detail says
+ * what is wrong; the title states the desired state, which would read as
+ * the opposite ("The root user has MFA enabled").
+ */
 static void
 put_finding(struct buf *b, json_t *f, enum esc mode)
 {
@@ -228,7 +282,8 @@ put_finding(struct buf *b, json_t *f, enum esc mode)
 	buf_puts(b, " ");
 	put_esc(b, jstr(f, "resource"), mode);
 	buf_puts(b, ": ");
-	put_esc(b, jstr(f, "title"), mode);
+	put_esc(b, *jstr(f, "detail") != '\0' ? jstr(f, "detail") :
+	    jstr(f, "title"), mode);
 	if (json_is_true(json_object_get(f, "new")))
 		buf_puts(b, " (new)");
 }
@@ -261,7 +316,9 @@ put_failed(struct buf *b, json_t *doc, const char *lead, enum esc mode)
 		buf_puts(b, ": ");
 		put_esc(b, *jstr(s, "error") != '\0' ? jstr(s, "error") :
 		    "failed", mode);
-		buf_puts(b, "\n");
+		buf_printf(b, " (%lld rule%s not checked)\n",
+		    jint(s, "rules_blinded"), jint(s, "rules_blinded") == 1 ?
+		    "" : "s");
 	}
 }
 
@@ -1176,7 +1233,8 @@ minsev_of(json_t *ch)
 }
 
 static void
-dry_run_plan(const struct policy *p, json_t *doc, const char *subject,
+dry_run_plan(const struct policy *p, json_t *doc, json_t *prev,
+    const char *subject,
     const char *text, FILE *out)
 {
 	json_t		*em = email_of(p), *w, *v;
@@ -1188,7 +1246,7 @@ dry_run_plan(const struct policy *p, json_t *doc, const char *subject,
 	fprintf(out, "dry run: nothing is sent\n");
 	if (em != NULL) {
 		fprintf(out, "email: %s (when %s, min_severity %s)\n",
-		    notify_due(doc, when_of(em), minsev_of(em)) ?
+		    notify_due(doc, prev, when_of(em), minsev_of(em)) ?
 		    "would send" : "not due", when_of(em), minsev_of(em));
 		if (email_config(em, &url, &from, &to) == 0) {
 			origin = url_origin(url);
@@ -1207,21 +1265,35 @@ dry_run_plan(const struct policy *p, json_t *doc, const char *subject,
 	}
 	json_array_foreach(webhooks_of(p), i, w) {
 		fprintf(out, "webhook %zu (%s): %s (when %s, min_severity "
-		    "%s)\n", i + 1, wh_type(w), notify_due(doc, when_of(w),
-		    minsev_of(w)) ? "would send" : "not due", when_of(w),
-		    minsev_of(w));
+		    "%s)\n", i + 1, wh_type(w), notify_due(doc, prev,
+		    when_of(w), minsev_of(w)) ? "would send" : "not due",
+		    when_of(w), minsev_of(w));
 	}
 	fprintf(out, "text:\n%s", text);
 }
 
+/* What was sent, without secrets: "sent email to a, b: SUBJECT". */
+static void
+print_sent_email(FILE *out, json_t *em, const char *subject)
+{
+	json_t	*v;
+	size_t	 i;
+
+	fprintf(out, "sent email to");
+	json_array_foreach(json_object_get(em, "to"), i, v)
+		fprintf(out, "%s%s", i > 0 ? ", " : " ", json_string_value(v));
+	fprintf(out, ": %s\n", subject);
+}
+
 int
-notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
+notify_run(const struct policy *p, json_t *doc, json_t *prev, int dry_run,
+    FILE *out)
 {
 	struct email		 m;
 	json_t			*em = email_of(p), *w, *payload;
 	char			*subject, *text, *html = NULL, *att = NULL;
 	size_t			 i, att_len = 0;
-	int			 r = 0;
+	int			 r = 0, rw;
 
 	subject = notify_subject(doc);
 	text = text_summary(doc);
@@ -1234,10 +1306,10 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 		goto out;
 	}
 	if (dry_run) {
-		dry_run_plan(p, doc, subject, text, out);
+		dry_run_plan(p, doc, prev, subject, text, out);
 		goto out;
 	}
-	if (em != NULL && !notify_due(doc, when_of(em), minsev_of(em)))
+	if (em != NULL && !notify_due(doc, prev, when_of(em), minsev_of(em)))
 		log_info("email: not due (when %s, min_severity %s)",
 		    when_of(em), minsev_of(em));
 	else if (em != NULL) {
@@ -1253,11 +1325,11 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 			m.attach = att;
 			m.attach_len = att_len;
 		}
-		if (r == 0)
-			r = send_email(&m);
+		if (r == 0 && (r = send_email(&m)) == 0)
+			print_sent_email(out, em, subject);
 	}
 	json_array_foreach(webhooks_of(p), i, w) {
-		if (!notify_due(doc, when_of(w), minsev_of(w))) {
+		if (!notify_due(doc, prev, when_of(w), minsev_of(w))) {
 			log_info("webhook %zu (%s): not due (when %s, "
 			    "min_severity %s)", i + 1, wh_type(w), when_of(w),
 			    minsev_of(w));
@@ -1265,9 +1337,13 @@ notify_run(const struct policy *p, json_t *doc, int dry_run, FILE *out)
 		}
 		payload = is_discord(w) ? discord_payload(doc, subject) :
 		    slack_payload(doc, subject);
-		r = worse(r, send_webhook(w, i + 1, payload));
+		if ((rw = send_webhook(w, i + 1, payload)) == 0)
+			fprintf(out, "sent webhook %zu (%s): %s\n", i + 1,
+			    wh_type(w), subject);
+		r = worse(r, rw);
 		json_decref(payload);
 	}
+	fflush(out);
  out:
 	free(subject);
 	free(text);

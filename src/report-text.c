@@ -38,7 +38,8 @@ static int
 text_render(json_t *doc, FILE *out)
 {
 	json_t		*run, *sum, *v;
-	size_t		 i;
+	size_t		 i, nshown = 0;
+	long long	 nerr = 0, omitted, errors;
 	int		 sev;
 
 	run = json_object_get(doc, "run");
@@ -69,10 +70,29 @@ text_render(json_t *doc, FILE *out)
 	    (long long)json_integer_value(json_object_get(sum, "new")),
 	    (long long)json_integer_value(json_object_get(sum, "waived")),
 	    (long long)json_integer_value(json_object_get(sum, "errors")));
+	/* A failed source is one line, not one error finding per rule. */
+	json_array_foreach(json_object_get(doc, "sources"), i, v) {
+		char err[1024];
+		long long nb;
+
+		if (strcmp(str(v, "status"), "failed") != 0)
+			continue;
+		nb = (long long)json_integer_value(json_object_get(v,
+		    "rules_blinded"));
+		fprintf(out, "%sSOURCE FAILED %s: %s (%lld rule%s not "
+		    "checked)\n", nshown++ == 0 ? "\n" : "", str(v, "name"),
+		    safe(*str(v, "error") != '\0' ? str(v, "error") : "failed",
+		    err, sizeof(err)), nb, nb == 1 ? "" : "s");
+	}
+	nshown = 0;
 	json_array_foreach(json_object_get(doc, "findings"), i, v) {
 		const char *status = str(v, "status");
 
-		if (i == 0)
+		if (strcmp(status, "error") == 0) {
+			nerr++;
+			continue;
+		}
+		if (nshown++ == 0)
 			fputc('\n', out);
 		char res[512], det[1024];
 
@@ -82,10 +102,14 @@ text_render(json_t *doc, FILE *out)
 		    str(v, "rule"), safe(str(v, "resource"), res, sizeof(res)),
 		    safe(str(v, "detail"), det, sizeof(det)));
 	}
-	if (json_integer_value(json_object_get(doc, "findings_omitted")) > 0)
+	/* Errors come last in a shortened list: those left out are errors. */
+	omitted = (long long)json_integer_value(json_object_get(doc,
+	    "findings_omitted"));
+	errors = (long long)json_integer_value(json_object_get(sum,
+	    "errors"));
+	if (omitted > 0 && omitted > errors - nerr)
 		fprintf(out, "  ... and %lld more: 'vigil report --format text' "
-		    "lists them all\n", (long long)json_integer_value(
-		    json_object_get(doc, "findings_omitted")));
+		    "lists them all\n", omitted - (errors - nerr));
 	fprintf(out, "\nchain hash: %s\n", str(run, "chain_hash"));
 	return ferror(out) ? VGL_ERR_IO : 0;
 }

@@ -286,16 +286,20 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 	sqlite3_finalize(s);
 
 	arr = json_array();
+	/* rules_blinded: the rules that are errors because it failed. */
 	if ((s = prep(st, "SELECT name, type, status, error, resources, "
-	    "requests, duration_ms FROM main.sources WHERE run = ? ORDER BY "
-	    "rowid", run)) == NULL)
+	    "requests, duration_ms, (SELECT count(DISTINCT f.rule) FROM "
+	    "main.findings f WHERE f.run = ?1 AND f.status = 'error' AND "
+	    "f.source = main.sources.name) FROM main.sources WHERE run = ?1 "
+	    "ORDER BY rowid", run)) == NULL)
 		goto fail;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
-		    "s:o, s:o, s:o}", "name", col_json(s, 0), "type",
+		    "s:o, s:o, s:o, s:I}", "name", col_json(s, 0), "type",
 		    col_json(s, 1), "status", col_json(s, 2), "error",
 		    col_json(s, 3), "resources", col_json(s, 4), "requests",
-		    col_json(s, 5), "duration_ms", col_json(s, 6)));
+		    col_json(s, 5), "duration_ms", col_json(s, 6),
+		    "rules_blinded", (json_int_t)sqlite3_column_int64(s, 7)));
 	}
 	sqlite3_finalize(s);
 	json_object_set_new(doc, "sources", arr);
@@ -304,9 +308,19 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 		goto fail_doc;
 	json_object_set_new(doc, "summary", sum);
 	arr = json_array();
-	if ((s = prep(st, "SELECT rule, title, severity, provider, source, "
+	/*
+	 * A shortened list (the terminal summary) keeps its room for what
+	 * failed: error findings come last, as their sources say it once.
+	 */
+	if ((s = prep(st, max_findings < 0 ? "SELECT rule, title, severity, "
+	    "provider, source, status, resource, detail, is_new, waiver, "
+	    "evidence FROM main.findings WHERE run = ? ORDER BY CASE "
+	    "severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN "
+	    "'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, rule, resource "
+	    "LIMIT ?2" : "SELECT rule, title, severity, provider, source, "
 	    "status, resource, detail, is_new, waiver, evidence FROM "
-	    "main.findings WHERE run = ? ORDER BY CASE severity WHEN "
+	    "main.findings WHERE run = ? ORDER BY status = 'error', CASE "
+	    "severity WHEN "
 	    "'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN "
 	    "'low' THEN 3 ELSE 4 END, rule, resource LIMIT ?2", run)) == NULL)
 		goto fail;

@@ -1930,6 +1930,22 @@ rule_reads_changes(sqlite3 *db, const struct rule *r)
 #define IDENTITY_SOURCE_TYPES \
 	"'ldap', 'google_workspace', 'atlassian', 'aws'"
 
+/*
+ * A waiver of rule r, which could not be judged (its provider's source
+ * failed or is absent), counts as used: it cannot be said to be unused.
+ */
+static void
+mark_blind_waivers(struct eval *ev, const struct rule *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < ev->nws; i++) {
+		if (ev->ws[i].w->rule != NULL &&
+		    fnmatch(ev->ws[i].w->rule, r->id, 0) == 0)
+			ev->ws[i].used = 1;
+	}
+}
+
 static int
 source_errors(struct eval *ev, const struct rule *r)
 {
@@ -1966,6 +1982,7 @@ source_errors(struct eval *ev, const struct rule *r)
 		else
 			detail = xasprintf("source %s failed", name);
 		ret = put_finding(ev, r, "error", res, detail, name, NULL);
+		mark_blind_waivers(ev, r);
 		free(res);
 		free(detail);
 		if (ret != 0)
@@ -2269,9 +2286,13 @@ rules_evaluate(struct store *stp, long long run, const struct policy *pol,
 	}
 
 	for (i = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].provider, "policy") == 0 ||
-		    !rules_applies(&rs->v[i], pol))
+		if (strcmp(rs->v[i].provider, "policy") == 0)
 			continue;
+		if (!rules_applies(&rs->v[i], pol)) {
+			/* No source of its provider: nothing to judge. */
+			mark_blind_waivers(&ev, &rs->v[i]);
+			continue;
+		}
 		if ((r = source_errors(&ev, &rs->v[i])) != 0 ||
 		    (r = run_rule(&ev, &rs->v[i])) != 0)
 			goto out;

@@ -716,6 +716,28 @@ fetch_members(struct atl *a, json_t *groups)
 	return r;
 }
 
+/*
+ * Fails the source for secret what that could not be read; an unset
+ * variable is named, as the other sources do.
+ */
+static int
+atl_secret_fail(struct source_ctx *ctx, const char *what, const char *key,
+    int r, const char *why)
+{
+	const char	*var = json_string_value(json_object_get(ctx->ps->obj,
+			    key));
+
+	if (why != NULL)
+		return source_fail(ctx, "cannot read %s: %s", what, why);
+	if (r == VGL_ERR_NOTFOUND && var != NULL)
+		return source_fail(ctx, "cannot read %s: environment variable "
+		    "%s (%s) is not set", what, var, key);
+	if (r == VGL_ERR_NOTFOUND)
+		return source_fail(ctx, "cannot read %s: %s is not set", what,
+		    key);
+	return source_fail(ctx, "cannot read %s: %s", what, vgl_err(r));
+}
+
 /* Reads both secrets (live mode) into a->bearer and a->basic. */
 static int
 atl_creds(struct atl *a)
@@ -729,18 +751,14 @@ atl_creds(struct atl *a)
 
 	r = policy_secret(ctx->ps->obj, "admin_api_key", NULL, &key, &why);
 	if (r != 0) {
-		r = source_fail(ctx, "cannot read the organization API key: "
-		    "%s", why != NULL ? why : r == VGL_ERR_NOTFOUND ?
-		    "admin_api_key_env is not set or names an unset "
-		    "variable" : vgl_err(r));
+		r = atl_secret_fail(ctx, "the organization API key",
+		    "admin_api_key_env", r, why);
 		goto out;
 	}
 	r = policy_secret(ctx->ps->obj, "api_token", NULL, &tok, &why);
 	if (r != 0) {
-		r = source_fail(ctx, "cannot read the site API token: %s",
-		    why != NULL ? why : r == VGL_ERR_NOTFOUND ?
-		    "api_token_env is not set or names an unset variable" :
-		    vgl_err(r));
+		r = atl_secret_fail(ctx, "the site API token",
+		    "api_token_env", r, why);
 		goto out;
 	}
 	email = policy_source_str(ctx->ps, "email", "");

@@ -2,7 +2,7 @@
 -- title: Every waiver in the policy matches a finding
 -- severity: info
 -- provider: policy
--- description: A waiver that matched no finding in this run is stale or mistyped (a wrong rule id or resource glob).
+-- description: A waiver that matched no finding in this run is stale or mistyped (a wrong rule id or resource glob). A waiver of a rule whose provider's source failed or is absent cannot be judged and is not reported.
 -- remediation: Remove the waiver, or correct its rule id or resource glob.
 SELECT 'waiver:' || coalesce(rule, '') || ':' || coalesce(resource, '')
            AS resource,

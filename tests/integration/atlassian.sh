@@ -236,6 +236,17 @@ expect_json "$T/u-report.out" '{f["rule"] for f in d["findings"] if f["status"] 
     "401: every atlassian rule yields an error finding"
 no_secret "$T/u-report.out" "401: no credential in the report"
 
+# ---- an unset variable is named, as the other sources do ---------------------
+
+unset VGL_ATL_UNSET_KEY
+mkcase unsetvar "$FAKE_PORT" VGL_ATL_UNSET_KEY
+cd "$T/unsetvar" || exit 99
+vg n-audit -p policy.json audit
+expect_rc 3 "unset admin key variable: audit exits 3"
+vg n-report -p policy.json report --format json
+expect_json "$T/n-report.out" 'd["sources"][0]["status"] == "failed" and "VGL_ATL_UNSET_KEY" in d["sources"][0]["error"]' \
+    "unset admin_api_key_env variable: the error names VGL_ATL_UNSET_KEY"
+
 # ---- 403 on group members ---------------------------------------------------
 
 fake "$T/403.jsonl" forbidden || not_ok "fake_atlassian (403) starts"

@@ -257,6 +257,37 @@ expect_json "$T/w.json" '[f["waiver"]["approved_by"] for f in d["findings"] if f
 expect_json "$T/w.json" '[f["status"] for f in d["findings"] if f["rule"] == "registrar.expiring_soon"] == ["fail"]' "an expired waiver does not waive"
 expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_expired" and f["severity"] == "medium" for f in d["findings"])' "an expired waiver is reported"
 expect_json "$T/w.json" 'any(f["rule"] == "policy.waiver_unused" and f["severity"] == "info" for f in d["findings"])' "an unused waiver is reported"
+expect_json "$T/w.json" '[f["resource"] for f in d["findings"] if f["rule"] == "policy.waiver_unused"] == ["waiver:registrar.nameservers_mismatch:nothing.example"]' "only the mistyped waiver is unused"
+
+# ---- a failed source: one loud line, not one error finding per rule ------
+DEADPORT=$("$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+write_policy dead.json "$DEADPORT" '"examplelabs.com"' ', "waivers": [
+ {"rule": "registrar.transfer_lock_missing", "resource": "examplelabs.com", "reason": "moving registrar", "approved_by": "cto", "expires": "2099-01-01"},
+ {"rule": "aws.iam.access_key_too_old", "resource": "*", "reason": "no aws source here", "approved_by": "cto", "expires": "2099-01-01"},
+ {"rule": "registrar.no_such_rule", "resource": "*", "reason": "typo", "approved_by": "cto", "expires": "2099-01-01"}]'
+vg dead -p dead.json --db dead.db audit --json "$T/dead-report.json"
+expect_rc 3 "a failed source: audit exits 3"
+nblind=$("$PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(len({f["rule"] for f in d["findings"] if f["status"] == "error"}))' "$T/dead-report.json")
+[ "$nblind" -gt 1 ] && ok "the JSON report keeps one error finding per rule ($nblind)" ||
+    not_ok "the JSON report keeps one error finding per rule ($nblind)"
+expect_eq "$(grep -c '^SOURCE FAILED registrar: .*('"$nblind"' rules not checked)' "$T/dead.out")" 1 \
+    "the summary shows the failed source once, with the rules it blinded"
+expect_eq "$(grep -c '^  error ' "$T/dead.out")" 0 \
+    "the summary lists no error finding per rule"
+expect_json "$T/dead-report.json" '[f["resource"] for f in d["findings"] if f["rule"] == "policy.waiver_unused"] == ["waiver:registrar.no_such_rule:*"]' \
+    "waivers of a failed or absent source are not unused; a mistyped one is"
+expect_json "$T/dead-report.json" '[s["rules_blinded"] for s in d["sources"]] == ['"$nblind"']' \
+    "the JSON report's source says how many rules it blinded"
+vg dead-q -q -p dead.json --db dead.db audit
+expect_rc 3 "a failed source under -q: audit exits 3"
+expect_eq "$(wc -l <"$T/dead-q.out" | tr -d ' ')" 0 "-q: nothing on stdout"
+expect_eq "$(grep -c 'source registrar failed: .*('"$nblind"' rules not checked)' "$T/dead-q.err")" 1 \
+    "-q: the failed source is still one line on stderr"
 
 # ---- RDAP redirects are followed --------------------------------------
 start_fake fake_rdap --fixtures "$FIX" --log "$T/redir.log" --scenario redirect:examplelabs.com || true

@@ -31,10 +31,10 @@ if [ ! -x "$KNOTD" ]; then
 	finish
 fi
 
-# state CHAIN DOWN: what fake_config serves (rewritten atomically).
+# state CHAIN DOWN [WALLET]: what fake_config serves (rewritten atomically).
 state() {
 	cat >"$T/state.json.tmp" <<EOF
-{"config": {"wallet": "$SECRET_WALLET", "chain": "$1"},
+{"config": {"wallet": "${3:-$SECRET_WALLET}", "chain": "$1"},
  "body": "$BODY",
  "rdap": {"objectClassName": "domain",
           "nameservers": [{"ldhName": "NS2.EXAMPLE.NET."}, {"ldhName": "ns1.example.net"}],
@@ -188,10 +188,19 @@ expect_json "$T/audit/replay.json" \
 
 # ---- watch ----------------------------------------------------------------
 
+start_fake fake_webhook --log "$T/watch-hooks.jsonl" ||
+    not_ok "fake_webhook starts"
+HOOK=http://127.0.0.1:$FAKE_PORT
+start_fake smtp_sink --out "$T/watch-mail" || not_ok "smtp_sink starts"
+WSMTP=$FAKE_PORT
+WATCH_TOKEN=WatchT0kenSECRETww55
 mkdir -p "$T/watch"
 cat >"$T/watch/policy.json" <<EOF
 {
   "organization": "Pins test",
+  "notify": {"email": {"smtp_url": "smtp://127.0.0.1:$WSMTP", "from": "vigil@example.org",
+                       "to": ["watch@example.org"]},
+             "webhooks": [{"type": "slack", "url_env": "VG_WATCH_HOOK"}]},
   "critical_values": [
     {"name": "wallet-api", "source": {"type": "http_json", "url": "$C/api/config", "pointer": "/wallet"},
      "expect": "$SECRET_WALLET"},
@@ -213,7 +222,25 @@ wait_for() {
 	return 0
 }
 
+# posts RUN: the webhook posts of watch run RUN, one JSON body a line.
+posts() {
+	"$PYTHON" -c 'import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if "/" + sys.argv[2] + "/" in r["path"]:
+        print(json.dumps(r["body"]))' "$T/watch-hooks.jsonl" "$1"
+}
+# subjects: the subjects of the mails the sink holds, in order.
+subjects() {
+	"$PYTHON" -c 'import email, glob, os, sys
+ps = sorted(glob.glob(sys.argv[1] + "/*.eml"), key=os.path.getmtime)
+for p in ps:
+    print(email.message_from_bytes(open(p, "rb").read())["Subject"])' "$T/watch-mail"
+}
+
 # A value changed between rounds: one alert, whatever the rounds after.
+VG_WATCH_HOOK=$HOOK/slack/W1/$WATCH_TOKEN
+export VG_WATCH_HOOK
 state phoenix-1 false
 "$VIGIL" -p policy.json watch --interval 1 --count 4 >"$T/w1.out" 2>"$T/w1.err" </dev/null &
 W=$!
@@ -230,8 +257,16 @@ expect_contains "$T/w1.out" "wallet-api (http_json): ok" \
     "watch: first round prints each pin's state"
 expect_lacks "$T/w1.out" "$SECRET_WALLET" "watch: no non-public value in the output"
 expect_lacks "$T/w1.err" "$SECRET_WALLET" "watch: no non-public value on stderr"
+expect_eq "$(posts W1 | wc -l | tr -d ' ')" 1 "watch: one webhook message for the change"
+expect_eq "$(posts W1 | grep -c 'Pins test: chain-api changed')" 1 \
+    "watch: the message's subject names the pin and its state"
+expect_eq "$(posts W1 | grep -c 'expected \\"phoenix-1\\", observed \\"evil-chain\\"')" 1 \
+    "watch: a public pin's alert shows the expected and the observed value"
+expect_eq "$(subjects)" "[vigil] Pins test: chain-api changed" \
+    "watch: one email, its subject naming the pin and its state"
 
 # The server fails for a while: one unreadable alert, one recovery.
+VG_WATCH_HOOK=$HOOK/slack/W2/$WATCH_TOKEN
 state phoenix-1 false
 "$VIGIL" -p policy.json watch --interval 1 --count 5 >"$T/w2.out" 2>"$T/w2.err" </dev/null &
 W=$!
@@ -250,6 +285,55 @@ expect_eq "$(grep -c '^ALERT: recovered: chain-api (http_json): ok' "$T/w2.out")
     "watch: one recovery alert"
 expect_eq "$(grep -c '^ALERT: ' "$T/w2.out")" 4 \
     "watch: four alerts in all (two pins down, two recovered)"
+expect_eq "$(posts W2 | wc -l | tr -d ' ')" 2 \
+    "watch: one message per round, not one per pin (down, recovered)"
+expect_eq "$(posts W2 | head -1 | grep -c 'Pins test: wallet-api unreadable, chain-api unreadable')" 1 \
+    "watch: the round's message names each pin and its state"
+expect_eq "$(posts W2 | tail -1 | grep -c 'Pins test: wallet-api recovered, chain-api recovered')" 1 \
+    "watch: the recovery message names the pins as recovered"
+
+# A non-public pin changed: the alert says it differs, with the hashes'
+# prefixes, never a value.
+VG_WATCH_HOOK=$HOOK/slack/W4/$WATCH_TOKEN
+OTHER_WALLET=terra1otherwalletvalue000000000000000000
+OTHER_SHA=$(printf '%s' "$OTHER_WALLET" | sha256sum | cut -d' ' -f1)
+state phoenix-1 false "$OTHER_WALLET"
+vg w4 -p policy.json watch --count 1
+expect_rc 1 "watch: a changed non-public pin exits 1"
+expect_contains "$T/w4.out" "ALERT: wallet-api (http_json): CHANGED: differs from the expected value (expected sha256 $(printf %.12s "$WALLET_SHA")..., observed sha256 $(printf %.12s "$OTHER_SHA")...)" \
+    "watch: a non-public pin only says it differs, with the hashes' prefixes"
+expect_eq "$(posts W4 | grep -c 'wallet-api changed')" 1 \
+    "watch: its message names the pin and the state"
+leak=
+for v in "$OTHER_WALLET" "$SECRET_WALLET" "$WATCH_TOKEN"; do
+	grep -q -F "$v" "$T/w4.out" "$T/w4.err" && leak="$leak $v"
+	posts W4 | grep -q -F "$v" && leak="$leak $v"
+done
+expect_eq "$leak" "" "watch: no non-public value or webhook URL in the output or the message"
+
+# On a terminal (stdout and stderr both the TTY) an alert prints once.
+"$PYTHON" - "$VIGIL" >"$T/w5.out" 2>&1 <<'PY'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ.pop("VG_WATCH_HOOK", None)
+    os.execv(sys.argv[1], [sys.argv[1], "-p", "policy.json", "watch",
+                           "--count", "1"])
+out = b""
+while True:
+    try:
+        b = os.read(fd, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+PY
+expect_eq "$(grep -c 'wallet-api (http_json): CHANGED' "$T/w5.out")" 1 \
+    "watch on a TTY: the alert prints once"
+state phoenix-1 false
 
 # SIGTERM stops it cleanly.
 "$VIGIL" -p policy.json watch --interval 30 >"$T/w3.out" 2>"$T/w3.err" </dev/null &

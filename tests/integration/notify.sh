@@ -128,6 +128,13 @@ if kinds == ["text/plain", "text/html"]:
     check("Top findings:" in text and "registrar.nameservers_mismatch" in text,
           "text part lists the top findings")
     check("<h2>Top findings</h2>" in html, "html part has the summary")
+    # Each finding says what is wrong (its detail), not its title, which
+    # states the desired state and would read as the opposite.
+    fails = [f for f in doc["findings"] if f["status"] == "fail"][:15]
+    check(fails and all(f["detail"] in text for f in fails),
+          "text part shows each top finding's detail")
+    check(fails and not any(f["title"] in text for f in fails),
+          "text part shows no finding's desired-state title")
 att = [p for p in msg.walk() if p.get_filename()]
 check(len(att) == 1 and att[0].get_filename() == "vigil-report-run-%d.html"
       % doc["run"]["id"], "the HTML report is attached")
@@ -147,7 +154,7 @@ fi
 
 # Slack: 429 with Retry-After 1, then sent, not early.
 expect_eq "$(hook_posts "/slack429/")" 2 "slack: one 429, one retry"
-"$PYTHON" - "$T/hooks.jsonl" >"$T/hooks-check.out" 2>&1 <<'EOF'
+"$PYTHON" - "$T/hooks.jsonl" "$T/a/report.json" >"$T/hooks-check.out" 2>&1 <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 def check(cond, what):
@@ -181,6 +188,17 @@ check(0 < len(e) <= 10 and all(len(x.get("description", "")) <= 4096 and
       len(x.get("title", "")) <= 256 for x in e), "discord: embeds in limits")
 check(any("registrar" in x.get("description", "") for x in e),
       "discord: top findings in the embed")
+doc = json.load(open(sys.argv[2]))
+fails = [f for f in doc["findings"] if f["status"] == "fail"][:15]
+stext = "\n".join(x.get("text", {}).get("text", "") for x in blocks)
+check(fails and all(f["detail"].replace("&", "&amp;").replace("<", "&lt;")
+      .replace(">", "&gt;") in stext for f in fails) and
+      not any(f["title"] in stext for f in fails),
+      "slack: findings show their detail, not their title")
+dtext = "".join(x.get("description", "") for x in e).replace("\\", "")
+check(fails and all(f["detail"] in dtext for f in fails[:5]) and
+      not any(f["title"] in dtext for f in fails),
+      "discord: findings show their detail, not their title")
 check(all(r["content_type"] == "application/json" for r in rows),
       "webhooks: application/json")
 EOF
@@ -203,6 +221,12 @@ done
 expect_eq "$leak" "" "webhook URLs appear in no output, log, store or report"
 expect_contains "$T/a-audit.err" "webhook 2 (discord): sent" \
     "the log names the webhook by number and type"
+expect_contains "$T/a-audit.out" "sent email to sec@example.org, ops@example.org: [vigil] Example Labs: " \
+    "audit --notify prints the email it sent: recipients and subject"
+expect_contains "$T/a-audit.out" "sent webhook 1 (slack): [vigil] Example Labs: " \
+    "audit --notify prints the slack webhook it sent, by number and type"
+expect_contains "$T/a-audit.out" "sent webhook 2 (discord): [vigil] Example Labs: " \
+    "audit --notify prints the discord webhook it sent"
 
 # ---- notify --dry-run: the plan, nothing sent ---------------------------
 
@@ -252,6 +276,94 @@ vg chg-2 -p policy.json audit --notify
 expect_rc 1 "changes: second audit exits 1"
 expect_eq "$(mails_to changes@example.org)" 1 \
     "when changes: an unchanged second run is not sent"
+# Changes since the previous run, not since the baseline: drift that
+# persists from one run to the next is not a change.  (Domains whose
+# RDAP answers do not move with the clock.)
+mkpolicy "$T/chgb" examplelabs.com,examplelabs.xyz changes \
+    chgb@example.org '[]'
+cd "$T/chgb" || exit 99
+vg chgb-1 -p policy.json audit --notify
+vg chgb-base -p policy.json baseline accept --run 1 --note "launch"
+expect_rc 0 "changes: baseline accepted"
+n1=$(mails_to chgb@example.org)
+mkpolicy "$T/chgb" examplelabs.com changes chgb@example.org '[]'
+vg chgb-2 -p policy.json audit --notify
+expect_eq "$(mails_to chgb@example.org)" $((n1 + 1)) \
+    "when changes: drift and resolved findings since the previous run are sent"
+vg chgb-3 -p policy.json audit --notify
+expect_eq "$(mails_to chgb@example.org)" $((n1 + 1)) \
+    "when changes: drift from the baseline unchanged since the previous run is not sent"
+vg chgb-3n -p policy.json -v notify
+expect_contains "$T/chgb-3n.err" "email: not due" \
+    "when changes: notify of the unchanged run says the email is not due"
+mkpolicy "$T/chgb" examplelabs.com,examplelabs.xyz changes \
+    chgb@example.org '[]'
+vg chgb-4 -p policy.json audit --notify
+expect_eq "$(mails_to chgb@example.org)" $((n1 + 2)) \
+    "when changes: findings back since the previous run are sent"
+
+# ---- a failed source: one line with the rules it blinded ---------------
+
+DEADPORT=$("$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+mkpolicy "$T/dead" examplelabs.com findings dead@example.org \
+    "[{\"type\": \"slack\", \"url_env\": \"VG_DEAD_URL\"}, {\"type\": \"discord\", \"url_env\": \"VG_DEAD_DURL\"}]"
+cd "$T/dead" || exit 99
+"$PYTHON" - policy.json "$DEADPORT" <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["sources"][0]["endpoint"] = "http://127.0.0.1:%s/" % sys.argv[2]
+d["sources"][0]["timeout_s"] = 1
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+EOF2
+VG_DEAD_URL=$HOOK/slack/DEAD/$SLACK_TOKEN
+VG_DEAD_DURL=$HOOK/discord/DEADD/$DISCORD_TOKEN
+export VG_DEAD_URL VG_DEAD_DURL
+vg dead-audit -p policy.json audit --notify --json report.json
+expect_rc 3 "a failed source: audit --notify exits 3"
+"$PYTHON" - "$T/mail" "$T/hooks.jsonl" report.json >"$T/dead-check.out" 2>&1 <<'EOF2'
+import email, email.policy, glob, json, re, sys
+def check(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+doc = json.load(open(sys.argv[3]))
+n = len({f["rule"] for f in doc["findings"] if f["status"] == "error"})
+want = "(%d rules not checked)" % n
+paths = [p for p in glob.glob(sys.argv[1] + "/*.json")
+         if "dead@example.org" in json.load(open(p))["rcpt_tos"]]
+check(len(paths) == 1, "one email for the failed source")
+msg = email.message_from_bytes(open(paths[0][:-5] + ".eml", "rb").read(),
+                               policy=email.policy.default)
+text = msg.get_body(("plain",)).get_content()
+html = msg.get_body(("html",)).get_content()
+check(n > 1, "the run has %d error rules" % n)
+check(text.count("registrar: ") == 1 and want in text,
+      "email text: one line for the source with %s" % want)
+check(want in html, "email html: the line says how many rules it blinded")
+errs = [f for f in doc["findings"] if f["status"] == "error"]
+check(not any(f["rule"] in text for f in errs),
+      "email text: no error finding listed per rule")
+rows = [json.loads(l) for l in open(sys.argv[2])]
+sl = [r["body"] for r in rows if "/slack/DEAD/" in r["path"]]
+dc = [r["body"] for r in rows if "/discord/DEADD/" in r["path"]]
+stext = json.dumps(sl)
+check(len(sl) == 1 and want in stext and
+      not any(f["rule"] in stext for f in errs),
+      "slack: one line for the failed source, no error findings")
+dtext = json.dumps(dc)
+check(len(dc) == 1 and want in dtext and
+      not any(f["rule"].replace("_", "\\\\_") in dtext or f["rule"] in dtext
+              for f in errs),
+      "discord: one line for the failed source, no error findings")
+EOF2
+if grep -q '^FAIL' "$T/dead-check.out" || ! grep -q '^ok' "$T/dead-check.out"
+then
+	not_ok "a failed source is one line in the email and the webhooks"
+	show "$T/dead-check.out" 20
+else
+	ok "a failed source is one line in the email and the webhooks"
+fi
 
 # ---- a failing webhook: exit 4, a clear error, no URL ------------------
 
