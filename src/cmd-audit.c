@@ -194,11 +194,29 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help audit_opts[] = {
+	{ "--only SRC,...",
+	    "collect only these sources (names from the policy)" },
+	{ "--record DIR",
+	    "also store every exchange in DIR, secrets redacted" },
+	{ "--replay DIR",
+	    "answer every request from the recording in DIR, offline" },
+	{ "--fail-on SEV",
+	    "lowest severity that makes the exit status 1 (default high)" },
+	{ "--report FILE", "also write the HTML report to FILE (mode 0600)" },
+	{ "--json FILE", "also write the JSON report to FILE (mode 0600)" },
+	{ "--notify", "send the run's email and webhooks once it is stored" },
+	{ "--wait", "wait for another run holding the store's lock" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "[--only SRC,...] [--record DIR | --replay DIR] "
 	    "[--fail-on SEV] [--report FILE] [--json FILE] [--notify] "
 	    "[--wait]",
 	.summary = "collect, evaluate, store and summarise (the nightly job)",
+	.opts = audit_opts,
 	.exec = cmd_audit_exec,
 };

@@ -200,9 +200,19 @@ cmd_baseline_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help baseline_opts[] = {
+	{ "--run N", "accept run N (default: the last committed run)" },
+	{ "--note TEXT", "why the run is accepted (required, not blank)" },
+	{ "--by NAME", "who accepts it (default: the user running vigil)" },
+	{ "--wait", "wait for another run holding the store's lock" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_baseline_entry = {
 	.name = "baseline",
 	.usage = "accept [--run N] --note TEXT [--by NAME] [--wait] | list",
 	.summary = "accept a run as the baseline (who, when, why); list them",
+	.opts = baseline_opts,
 	.exec = cmd_baseline_exec,
 };

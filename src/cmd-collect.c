@@ -91,9 +91,22 @@ cmd_collect_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help collect_opts[] = {
+	{ "--only SRC,...",
+	    "collect only these sources (names from the policy)" },
+	{ "--record DIR",
+	    "also store every exchange in DIR, secrets redacted" },
+	{ "--replay DIR",
+	    "answer every request from the recording in DIR, offline" },
+	{ "--wait", "wait for another run holding the store's lock" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_collect_entry = {
 	.name = "collect",
 	.usage = "[--only SRC,...] [--record DIR | --replay DIR] [--wait]",
 	.summary = "enumerate the sources into a new run",
+	.opts = collect_opts,
 	.exec = cmd_collect_exec,
 };

@@ -207,9 +207,19 @@ cmd_drift_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help drift_opts[] = {
+	{ "--run N", "the run whose changes to list (default: the last)" },
+	{ "--against baseline|RUN",
+	    "compare with the current baseline (default) or run RUN" },
+	{ "--json", "print one JSON object instead of one line per change" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_drift_entry = {
 	.name = "drift",
 	.usage = "[--run N] [--against baseline|RUN] [--json]",
 	.summary = "list changes since the baseline (or a run)",
+	.opts = drift_opts,
 	.exec = cmd_drift_exec,
 };

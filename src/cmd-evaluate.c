@@ -95,9 +95,19 @@ cmd_evaluate_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help evaluate_opts[] = {
+	{ "--run N", "the stored run to evaluate again (default: the last)" },
+	{ "--fail-on SEV",
+	    "lowest severity that makes the exit status 1 (default high)" },
+	{ "--wait", "wait for another run holding the store's lock" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_evaluate_entry = {
 	.name = "evaluate",
 	.usage = "[--run N] [--fail-on SEV] [--wait]",
 	.summary = "re-run the rules on a stored run (no network)",
+	.opts = evaluate_opts,
 	.exec = cmd_evaluate_exec,
 };

@@ -85,11 +85,19 @@ cmd_freeze_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help freeze_opts[] = {
+	{ "--yes", "apply or thaw without asking for 'yes' on the terminal" },
+	{ "--wait", "wait for another run holding the store's lock" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_freeze_entry = {
 	.name = "freeze",
 	.usage = "plan | apply [--yes] [--wait] | status | thaw [--yes] "
 	    "[--wait]",
 	.summary = "the reversible lockdown: plan, apply, check or thaw the "
 	    "freeze section of the policy",
+	.opts = freeze_opts,
 	.exec = cmd_freeze_exec,
 };

@@ -111,9 +111,16 @@ cmd_history_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help history_opts[] = {
+	{ "--limit N", "list only the last N runs (default 20)" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
 	.usage = "[--limit N]",
 	.summary = "past runs: time, status, counts by severity, hash",
+	.opts = history_opts,
 	.exec = cmd_history_exec,
 };

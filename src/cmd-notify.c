@@ -93,9 +93,17 @@ cmd_notify_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help notify_opts[] = {
+	{ "--run N", "the run to notify about (default: the last)" },
+	{ "--dry-run", "print what would be sent, to whom; send nothing" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_notify_entry = {
 	.name = "notify",
 	.usage = "[--run N] [--dry-run]",
 	.summary = "send a run's email and webhooks",
+	.opts = notify_opts,
 	.exec = cmd_notify_exec,
 };

@@ -175,9 +175,18 @@ cmd_query_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help query_opts[] = {
+	{ "--run N", "query run N's snapshot (default: the last run)" },
+	{ "--json", "print the rows as one JSON array of objects" },
+	{ "--header", "print the column names as the first line" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_query_entry = {
 	.name = "query",
 	.usage = "[--run N] [--json | --header] SQL",
 	.summary = "read-only SQL over a run's snapshot, for investigation",
+	.opts = query_opts,
 	.exec = cmd_query_exec,
 };

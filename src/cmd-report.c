@@ -93,9 +93,18 @@ cmd_report_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help report_opts[] = {
+	{ "--run N", "render run N (default: the last)" },
+	{ "--format html|json|text|csv|ocsf", "the output format (required)" },
+	{ "-o FILE", "write to FILE (mode 0600) instead of standard output" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "[--run N] --format html|json|text|csv|ocsf [-o FILE]",
 	.summary = "render a stored run",
+	.opts = report_opts,
 	.exec = cmd_report_exec,
 };

@@ -164,9 +164,17 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help rules_opts[] = {
+	{ "--framework NAME",
+	    "list only the rules that map to framework NAME (e.g. CIS-AWS)" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_rules_entry = {
 	.name = "rules",
 	.usage = "[list [--framework NAME] | show ID]",
 	.summary = "the rule catalog as loaded, with severities and parameters",
+	.opts = rules_opts,
 	.exec = cmd_rules_exec,
 };

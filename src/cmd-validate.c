@@ -72,9 +72,15 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help validate_opts[] = {
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_validate_entry = {
 	.name = "validate",
 	.usage = "",
 	.summary = "check the policy and every rule; no network",
+	.opts = validate_opts,
 	.exec = cmd_validate_exec,
 };

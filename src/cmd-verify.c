@@ -180,9 +180,15 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help verify_opts[] = {
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_verify_entry = {
 	.name = "verify",
 	.usage = "",
 	.summary = "recompute the evidence hash chain; report any tampering",
+	.opts = verify_opts,
 	.exec = cmd_verify_exec,
 };

@@ -309,10 +309,19 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 	return r;
 }
 
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help watch_opts[] = {
+	{ "--interval SEC", "seconds between rounds (default 60)" },
+	{ "--count N",
+	    "stop after N rounds (default: run until SIGINT/SIGTERM)" },
+	{ NULL, NULL }
+};
+
 const struct cmd_entry cmd_watch_entry = {
 	.name = "watch",
 	.usage = "[--interval SEC] [--count N]",
 	.summary = "re-read the critical values every interval; alert on "
 	    "change",
+	.opts = watch_opts,
 	.exec = cmd_watch_exec,
 };

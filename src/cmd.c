@@ -59,14 +59,55 @@ cmd_global_opt(struct globals *g, int c, const char *arg)
 	return 0;
 }
 
+const struct cmd_opt_help cmd_global_opts[] = {
+	{ "-p, --policy FILE",
+	    "policy file (default $VIGIL_POLICY, else ./vigil.json)" },
+	{ "    --db FILE",
+	    "store (default: state.db of the policy, $VIGIL_DB, ./vigil.db)" },
+	{ "-v, --verbose", "more log output (repeatable)" },
+	{ "-q, --quiet", "errors only" },
+	{ "    --no-progress", "plain log lines, no progress display" },
+	{ "    --version", "print the version" },
+	{ "-h, --help", "this help; 'vigil COMMAND --help' for a command" },
+	{ NULL, NULL }
+};
+
+/* Prints o, leaving out the entry for skip (NULL: none). */
+static void
+print_opts(const struct cmd_opt_help *o, const char *skip, FILE *f)
+{
+	size_t	 i, w = 0;
+
+	for (i = 0; o[i].opt != NULL; i++)
+		if (strlen(o[i].opt) > w)
+			w = strlen(o[i].opt);
+	for (i = 0; o[i].opt != NULL; i++)
+		if (skip == NULL || strstr(o[i].opt, skip) == NULL)
+			fprintf(f, "  %-*s  %s\n", (int)w, o[i].opt,
+			    o[i].help);
+}
+
+void
+cmd_print_opts(const struct cmd_opt_help *o, FILE *f)
+{
+	print_opts(o, NULL, f);
+}
+
 void
 cmd_usage(const struct cmd_entry *e, FILE *f)
 {
 	fprintf(f, "usage: vigil [global options] %s%s%s\n", e->name,
 	    e->usage[0] != '\0' ? " " : "", e->usage);
-	if (f == stdout)
-		fprintf(f, "\n%s\n\nglobal options: -p FILE, --db FILE, -v, "
-		    "-q, --no-progress, -h\n", e->summary);
+	if (f != stdout)
+		return;
+	fprintf(f, "\n%s\n", e->summary);
+	if (e->opts != NULL && e->opts[0].opt != NULL) {
+		fputs("\noptions:\n", f);
+		cmd_print_opts(e->opts, f);
+	}
+	/* --version is only "vigil --version", not an option of a command. */
+	fputs("\nglobal options (before or after the command):\n", f);
+	print_opts(cmd_global_opts, "--version", f);
 }
 
 /* The policy path, or NULL (reported) when there is no such file. */

@@ -19,12 +19,25 @@ struct globals {
 	int		 no_progress;
 };
 
+/* One option as the usage line writes it, and what it does in one line. */
+struct cmd_opt_help {
+	const char	*opt;		/* "--only SRC,...", "-o FILE" */
+	const char	*help;		/* one line, no final period */
+};
+
 struct cmd_entry {
 	const char	*name;
 	const char	*usage;		/* after "vigil [options] NAME " */
 	const char	*summary;	/* one line for --help */
+	/* Every option of usage, in its order; ends with { NULL, NULL }. */
+	const struct cmd_opt_help *opts;
 	int		(*exec)(struct globals *, int argc, char **argv);
 };
+
+/* The global options, for both --help texts; ends with { NULL, NULL }. */
+extern const struct cmd_opt_help cmd_global_opts[];
+/* Prints an option table to f: "  OPT  HELP" lines, HELP aligned. */
+void	 cmd_print_opts(const struct cmd_opt_help *, FILE *f);
 
 extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_audit_entry;
@@ -59,7 +72,10 @@ extern const struct cmd_entry cmd_watch_entry;
 	{ "help", no_argument, NULL, 'h' }
 int	 cmd_global_opt(struct globals *, int c, const char *arg);
 
-/* Prints "usage: vigil NAME USAGE" to f. */
+/*
+ * Prints "usage: vigil NAME USAGE" to f; to stdout (--help) also the
+ * summary and one line per option (e->opts).
+ */
 void	 cmd_usage(const struct cmd_entry *, FILE *f);
 
 /* Loads the policy (diags printed); 0 or VGL_EXIT_USAGE. */

@@ -62,6 +62,9 @@ struct rec_entry {
 
 struct http_client {
 	char			*source;
+	void			(*on_wait)(void *, const char *);
+	void			*wait_arg;
+	int			 waiting;	/* on_wait told a wait */
 	double			 timeout_s;
 	double			 deadline_s;
 	int			 max_concurrency;
@@ -127,6 +130,7 @@ struct xfer {
 	int			 hop_refused;
 	long			 os_errno;
 	char			 errbuf[CURL_ERROR_SIZE];
+	char			 why[48];	/* a retry's cause; "": 429 */
 };
 
 struct rate_group;
@@ -1020,6 +1024,8 @@ http_client_new(const struct http_opts *o)
 	c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->mtx, NULL);
 	c->source = xstrdup(o->source != NULL ? o->source : "http");
+	c->on_wait = o->on_wait;
+	c->wait_arg = o->wait_arg;
 	c->timeout_s = o->timeout_s > 0 ? o->timeout_s : 30;
 	c->deadline_s = o->deadline_s > 0 ? o->deadline_s : 300;
 	c->max_concurrency = o->max_concurrency > 0 ? o->max_concurrency : 4;
@@ -1575,6 +1581,8 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		    req->attempts + 1, c->max_retries + 1);
 		x->not_before = now + wait;
 		x->state = X_WAIT;
+		snprintf(x->why, sizeof(x->why), "%s", status == 429 ? "" :
+		    what);
 		goto out;
 	}
 
@@ -1601,15 +1609,40 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 	free(what);
 }
 
+/*
+ * Tells on_wait what the client waits s seconds for, with nothing in
+ * flight: the rate limit (pacing, or a 429), or a retry's backoff.
+ */
+static void
+wait_tell(struct http_client *c, const struct xfer *x, int paced, double s)
+{
+	char	 what[96];
+
+	if (c->on_wait == NULL)
+		return;
+	if (s < 0.05) {
+		if (c->waiting)
+			c->on_wait(c->wait_arg, NULL);
+		c->waiting = 0;
+		return;
+	}
+	if (paced || x == NULL || x->why[0] == '\0')
+		snprintf(what, sizeof(what), "rate limit, %.1f s", s);
+	else
+		snprintf(what, sizeof(what), "%s, retry in %.1f s", x->why, s);
+	c->on_wait(c->wait_arg, what);
+	c->waiting = 1;
+}
+
 static void
 run_live(struct http_client *c, struct xfer *x, size_t n)
 {
 	struct CURLMsg	*msg;
 	struct rate_group *grp;
-	struct xfer	*xp;
+	struct xfer	*xp, *wx;
 	double		 now, wake, t;
 	size_t		 i, ndone = 0, nrun = 0;
-	int		 still, q;
+	int		 still, q, paced, p;
 	long		 ms;
 
 	for (i = 0; i < n; i++) {
@@ -1658,6 +1691,8 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 				grp->next_start += 1 / grp->rps;
 			}
 		}
+		if (nrun > 0 && c->waiting)
+			wait_tell(c, NULL, 0, 0);
 		if (nrun > 0)
 			curl_multi_perform(c->multi, &still);
 		while ((msg = curl_multi_info_read(c->multi, &q)) != NULL) {
@@ -1679,19 +1714,31 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 
 		now = mono_now();
 		wake = c->deadline;
+		wx = NULL;
+		paced = 0;
 		for (i = 0; i < n; i++) {
 			if (x[i].state != X_WAIT)
 				continue;
 			/* Held back by its rate group: wake when it may go. */
 			grp = rate_group_of(c, x[i].req);
 			t = x[i].not_before;
-			if (grp != NULL && grp->next_start > t)
+			p = 0;
+			if (grp != NULL && grp->next_start > t) {
 				t = grp->next_start;
-			if (nrun < (size_t)c->max_concurrency && t < wake)
+				p = 1;
+			}
+			if (nrun < (size_t)c->max_concurrency && t < wake) {
 				wake = t;
+				wx = &x[i];
+				paced = p;
+			}
 		}
-		if (c->rate_limit_rps > 0 && wake < c->next_start)
+		if (c->rate_limit_rps > 0 && wake < c->next_start) {
 			wake = c->next_start;
+			paced = 1;
+		}
+		if (nrun == 0)
+			wait_tell(c, wx, paced, wake - now);
 		ms = (long)((wake - now) * 1000);
 		if (ms < 0)
 			ms = 0;
@@ -1702,6 +1749,8 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 		else
 			sleep_s((double)ms / 1000);
 	}
+	if (c->waiting)
+		wait_tell(c, NULL, 0, 0);
 }
 
 int

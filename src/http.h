@@ -38,6 +38,11 @@ struct http_opts {
 	const char	*replay_dir;	/* or NULL */
 	size_t		 max_body;	/* 0: BUF_MAX_DEFAULT */
 	int		 follow_https_redirects; /* follow 3xx to https only */
+	/* Told what the client waits for when nothing is in flight ("rate
+	 * limit, 0.8 s", "HTTP 503, retry in 2.0 s"), then NULL when it
+	 * sends again.  May be NULL. */
+	void		(*on_wait)(void *arg, const char *what);
+	void		*wait_arg;
 };
 
 struct http_header {

@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@ static int		 log_level = LOG_WARN;
 static char		**secrets;
 static size_t		 nsecrets;
 static pthread_mutex_t	 log_mtx = PTHREAD_MUTEX_INITIALIZER;
+static char		*status_text;	/* the status line, as drawn */
 
 static const char *const level_names[] = {
 	"error", "warning", "info", "debug", "trace"
@@ -114,6 +117,75 @@ log_redact(const char *s)
 	return r;
 }
 
+/* Caller holds log_mtx.  Erases the status line, leaving the cursor at
+ * the start of its (now empty) row. */
+static void
+status_erase_locked(void)
+{
+	if (status_text != NULL)
+		fputs("\r\033[K", stderr);
+}
+
+/* Caller holds log_mtx. */
+static void
+status_draw_locked(void)
+{
+	if (status_text != NULL)
+		fprintf(stderr, "\r\033[K%s", status_text);
+	fflush(stderr);
+}
+
+void
+log_status(const char *text)
+{
+	struct winsize	 ws;
+	size_t		 cols = 80, n;
+	char		*t = NULL;
+
+	if (text != NULL && *text != '\0' && isatty(STDERR_FILENO)) {
+		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 &&
+		    ws.ws_col > 1)
+			cols = ws.ws_col;
+		/* One row only: a wrapped line would leave its head behind
+		 * when erased.  Cut on a UTF-8 character boundary. */
+		n = strlen(text);
+		if (n > cols - 1) {
+			n = cols - 1;
+			while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+				n--;
+		}
+		t = xstrndup(text, n);
+	}
+	pthread_mutex_lock(&log_mtx);
+	if (t != NULL && status_text != NULL && strcmp(t, status_text) == 0) {
+		pthread_mutex_unlock(&log_mtx);
+		free(t);
+		return;
+	}
+	status_erase_locked();
+	free(status_text);
+	status_text = t;
+	status_draw_locked();
+	pthread_mutex_unlock(&log_mtx);
+}
+
+void
+log_above(FILE *f, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	pthread_mutex_lock(&log_mtx);
+	status_erase_locked();
+	fflush(stderr);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+	status_draw_locked();
+	pthread_mutex_unlock(&log_mtx);
+}
+
 void
 log_msg(int level, const char *fmt, ...)
 {
@@ -127,6 +199,7 @@ log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 	pthread_mutex_lock(&log_mtx);
 	red = redact_locked(raw);
+	status_erase_locked();
 	/* Where no one watches (cron mail, a journal, a file), each line
 	 * says when it happened. */
 	if (!isatty(STDERR_FILENO)) {
@@ -143,6 +216,7 @@ log_msg(int level, const char *fmt, ...)
 		    level_names[level < 0 ? 0 : level], red);
 	else
 		fprintf(stderr, "vigil: %s\n", red);
+	status_draw_locked();
 	pthread_mutex_unlock(&log_mtx);
 	free(red);
 	free(raw);

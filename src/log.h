@@ -8,6 +8,8 @@
 #ifndef LOG_H
 #define LOG_H
 
+#include <stdio.h>
+
 enum log_level {
 	LOG_QUIET = -1,
 	LOG_ERROR = 0,
@@ -27,6 +29,20 @@ void	 log_clear_secrets(void);
 char	*log_redact(const char *s);
 
 void	 log_msg(int level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The status line: one transient line at the bottom of a terminal's
+ * stderr (the collection progress).  Nothing is drawn unless stderr is a
+ * TTY.  log_status() draws text as the status line, replacing the one up
+ * (NULL or "": removes it); it is cut to the terminal's width.  Every log
+ * line, and every line printed with log_above(), first clears the status
+ * line and then draws it again below, so no line is ever glued onto it.
+ * Higher layers (run.c) own what it says; log.c only keeps it intact.
+ */
+void	 log_status(const char *text);
+/* Prints a line (fmt, a newline is added) to f above the status line. */
+void	 log_above(FILE *f, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 #define log_error(...)	log_msg(LOG_ERROR, __VA_ARGS__)

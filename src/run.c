@@ -29,30 +29,7 @@ static int		 show_progress;
 static pthread_mutex_t	 progress_mtx = PTHREAD_MUTEX_INITIALIZER;
 static int		 progress_done, progress_total;
 
-void
-run_set_progress(int on)
-{
-	show_progress = on && isatty(STDERR_FILENO);
-}
-
-/* One updated line on stderr: "collecting: 2/5 sources done (name)". */
-static void
-progress(const char *name, int finished)
-{
-	if (!show_progress)
-		return;
-	pthread_mutex_lock(&progress_mtx);
-	if (finished)
-		progress_done++;
-	fprintf(stderr, "\r\033[Kcollecting: %d/%d sources done%s%s%s",
-	    progress_done, progress_total, name != NULL ? " (" : "",
-	    name != NULL ? name : "", name != NULL ? (finished ?
-	    " finished)" : " started)") : "");
-	if (progress_done == progress_total)
-		fputs("\r\033[K", stderr);
-	fflush(stderr);
-	pthread_mutex_unlock(&progress_mtx);
-}
+enum { W_PENDING, W_RUNNING, W_DONE };
 
 struct worker {
 	pthread_t			 tid;
@@ -62,7 +39,88 @@ struct worker {
 	long				 requests;
 	long				 duration_ms;
 	int				 result;
+	int				 state;	/* W_*; progress_mtx */
+	char				*status; /* its wait; progress_mtx */
 };
+
+/* The collection's workers, for the progress line; progress_mtx. */
+static struct worker	*progress_ws;
+static size_t		 progress_n;
+
+void
+run_set_progress(int on)
+{
+	show_progress = on && isatty(STDERR_FILENO);
+}
+
+/*
+ * Redraws the status line (log_status; a log line never glues onto it):
+ * "collecting: 2/5 sources done | aws-prod: waiting for the credential
+ * report | discord: rate limit, 0.8 s | dns", each source still running
+ * with what it waits for.  Caller holds progress_mtx.
+ */
+static void
+progress_draw_locked(void)
+{
+	struct buf	 b;
+	char		*line;
+	size_t		 i;
+
+	if (!show_progress)
+		return;
+	if (progress_done >= progress_total) {
+		log_status(NULL);
+		return;
+	}
+	buf_init(&b, 0);
+	buf_printf(&b, "collecting: %d/%d sources done", progress_done,
+	    progress_total);
+	for (i = 0; i < progress_n; i++) {
+		const struct worker *w = &progress_ws[i];
+
+		if (w->state != W_RUNNING)
+			continue;
+		buf_printf(&b, " | %s", w->ctx.ps->name);
+		if (w->status != NULL)
+			buf_printf(&b, ": %s", w->status);
+	}
+	line = buf_detach(&b, NULL);
+	log_status(line);
+	free(line);
+}
+
+static void
+progress(struct worker *w, int state)
+{
+	if (!show_progress)
+		return;
+	pthread_mutex_lock(&progress_mtx);
+	w->state = state;
+	if (state == W_DONE) {
+		progress_done++;
+		free(w->status);
+		w->status = NULL;
+	}
+	progress_draw_locked();
+	pthread_mutex_unlock(&progress_mtx);
+}
+
+/* source_ctx.on_status: the source's current wait, on the progress line. */
+static void
+worker_status(struct source_ctx *ctx, const char *text)
+{
+	struct worker	*w = ctx->status_arg;
+
+	if (!show_progress)
+		return;
+	pthread_mutex_lock(&progress_mtx);
+	if (w->state == W_RUNNING) {
+		free(w->status);
+		w->status = text != NULL ? xstrdup(text) : NULL;
+		progress_draw_locked();
+	}
+	pthread_mutex_unlock(&progress_mtx);
+}
 
 static double
 now_s(void)
@@ -80,9 +138,11 @@ worker_main(void *arg)
 	struct http_opts	 o;
 	double			 t0 = now_s();
 
-	progress(w->ctx.ps->name, 0);
+	progress(w, W_RUNNING);
 	source_http_opts(w->ctx.ps, w->co, &o);
 	o.follow_https_redirects = w->type->follow_redirects;
+	o.on_wait = source_http_wait;
+	o.wait_arg = &w->ctx;
 	w->ctx.http = http_client_new(&o);
 	if (w->ctx.http == NULL)
 		w->result = source_fail(&w->ctx, "cannot set up HTTP client");
@@ -95,7 +155,7 @@ worker_main(void *arg)
 	http_client_free(w->ctx.http);
 	w->ctx.http = NULL;
 	w->duration_ms = (long)((now_s() - t0) * 1000);
-	progress(w->ctx.ps->name, 1);
+	progress(w, W_DONE);
 	return NULL;
 }
 
@@ -243,11 +303,15 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		return r;
 	}
 	ws = xcalloc(p->nsources + 1, sizeof(*ws));
+	pthread_mutex_lock(&progress_mtx);
 	progress_done = 0;
 	progress_total = 0;
 	for (i = 0; i < p->nsources; i++)
 		if (only == NULL || only_has(only, p->sources[i].name))
 			progress_total++;
+	progress_ws = ws;
+	progress_n = (size_t)progress_total;
+	pthread_mutex_unlock(&progress_mtx);
 	for (i = 0; i < p->nsources; i++) {
 		struct worker *w = &ws[n];
 
@@ -260,6 +324,8 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		w->ctx.snap = sn;
 		w->ctx.now = when;
 		w->ctx.co = co;
+		w->ctx.on_status = worker_status;
+		w->ctx.status_arg = w;
 		if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
 			log_error("cannot start a thread for source '%s'",
 			    p->sources[i].name);
@@ -283,8 +349,10 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		if (r == 0)
 			r = rs;
 		if (!quiet) {
-			printf("%-20s %-7s %6ld resources %5ld requests "
-			    "%7.2f s%s%s\n", w->ctx.ps->name, status,
+			/* Above the progress line of the sources still
+			 * running, never glued onto it. */
+			log_above(stdout, "%-20s %-7s %6ld resources %5ld "
+			    "requests %7.2f s%s%s", w->ctx.ps->name, status,
 			    w->ctx.resources, w->requests,
 			    w->duration_ms / 1000.0, w->ctx.error ? "  " : "",
 			    w->ctx.error ? w->ctx.error : "");
@@ -299,6 +367,13 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 		res->resources += w->ctx.resources;
 		free(w->ctx.error);
 	}
+	/* The summary that follows starts on a clean line. */
+	pthread_mutex_lock(&progress_mtx);
+	progress_ws = NULL;
+	progress_n = 0;
+	if (show_progress)
+		log_status(NULL);
+	pthread_mutex_unlock(&progress_mtx);
 	free(ws);
 	fflush(stdout);
 	/* The pins are part of the snapshot (SPEC 7): read them live. */

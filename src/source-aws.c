@@ -2661,8 +2661,10 @@ credential_report(struct aws *a, struct http_req *get, char **why)
 		if (r != 1)
 			return r;
 		/* Still being generated: wait, ask again until COMPLETE. */
+		source_status(a->ctx, "waiting for the credential report");
 		for (done = 0; !done; ) {
 			if (waited >= REPORT_WAIT_S) {
+				source_status(a->ctx, NULL);
 				*why = xasprintf("the credential report was "
 				    "not ready after %d s", REPORT_WAIT_S);
 				return VGL_ERR_TIMEOUT;
@@ -2681,11 +2683,14 @@ credential_report(struct aws *a, struct http_req *get, char **why)
 			st = report_state(q, why);
 			http_req_free(q);
 			q = NULL;
-			if (st == NULL)
+			if (st == NULL) {
+				source_status(a->ctx, NULL);
 				return VGL_ERR_PROVIDER;
+			}
 			done = strcmp(st, "COMPLETE") == 0;
 			free(st);
 		}
+		source_status(a->ctx, NULL);
 	}
 }
 

@@ -297,7 +297,9 @@ bucket_wait(struct discord *d, const char *route)
 		    until - now);
 	log_info("%s: Discord rate limit bucket for %s exhausted; waiting "
 	    "%.2f s for its reset", d->ctx->ps->name, route, until - now);
+	source_status(d->ctx, "rate limit, %.1f s", until - now);
 	discord_sleep_s(until - now);
+	source_status(d->ctx, NULL);
 	return 0;
 }
 

@@ -69,6 +69,34 @@ source_fail(struct source_ctx *ctx, const char *fmt, ...)
 }
 
 void
+source_status(struct source_ctx *ctx, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (ctx == NULL || ctx->on_status == NULL)
+		return;
+	if (fmt == NULL) {
+		ctx->on_status(ctx, NULL);
+		return;
+	}
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	ctx->on_status(ctx, msg);
+	free(msg);
+}
+
+void
+source_http_wait(void *ctx, const char *what)
+{
+	if (what == NULL)
+		source_status(ctx, NULL);
+	else
+		source_status(ctx, "%s", what);
+}
+
+void
 source_http_opts(const struct policy_source *ps,
     const struct collect_opts *co, struct http_opts *o)
 {

@@ -30,6 +30,10 @@ struct source_ctx {
 	long				 requests; /* sent without http (DNS) */
 	char				*error;	/* set on failure */
 	void				*priv;
+	/* Told the source's current wait (source_status); set by run.c. */
+	void			       (*on_status)(struct source_ctx *,
+					    const char *text);
+	void				*status_arg;
 };
 
 struct source_type {
@@ -69,6 +73,16 @@ int	 source_put_row(struct source_ctx *, const char *table, json_t *row);
 /* Sets ctx->error (formatted) and returns VGL_ERR_PROVIDER. */
 int	 source_fail(struct source_ctx *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Says what the source is waiting for, for the progress line ("waiting
+ * for the credential report", "rate limit, 0.8 s"); a NULL fmt says the
+ * wait is over.  Cheap, and a no-op outside a run with a progress line.
+ */
+void	 source_status(struct source_ctx *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* An http_opts.on_wait for a client of ctx (arg): source_status(). */
+void	 source_http_wait(void *ctx, const char *what);
 
 /*
  * Fills an http_opts from a source's common keys (ca_file, timeout_s,

@@ -27,18 +27,9 @@ usage(FILE *f)
 	for (i = 0; cmd_table[i] != NULL; i++)
 		fprintf(f, "  %-10s %s\n", cmd_table[i]->name,
 		    cmd_table[i]->summary);
-	fprintf(f, "\nglobal options:\n"
-	    "  -p, --policy FILE  policy file (default $VIGIL_POLICY, "
-	    "else ./vigil.json)\n"
-	    "      --db FILE      store (default state.db in the policy, "
-	    "else $VIGIL_DB,\n"
-	    "                     else ./vigil.db)\n"
-	    "  -v, --verbose      more log output (repeatable)\n"
-	    "  -q, --quiet        errors only\n"
-	    "      --no-progress  plain log lines, no progress display\n"
-	    "      --version      print the version\n"
-	    "  -h, --help         this help; 'vigil COMMAND --help' for a "
-	    "command\n\n"
+	fputs("\nglobal options:\n", f);
+	cmd_print_opts(cmd_global_opts, f);
+	fprintf(f, "\n"
 	    "exit status: 0 ok, 1 findings at or above --fail-on, 2 usage/"
 	    "policy/rule\nerror, 3 incomplete (a source failed), 4 write "
 	    "failed.  See vigil(1).\n");
