@@ -520,6 +520,18 @@ api_reply(const struct http_req *q, const char *what, int ok404, char **why)
 		json_decref(j);
 		return NULL;
 	}
+	/*
+	 * Every Admin SDK and Reports API reply names its "kind"; an object
+	 * without one (a proxy's answer, a 200 error page) is not a reply:
+	 * taking it as an empty list would pass the source as clean.
+	 */
+	if (!json_is_string(json_object_get(j, "kind"))) {
+		*why = xasprintf("%s: the answer is not an Admin SDK reply "
+		    "(no \"kind\") from %s: check endpoints.admin", what,
+		    q->url);
+		json_decref(j);
+		return NULL;
+	}
 	return j;
 }
 
