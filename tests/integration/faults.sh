@@ -246,7 +246,7 @@ src_name() {
 }
 
 {
-	echo "| source | fault | exit | time (s) | source status | companion | error findings | outcome / error (measured) |"
+	echo "| source | fault | exit | time (s) | source status | companion | error findings | error (measured) |"
 	echo "|---|---|---|---|---|---|---|---|"
 } >"$T/matrix.md"
 TAB=$(printf '\t')
@@ -279,10 +279,10 @@ for s in $FAULT_SOURCES; do
 				not_ok "$c: failed, never clean (exit $xrc, status $st, $nerr error findings, error '$err')"
 				show "$d/audit.err" 30
 			fi
-			if grep -q "$(src_name "$src")" "$d/audit.err" "$d/audit.out" 2>/dev/null; then
-				ok "$c: the output names the source '$(src_name "$src")'"
+			if grep -q "source '$(src_name "$src")' failed: .*; what to do: " "$d/audit.err" 2>/dev/null; then
+				ok "$c: stderr names the source '$(src_name "$src")', the error and what to do"
 			else
-				not_ok "$c: the output names the source '$(src_name "$src")'"
+				not_ok "$c: stderr names the source '$(src_name "$src")', the error and what to do"
 				show "$d/audit.err"
 			fi ;;
 		esac
