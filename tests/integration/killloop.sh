@@ -124,11 +124,11 @@ EOF
 }
 
 # rnd MAX SEED: a random delay in [0, min(MAX, MAXDELAY)) seconds: the
-# time is bounded; a command longer than MAXDELAY (default 1.5 s) is
+# time is bounded; a command longer than MAXDELAY (default 1.0 s) is
 # still killed at every point, since a re-run of a killed apply or thaw
 # resumes where the journal says and goes further each time.
 rnd() {
-	awk -v m="$1" -v c="${MAXDELAY:-1.5}" -v s="$2" \
+	awk -v m="$1" -v c="${MAXDELAY:-1.0}" -v s="$2" \
 	    'BEGIN { srand(s); if (m > c) m = c; printf "%.3f", rand() * m }'
 }
 
