@@ -305,6 +305,22 @@ store_add_missing_columns(sqlite3 *db)
 	return r;
 }
 
+/* 1 when path is an empty file without a WAL: no commit ever reached it. */
+static int
+store_never_committed(const char *path)
+{
+	struct stat	 sb;
+	char		*wal;
+	int		 r;
+
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size != 0)
+		return 0;
+	wal = xasprintf("%s-wal", path);
+	r = stat(wal, &sb) != 0 || sb.st_size == 0;
+	free(wal);
+	return r;
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -331,6 +347,15 @@ store_open(const char *path, int flags, struct store **out)
 			    strerror(errno));
 			r = VGL_ERR_IO;
 			goto out;
+		}
+		/*
+		 * A store whose first command was killed before its schema
+		 * was committed is an empty file (and no WAL): it holds no
+		 * run, and reads of it answer as of an empty store.
+		 */
+		if (store_never_committed(path)) {
+			store_close(st);
+			return store_open(NULL, STORE_MEMORY, out);
 		}
 		oflags = SQLITE_OPEN_READONLY;
 	} else {
@@ -380,8 +405,11 @@ store_open(const char *path, int flags, struct store **out)
 			goto out;
 	} else {
 		/* A store written by a newer or foreign tool is refused. */
-		if ((r = store_check_version(st)) != 0)
+		if ((r = store_check_version(st)) != 0) {
+			log_error("'%s' is not a vigil store (or is damaged): %s",
+			    path, sqlite3_errmsg(st->db));
 			goto out;
+		}
 		if (!runs_has_column(st->db, "evaluated")) {
 			log_error("'%s' was written by an older vigil; run a "
 			    "command that writes it (e.g. 'vigil collect') "

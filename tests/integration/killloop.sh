@@ -213,6 +213,20 @@ loop() {
 }
 KILLED=
 
+# A kill between the store file's creation and its first commit leaves
+# an empty file: reads of it answer as of an empty store (they exited 2
+# without a word), and the next write creates the schema.
+mkdir -p "$T/empty"
+: >"$T/empty/vigil.db"
+cd "$T/empty" || exit 99
+vg empty-hist -p "$T/w/policy.json" --db vigil.db history
+expect_rc 0 "history on a store a kill left empty exits 0"
+expect_eq "$(grep -cE '^ *[0-9]+ ' "$T/empty-hist.out")" 0 "and lists no run"
+echo garbage >"$T/empty/bad.db"
+vg bad-hist -p "$T/w/policy.json" --db bad.db history
+expect_rc 2 "history on a file that is not a store exits 2"
+expect_contains "$T/bad-hist.err" "is not a vigil store" "and says so"
+
 full >"$T/before.state.json"
 
 # ---- collect, audit, baseline accept (in the background) ------------------
