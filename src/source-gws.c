@@ -492,9 +492,13 @@ api_reply(const struct http_req *q, const char *what, int ok404, char **why)
 	if (ok404 && q->result == 0 && q->status == 404)
 		return json_object();
 	if (q->result != 0 || q->status < 200 || q->status >= 300) {
+		msg = NULL;
 		reason = q->status >= 400 ? error_reason(q, &msg) : NULL;
-		if (reason == NULL)
+		if (reason == NULL) {
+			/* A message without a reason (a 500's body). */
+			free(msg);
 			msg = NULL;
+		}
 		if (q->result != 0 && reason != NULL)
 			*why = xasprintf("%s: %s: %s (%s)", what, reason,
 			    msg != NULL ? msg : "", q->error != NULL ?
