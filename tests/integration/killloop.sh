@@ -172,7 +172,7 @@ loop() {
 	_iter=0
 	_bad=
 	_prev=$(storecheck | awk '{print $2}')
-	_t0=$(date +%s)
+	_lt0=$(date +%s)
 	while [ "$_landed" -lt "$KILLS" ] && [ "$_iter" -lt "$MAXITER" ]; do
 		_iter=$((_iter + 1))
 		SEED=$((SEED + 1))
@@ -202,7 +202,7 @@ loop() {
 			_prev=$(storecheck | awk '{print $2}')
 		fi
 	done
-	diag "$_name: $_landed kills landed in $_iter attempts, $(($(date +%s) - _t0)) s"
+	diag "$_name: $_landed kills landed in $_iter attempts, $(($(date +%s) - _lt0)) s"
 	check "$_name: at least $KILLS kills landed ($_landed in $_iter)" \
 	    test "$_landed" -ge "$KILLS"
 	expect_eq "${_bad:-none}" none \
