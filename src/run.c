@@ -122,6 +122,44 @@ worker_status(struct source_ctx *ctx, const char *text)
 	pthread_mutex_unlock(&progress_mtx);
 }
 
+/*
+ * What to do about a failed source, from its error text: the operator
+ * reading the nightly log gets a next step, not only a symptom.
+ */
+static const char *
+failure_hint(const char *err)
+{
+	static const struct {
+		const char *const	 words[6];
+		const char		*hint;
+	} h[] = {
+	    { { "HTTP 401", "HTTP 403", "nvalid credentials", "rejected",
+		"InvalidClientTokenId", "SignatureDoesNotMatch" },
+	      "check the source's credentials (its *_env or *_file keys) "
+	      "and what they may read" },
+	    { { "onnection refused", "Can't contact", "resolve", NULL },
+	      "check the source's endpoint (uri, nameserver) and that the "
+	      "service is up" },
+	    { { "HTTP 5", NULL },
+	      "the provider is failing: re-run later" },
+	    { { "connection lost", "malformed", "not an", "is not a",
+		"larger than", "unexpected" },
+	      "the endpoint did not answer like the provider's API: check "
+	      "the source's endpoint (a proxy or captive portal in the way?)" },
+	    { { "timed out", "Timed out", "deadline", "timeout", NULL },
+	      "the provider did not answer in time: check the network path, "
+	      "or raise the source's timeout_s or deadline_s" },
+	};
+	size_t	i, k;
+
+	for (i = 0; err != NULL && i < sizeof(h) / sizeof(h[0]); i++)
+		for (k = 0; k < 6 && h[i].words[k] != NULL; k++)
+			if (strstr(err, h[i].words[k]) != NULL)
+				return h[i].hint;
+	return "re-run with -v to see each request; the other sources "
+	    "were collected";
+}
+
 static double
 now_s(void)
 {
@@ -358,8 +396,9 @@ run_collect(struct store *st, const struct policy *p, const char *only,
 			    w->ctx.error ? w->ctx.error : "");
 		}
 		if (w->result != 0) {
-			log_warn("source '%s' failed: %s", w->ctx.ps->name,
-			    w->ctx.error);
+			log_warn("source '%s' failed: %s; what to do: %s",
+			    w->ctx.ps->name, w->ctx.error,
+			    failure_hint(w->ctx.error));
 			res->nfailed++;
 		}
 		res->nsources++;

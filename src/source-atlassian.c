@@ -249,6 +249,20 @@ atl_answer(struct atl *a, struct http_req *q, int site, const char *what,
 		    "column %d: %s", what, jerr.line, jerr.column,
 		    jerr.text[0] != '\0' ? jerr.text : "not an object");
 	}
+	/*
+	 * Every list vigil reads is a page: "data" (organization API) or
+	 * "values" (site API).  An object without either (a proxy's or a
+	 * portal's answer) is not an empty list: taking it as one would
+	 * pass the source as clean.
+	 */
+	if (!json_is_array(json_object_get(*out, site ? "values" : "data"))) {
+		json_decref(*out);
+		*out = NULL;
+		return source_fail(ctx, "%s: the answer is not an Atlassian "
+		    "page (no \"%s\" array) from %s: check endpoints.%s",
+		    what, site ? "values" : "data", q->url,
+		    site ? "site" : "admin");
+	}
 	return 0;
 }
 

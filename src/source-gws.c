@@ -492,9 +492,13 @@ api_reply(const struct http_req *q, const char *what, int ok404, char **why)
 	if (ok404 && q->result == 0 && q->status == 404)
 		return json_object();
 	if (q->result != 0 || q->status < 200 || q->status >= 300) {
+		msg = NULL;
 		reason = q->status >= 400 ? error_reason(q, &msg) : NULL;
-		if (reason == NULL)
+		if (reason == NULL) {
+			/* A message without a reason (a 500's body). */
+			free(msg);
 			msg = NULL;
+		}
 		if (q->result != 0 && reason != NULL)
 			*why = xasprintf("%s: %s: %s (%s)", what, reason,
 			    msg != NULL ? msg : "", q->error != NULL ?
@@ -517,6 +521,18 @@ api_reply(const struct http_req *q, const char *what, int ok404, char **why)
 		*why = xasprintf("%s: malformed JSON at line %d column %d: %s",
 		    what, je.line, je.column, j == NULL ? je.text :
 		    "not an object");
+		json_decref(j);
+		return NULL;
+	}
+	/*
+	 * Every Admin SDK and Reports API reply names its "kind"; an object
+	 * without one (a proxy's answer, a 200 error page) is not a reply:
+	 * taking it as an empty list would pass the source as clean.
+	 */
+	if (!json_is_string(json_object_get(j, "kind"))) {
+		*why = xasprintf("%s: the answer is not an Admin SDK reply "
+		    "(no \"kind\") from %s: check endpoints.admin", what,
+		    q->url);
 		json_decref(j);
 		return NULL;
 	}

@@ -383,6 +383,7 @@ static int
 rdap_collect(struct source_ctx *ctx)
 {
 	json_t			*domains, *boot = NULL, *d, *obj, *row;
+	const char		*ocn;
 	json_error_t		 jerr;
 	struct http_req		**reqs = NULL;
 	char			**names = NULL, **servers = NULL, *endpoint;
@@ -462,6 +463,25 @@ rdap_collect(struct source_ctx *ctx)
 			    "%d column %d: %s", nerr++ ? "; " : "", name,
 			    jerr.line, jerr.column, obj == NULL ? jerr.text :
 			    "not an object");
+			json_decref(obj);
+			continue;
+		}
+		/*
+		 * RFC 9083: every object names its class.  A JSON object
+		 * that is not a domain (a proxy's or portal's answer, an
+		 * error body with 200) must fail the source, not pass as a
+		 * domain without status, locks or nameservers.
+		 */
+		ocn = json_string_value(json_object_get(obj,
+		    "objectClassName"));
+		if (ocn == NULL || strcmp(ocn, "domain") != 0) {
+			buf_printf(&errs, "%s%s: the answer is not an RDAP "
+			    "domain object (objectClassName %s%s%s) from %s: "
+			    "check the source's endpoint", nerr++ ? "; " : "",
+			    name, ocn != NULL ? "'" : "", ocn != NULL ? ocn :
+			    "missing", ocn != NULL ? "'" : "",
+			    q->effective_url != NULL ? q->effective_url :
+			    q->url);
 			json_decref(obj);
 			continue;
 		}

@@ -413,8 +413,8 @@ store_open(const char *path, int flags, struct store **out)
 		}
 		/* A store written by a newer or foreign tool is refused. */
 		if ((r = store_check_version(st)) != 0) {
-			log_error("'%s' is not a vigil store this vigil can "
-			    "read", path);
+			log_error("'%s' is not a vigil store (or is damaged): %s",
+			    path, sqlite3_errmsg(st->db));
 			goto out;
 		}
 		if (!runs_has_column(st->db, "evaluated")) {
