@@ -95,6 +95,12 @@ expect_json "$J" 'any(f["status"] == "error" and f["resource"] == "source:org/ac
     "member 21 (SUSPENDED): an error finding"
 expect_contains "$T/all.out" "2 of 22 accounts could not be audited" \
     "the collection summary names the failed accounts"
+cd "$T/all" && vg txt -p policy.json report --format text; cd "$T"
+expect_contains "$T/txt.out" "by account:" "the text report groups findings by account"
+expect_contains "$T/txt.out" "  $(m 7)       0 failed, " \
+    "the account that could not be entered has its own line (errors only)"
+expect_lacks "$T/all.out" "by account:" \
+    "no per-account counts under the shortened terminal summary"
 
 # Wire: ListAccounts paged, AssumeRole with the ExternalId, the
 # management account never assumed into.
