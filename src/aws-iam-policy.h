@@ -17,12 +17,12 @@ struct source_ctx;
 "  source TEXT, policy_ref TEXT, policy_name TEXT, policy_kind TEXT,\n" \
 "  owner_arn TEXT, idx INTEGER, sid TEXT, effect TEXT, action_kind TEXT,\n" \
 "  actions TEXT, resource_kind TEXT, resources TEXT, resource_any INTEGER,\n" \
-"  self_only INTEGER, condition TEXT, error TEXT, raw TEXT);\n" \
+"  self_only INTEGER, condition TEXT, error TEXT, raw TEXT, account_id TEXT);\n" \
 "CREATE INDEX IF NOT EXISTS aws_iam_statements_run\n" \
 "  ON aws_iam_statements(run, policy_ref);\n" \
 "CREATE TABLE IF NOT EXISTS aws_iam_principal_policies(run INTEGER\n" \
 "  NOT NULL, source TEXT, principal_arn TEXT, principal_type TEXT,\n" \
-"  principal_name TEXT, policy_ref TEXT, via TEXT);\n" \
+"  principal_name TEXT, policy_ref TEXT, via TEXT, account_id TEXT);\n" \
 "CREATE INDEX IF NOT EXISTS aws_iam_principal_policies_run\n" \
 "  ON aws_iam_principal_policies(run, principal_arn);\n" \
 "CREATE TABLE IF NOT EXISTS aws_iam_role_trust(run INTEGER NOT NULL,\n" \
@@ -30,17 +30,17 @@ struct source_ctx;
 "  idx INTEGER, effect TEXT, actions TEXT, principal_kind TEXT,\n" \
 "  principal TEXT, principal_account TEXT, condition TEXT,\n" \
 "  restricting_condition INTEGER, oidc_provider TEXT, sub_values TEXT,\n" \
-"  sub_unrestricted INTEGER, error TEXT);\n" \
+"  sub_unrestricted INTEGER, error TEXT, account_id TEXT);\n" \
 "CREATE INDEX IF NOT EXISTS aws_iam_role_trust_run\n" \
 "  ON aws_iam_role_trust(run, role_arn);\n" \
 "CREATE TABLE IF NOT EXISTS aws_iam_escalation_sets(run INTEGER NOT NULL,\n" \
 "  source TEXT, set_id TEXT, title TEXT, action TEXT, actions TEXT,\n" \
-"  reference TEXT);\n" \
+"  reference TEXT, account_id TEXT);\n" \
 "CREATE INDEX IF NOT EXISTS aws_iam_escalation_sets_run\n" \
 "  ON aws_iam_escalation_sets(run, set_id);\n" \
 "CREATE TABLE IF NOT EXISTS aws_iam_virtual_mfa(run INTEGER NOT NULL,\n" \
 "  source TEXT, serial_number TEXT, user_arn TEXT, user_name TEXT,\n" \
-"  is_root INTEGER, enable_date TEXT, raw TEXT);\n" \
+"  is_root INTEGER, enable_date TEXT, raw TEXT, account_id TEXT);\n" \
 "CREATE INDEX IF NOT EXISTS aws_iam_virtual_mfa_run\n" \
 "  ON aws_iam_virtual_mfa(run, serial_number);\n"
 

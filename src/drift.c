@@ -71,6 +71,7 @@ static const struct drift_table drift_tables[] = {
 	{ "aws_iam_policies",		"arn", NULL },
 	{ "aws_iam_roles",		"arn", NULL },
 	{ "aws_iam_users",		"arn", NULL },
+	{ "aws_org_accounts",		"account_id", "error" },
 	{ "discord_channel_overwrites",	"channel_id,target_id", NULL },
 	{ "discord_channels",		"channel_id", NULL },
 	{ "discord_guild",		"guild_id", NULL },

@@ -34,6 +34,43 @@ str(json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
+/*
+ * AWS organisations: findings (fail and error) per account, when the
+ * findings span more than one account.
+ */
+static void
+by_account(json_t *doc, FILE *out)
+{
+	json_t		*acc = json_object(), *v, *c;
+	const char	*id, *st;
+	size_t		 i;
+
+	json_array_foreach(json_object_get(doc, "findings"), i, v) {
+		id = json_string_value(json_object_get(v, "account_id"));
+		st = json_string_value(json_object_get(v, "status"));
+		if (id == NULL || st == NULL || (strcmp(st, "fail") != 0 &&
+		    strcmp(st, "error") != 0))
+			continue;
+		if ((c = json_object_get(acc, id)) == NULL) {
+			c = json_pack("{s:i, s:i}", "fail", 0, "error", 0);
+			json_object_set_new(acc, id, c);
+		}
+		json_object_set_new(c, st, json_integer(json_integer_value(
+		    json_object_get(c, st)) + 1));
+	}
+	/* Counts over a shortened list would mislead: only a full one. */
+	if (json_object_size(acc) > 1 && json_integer_value(json_object_get(
+	    doc, "findings_omitted")) == 0) {
+		fprintf(out, "by account:\n");
+		json_object_foreach(acc, id, c)
+			fprintf(out, "  %-14s %5lld failed, %lld errors\n", id,
+			    (long long)json_integer_value(json_object_get(c,
+			    "fail")), (long long)json_integer_value(
+			    json_object_get(c, "error")));
+	}
+	json_decref(acc);
+}
+
 static int
 text_render(json_t *doc, FILE *out)
 {
@@ -85,6 +122,7 @@ text_render(json_t *doc, FILE *out)
 		    err, sizeof(err)), nb, nb == 1 ? "" : "s");
 	}
 	nshown = 0;
+	by_account(doc, out);
 	json_array_foreach(json_object_get(doc, "findings"), i, v) {
 		const char *status = str(v, "status");
 

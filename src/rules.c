@@ -1946,6 +1946,47 @@ mark_blind_waivers(struct eval *ev, const struct rule *r)
 	}
 }
 
+/*
+ * An AWS organisation source (aws-org.c) that failed names the accounts
+ * it could not audit in aws_org_accounts: one more error finding for
+ * each, resource "source:NAME/account:ID", so that no account is
+ * silently skipped and each is reported on its own.
+ */
+static int
+account_errors(struct eval *ev, const struct rule *r, const char *name)
+{
+	sqlite3_stmt	*st = NULL;
+	const char	*id, *err;
+	char		*res, *detail, *evid;
+	int		 ret = 0;
+
+	if (sqlite3_prepare_v2(ev->db, "SELECT account_id, error FROM "
+	    "main.aws_org_accounts WHERE run = ?1 AND source = ?2 AND "
+	    "audited = 1 AND error IS NOT NULL ORDER BY account_id", -1, &st,
+	    NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;	/* a store without the table: nothing to add */
+	}
+	sqlite3_bind_int64(st, 1, ev->run);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	while (ret == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		id = (const char *)sqlite3_column_text(st, 0);
+		err = (const char *)sqlite3_column_text(st, 1);
+		if (id == NULL)
+			continue;
+		res = xasprintf("source:%s/account:%s", name, id);
+		detail = xasprintf("source %s: account %s was not audited: %s",
+		    name, id, err != NULL ? err : "");
+		evid = xasprintf("{\"account_id\":\"%s\"}", id);
+		ret = put_finding(ev, r, "error", res, detail, name, evid);
+		free(res);
+		free(detail);
+		free(evid);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
 static int
 source_errors(struct eval *ev, const struct rule *r)
 {
@@ -1985,7 +2026,7 @@ source_errors(struct eval *ev, const struct rule *r)
 		mark_blind_waivers(ev, r);
 		free(res);
 		free(detail);
-		if (ret != 0)
+		if (ret != 0 || (ret = account_errors(ev, r, name)) != 0)
 			goto out;
 	}
 	if (rc != SQLITE_DONE)

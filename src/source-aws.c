@@ -51,6 +51,7 @@
 #include <openssl/evp.h>
 
 #include "aws-iam-policy.h"
+#include "aws-org.h"
 #include "aws.h"
 #include "buf.h"
 #include "log.h"
@@ -73,57 +74,59 @@ static const char aws_schema[] =
 "  password_last_changed TEXT, mfa_active INTEGER,\n"
 "  active_access_keys INTEGER, groups TEXT, attached_policies TEXT,\n"
 "  inline_policy_names TEXT, is_admin INTEGER, admin_reason TEXT,\n"
-"  raw TEXT);\n"
+"  raw TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_users_run ON aws_iam_users(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_access_keys(run INTEGER NOT NULL,\n"
 "  source TEXT, access_key_id TEXT, user_name TEXT, user_arn TEXT,\n"
 "  status TEXT, created TEXT, last_used TEXT, last_used_service TEXT,\n"
-"  last_used_region TEXT, raw TEXT);\n"
+"  last_used_region TEXT, raw TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_access_keys_run\n"
 "  ON aws_iam_access_keys(run, access_key_id);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_roles(run INTEGER NOT NULL, source TEXT,\n"
 "  arn TEXT, role_name TEXT, role_id TEXT, path TEXT, created TEXT,\n"
 "  trust_policy TEXT, attached_policies TEXT, inline_policy_names TEXT,\n"
 "  is_admin INTEGER, last_used TEXT, last_used_region TEXT, raw TEXT,\n"
-"  admin_reason TEXT);\n"
+"  admin_reason TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_roles_run ON aws_iam_roles(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_groups(run INTEGER NOT NULL, source TEXT,\n"
 "  arn TEXT, group_name TEXT, group_id TEXT, path TEXT, created TEXT,\n"
 "  members TEXT, attached_policies TEXT, inline_policy_names TEXT,\n"
-"  is_admin INTEGER, raw TEXT, admin_reason TEXT);\n"
+"  is_admin INTEGER, raw TEXT, admin_reason TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_groups_run ON aws_iam_groups(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS aws_iam_policies(run INTEGER NOT NULL,\n"
 "  source TEXT, arn TEXT, policy_name TEXT, policy_id TEXT,\n"
 "  aws_managed INTEGER, default_version TEXT, document TEXT,\n"
 "  attachment_count INTEGER, allows_full_admin INTEGER, raw TEXT,\n"
-"  admin_reason TEXT);\n"
+"  admin_reason TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS aws_iam_policies_run\n"
 "  ON aws_iam_policies(run, arn);\n"
 "CREATE TABLE IF NOT EXISTS route53_zones(run INTEGER NOT NULL, source TEXT,\n"
 "  zone_id TEXT, name TEXT, private INTEGER, record_count INTEGER,\n"
-"  comment TEXT, raw TEXT);\n"
+"  comment TEXT, raw TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS route53_zones_run ON route53_zones(run, zone_id);\n"
 "CREATE TABLE IF NOT EXISTS route53_records(run INTEGER NOT NULL,\n"
 "  source TEXT, zone_id TEXT, name TEXT, type TEXT, ttl INTEGER,\n"
-"  value TEXT, set_identifier TEXT, alias INTEGER, raw TEXT);\n"
+"  value TEXT, set_identifier TEXT, alias INTEGER, raw TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS route53_records_run\n"
 "  ON route53_records(run, zone_id, name, type);\n"
 "CREATE TABLE IF NOT EXISTS route53_domains(run INTEGER NOT NULL,\n"
 "  source TEXT, domain TEXT, transfer_lock INTEGER, auto_renew INTEGER,\n"
 "  expires TEXT, status TEXT, registrar TEXT, nameservers TEXT,\n"
-"  dnssec TEXT, created TEXT, raw TEXT);\n"
+"  dnssec TEXT, created TEXT, raw TEXT, account_id TEXT);\n"
 "CREATE INDEX IF NOT EXISTS route53_domains_run\n"
 "  ON route53_domains(run, domain);\n"
+AWS_ORG_SCHEMA
 AWS_IAM_POLICY_SCHEMA;
 
 static const char *const aws_keys[] = {
 	"region", "access_key_id_env", "secret_access_key_env",
 	"session_token_env", "assume_role_arn", "account_id", "deadline_s",
+	"organization",
 	NULL
 };
 
 static const char *const aws_endpoint_keys[] = {
-	"iam", "sts", "route53", "route53domains", "ssm", NULL
+	"iam", "sts", "route53", "route53domains", "ssm", "organizations", NULL
 };
 
 #define IAM_VERSION	"2010-05-08"
@@ -134,7 +137,9 @@ static const char *const aws_endpoint_keys[] = {
 /* Bound on waiting for the credential report (seconds). */
 #define REPORT_WAIT_S	60
 
-enum aws_svc { SVC_IAM, SVC_STS, SVC_R53, SVC_R53D, SVC_SSM, AWS_NSVC };
+enum aws_svc {
+	SVC_IAM, SVC_STS, SVC_R53, SVC_R53D, SVC_SSM, SVC_ORG, AWS_NSVC
+};
 
 /*
  * Endpoint key, default URL (regional ones end in '.': region and
@@ -152,6 +157,9 @@ static const struct {
 	{ "route53domains", "https://route53domains.us-east-1.amazonaws.com",
 	    "us-east-1", "route53domains" },
 	{ "ssm", "https://ssm.", NULL, "ssm" },
+	/* Organizations: one global endpoint, signed for us-east-1. */
+	{ "organizations", "https://organizations.us-east-1.amazonaws.com",
+	    "us-east-1", "organizations" },
 };
 
 struct aws {
@@ -165,6 +173,7 @@ struct aws {
 	char				*region;
 	char				*ep[AWS_NSVC];
 	struct sigv4_signer		 sg[AWS_NSVC];
+	int				 member; /* organisation */
 	/* Collected state. */
 	char				*account_id;
 	char				*caller_arn;
@@ -1301,7 +1310,8 @@ sts_identity(struct aws *a, char **why)
 		goto out;
 	}
 	want = policy_source_str(a->ps, "account_id", NULL);
-	if (want != NULL && strcmp(want, a->account_id) != 0) {
+	/* In an organisation, account_id names the management account. */
+	if (want != NULL && !a->member && strcmp(want, a->account_id) != 0) {
 		*why = xasprintf("credentials belong to account %s, policy "
 		    "expects %s", a->account_id, want);
 		goto out;
@@ -2833,6 +2843,8 @@ aws_collect(struct source_ctx *ctx)
 	int		 r;
 
 	xmlInitParser();
+	if (json_object_get(ctx->ps->obj, "organization") != NULL)
+		return aws_org_collect(ctx);
 	if ((r = aws_init(&a, ctx->ps, ctx->http, &why)) != 0)
 		goto out;
 	a.ctx = ctx;
@@ -2842,13 +2854,63 @@ aws_collect(struct source_ctx *ctx)
 		goto out;
 	if ((r = sts_identity(&a, &why)) != 0)
 		goto out;
+	ctx->account_id = a.account_id;
 	r = aws_collect_all(&a, &why);
+	ctx->account_id = NULL;
  out:
 	if (r != 0)
 		r = source_fail(ctx, "%s", why != NULL ? why : vgl_err(r));
 	free(why);
 	aws_release(&a);
 	return r;
+}
+
+/*
+ * One account of an organisation (aws-org.c): ctx->http is the account's
+ * own client; akid/secret/token are its temporary credentials (NULL: the
+ * source's own, for the management account).  The identity must be
+ * account; every row is stamped with it.
+ */
+int
+aws_collect_account(struct source_ctx *ctx, const char *akid,
+    const char *secret, const char *token, const char *account, char **why)
+{
+	struct aws	 a;
+	int		 r;
+
+	*why = NULL;
+	if ((r = aws_init(&a, ctx->ps, ctx->http, why)) != 0)
+		goto out;
+	a.ctx = ctx;
+	if (akid != NULL) {
+		free(a.akid);
+		freestr_secret(a.secret);
+		freestr_secret(a.token);
+		a.akid = xstrdup(akid);
+		a.secret = xstrdup(secret);
+		a.token = token != NULL ? xstrdup(token) : NULL;
+		aws_set_signers(&a);
+	}
+	a.member = 1;
+	if ((r = sts_identity(&a, why)) != 0)
+		goto out;
+	if (strcmp(a.account_id, account) != 0) {
+		*why = xasprintf("credentials belong to account %s, not %s",
+		    a.account_id, account);
+		r = VGL_ERR_PROVIDER;
+		goto out;
+	}
+	ctx->account_id = account;
+	r = aws_collect_all(&a, why);
+ out:
+	aws_release(&a);
+	return r;
+}
+
+void
+aws_assume_role_seen(struct http_req *q, void *arg)
+{
+	assume_role_seen(q, arg);
 }
 
 /* ---- SSM ---------------------------------------------------------------- */
@@ -2920,7 +2982,7 @@ struct aws_conn {
 };
 
 static const char *const aws_conn_svc_names[AWS_NSVC] = {
-	"iam", "sts", "route53", "route53domains", "ssm"
+	"iam", "sts", "route53", "route53domains", "ssm", "organizations"
 };
 
 int
@@ -3028,7 +3090,7 @@ aws_conn_json(struct aws_conn *c, const char *service, const char *target,
 {
 	int	 svc = aws_conn_svc(service);
 
-	if (svc != SVC_R53D && svc != SVC_SSM) {
+	if (svc != SVC_R53D && svc != SVC_SSM && svc != SVC_ORG) {
 		json_decref(body);
 		return NULL;
 	}
@@ -3084,6 +3146,7 @@ aws_check(const struct policy_source *ps, struct diags *d)
 		diags_add(d, ps->file, ps->line, ps->col, "source '%s': "
 		    "\"assume_role_arn\" must be a role ARN (arn:aws:iam::"
 		    "ACCOUNT:role/NAME)", ps->name);
+	aws_org_check(ps, d);
 }
 
 const struct source_type source_aws = {

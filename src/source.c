@@ -46,6 +46,10 @@ source_put_row(struct source_ctx *ctx, const char *table, json_t *row)
 		log_error("%s: cannot build a %s row", ctx->ps->name, table);
 		return VGL_ERR_INTERNAL;
 	}
+	if (ctx->account_id != NULL && json_object_get(row, "account_id") ==
+	    NULL)
+		json_object_set_new(row, "account_id",
+		    json_string(ctx->account_id));
 	r = snap_insert(ctx->snap, table, ctx->ps->name, row);
 	json_decref(row);
 	if (r == 0)

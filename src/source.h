@@ -29,6 +29,8 @@ struct source_ctx {
 	long				 resources; /* rows written */
 	long				 requests; /* sent without http (DNS) */
 	char				*error;	/* set on failure */
+	/* AWS: the account every row written is stamped with (or NULL). */
+	const char			*account_id;
 	void				*priv;
 	/* Told the source's current wait (source_status); set by run.c. */
 	void			       (*on_status)(struct source_ctx *,

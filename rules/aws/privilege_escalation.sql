@@ -7,10 +7,10 @@
 -- remediation: Remove the actions of the named set from the granting policy, scope them to specific resources (for iam:PassRole, to the roles the principal really passes), or add an explicit Deny; if the principal is meant to administer the account, add it to parameters.allowed_admins.
 -- description: Users and roles that are not administrators (is_admin = 0) and not in :allowed_admins, whose effective identity policies (their own inline and attached policies and those of their groups) allow every action of a known privilege-escalation set (table aws_iam_escalation_sets, from data/aws-iam-escalation.json: Rhino Security Labs' 21 methods as reproduced by Bishop Fox iam-vulnerable). Actions match IAM wildcards case-insensitively and Allow statements with NotAction count; an explicit Deny removes an action only when it is unconditional and on Resource "*". Allow statements under a Condition count (the detail says so); statements limited to the caller's own user (${aws:username}) do not. Permissions boundaries, SCPs and resource policies are not evaluated: the rule over-reports rather than misses. A policy that could not be read is reported, never skipped.
 WITH principals AS (
-  SELECT source, arn, user_name AS name, 'user' AS kind FROM aws_iam_users
+  SELECT source, account_id, arn, user_name AS name, 'user' AS kind FROM aws_iam_users
   WHERE coalesce(is_admin, 0) = 0
   UNION ALL
-  SELECT source, arn, role_name, 'role' FROM aws_iam_roles
+  SELECT source, account_id, arn, role_name, 'role' FROM aws_iam_roles
   WHERE coalesce(is_admin, 0) = 0
 ),
 cand AS (
@@ -19,15 +19,16 @@ cand AS (
                     WHERE a.value = p.name OR a.value = p.arn)
 ),
 stmts AS (
-  SELECT pp.source, pp.principal_arn, pp.via, s.policy_ref, s.policy_name,
+  SELECT pp.source, pp.account_id, pp.principal_arn, pp.via, s.policy_ref, s.policy_name,
          s.idx, s.effect, s.action_kind, s.actions, s.resource_kind,
          s.resource_any, s.self_only, s.condition, s.error
   FROM aws_iam_principal_policies pp
-  JOIN aws_iam_statements s ON s.source IS pp.source AND s.policy_ref = pp.policy_ref
+  JOIN aws_iam_statements s ON s.source IS pp.source AND s.account_id IS pp.account_id
+                          AND s.policy_ref = pp.policy_ref
 ),
 -- (principal, set, action) with the first Allow statement that grants it.
 granted AS (
-  SELECT c.source, c.arn, e.set_id, e.action,
+  SELECT c.source, c.account_id, c.arn, e.set_id, e.action,
          (SELECT coalesce(st.policy_name, st.policy_ref)
                  || CASE WHEN st.via <> 'direct' THEN ' via ' || st.via ELSE '' END
                  || CASE WHEN st.condition IS NOT NULL
@@ -41,7 +42,7 @@ granted AS (
                   ELSE NOT EXISTS (SELECT 1 FROM json_each(st.actions) x
                                    WHERE lower(e.action) GLOB x.value) END
           ORDER BY st.policy_ref, st.idx LIMIT 1) AS grant_by
-  FROM cand c JOIN aws_iam_escalation_sets e ON e.source IS c.source
+  FROM cand c JOIN aws_iam_escalation_sets e ON e.source IS c.source AND e.account_id IS c.account_id
 ),
 allowed AS (
   SELECT g.* FROM granted g
@@ -58,12 +59,13 @@ allowed AS (
                                WHERE lower(g.action) GLOB x.value) END)
 ),
 met AS (
-  SELECT a.source, a.arn, a.set_id,
+  SELECT a.source, a.account_id, a.arn, a.set_id,
          a.set_id || ' (' || group_concat(a.action || ' by ' || a.grant_by, ', ') || ')' AS how
   FROM allowed a
-  GROUP BY a.source, a.arn, a.set_id
+  GROUP BY a.source, a.account_id, a.arn, a.set_id
   HAVING count(DISTINCT a.action) = (SELECT count(DISTINCT e.action) FROM aws_iam_escalation_sets e
-                                     WHERE e.source IS a.source AND e.set_id = a.set_id)
+                                     WHERE e.source IS a.source AND e.account_id IS a.account_id
+                                       AND e.set_id = a.set_id)
 ),
 unread AS (
   SELECT DISTINCT c.source, c.arn, st.policy_ref, st.error

@@ -22,6 +22,16 @@ a session token or a signature.
 
 Scenarios: throttle, malformed, report-slow, iam-unavailable (see
 README-aws.md).
+
+Organisations: --org-accounts N makes the fixture's account the
+management account of an organisation of N member accounts besides it
+(Organizations ListAccounts, 20 a page; STS AssumeRole into each member's
+--org-role, with --org-external-id when given). Each member's IAM state
+is generated from a small template (member_fixture(): --org-users users,
+and per account index a console user without MFA, an administrator, an
+old access key), so the accounts differ. Members 000000000 +
+--org-missing-role have no role (AssumeRole AccessDenied); --org-suspended
+accounts are SUSPENDED. --latency-ms delays every answer.
 """
 
 import argparse
@@ -52,6 +62,7 @@ IAM_VERSION = "2010-05-08"
 STS_VERSION = "2011-06-15"
 R53_PREFIX = "/2013-04-01/"
 DOMAINS_TARGET = "Route53Domains_v20140515"
+ORG_TARGET = "AWSOrganizationsV20161128"
 SSM_TARGET = "AmazonSSM"
 MAX_SKEW = 15 * 60
 
@@ -162,6 +173,30 @@ class State:
         self.report_first = None
         self.operations = {}
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
+        self.root = self
+        self.members = {}       # account id -> State (organisation)
+        self.org = []           # ListAccounts entries, management first
+        if getattr(args, "org_accounts", 0):
+            self.make_org()
+
+    def make_org(self):
+        a = self.args
+        self.org.append(org_entry(self.account, "management", "ACTIVE", 0))
+        for i in range(1, a.org_accounts + 1):
+            acct = member_id(i)
+            m = copy.copy(self)
+            m.fx = member_fixture(i, acct, a.org_users, self.region,
+                                  a.org_role, a.org_external_id,
+                                  self.account,
+                                  missing_role=i in a.org_missing_role)
+            m.account = acct
+            m.report_first = None
+            m.operations = {}
+            m.members = {}
+            self.members[acct] = m
+            self.org.append(org_entry(
+                acct, "member-%03d" % i,
+                "SUSPENDED" if i in a.org_suspended else "ACTIVE", i))
 
     def user_id(self, name):
         for u in self.fx.get("users", []):
@@ -193,6 +228,136 @@ class State:
         with self.lock:
             self.log.write(json.dumps(entry, sort_keys=True) + "\n")
             self.log.flush()
+
+
+def member_id(i):
+    return "9%011d" % i
+
+
+def org_entry(acct, name, status, i):
+    return {"Id": acct, "Arn": "arn:aws:organizations::%s:account/"
+            "o-fakeorg0001/%s" % (acct, acct),
+            "Email": "aws+%s@example.org" % name, "Name": name,
+            "Status": status, "JoinedMethod": "CREATED" if i else "INVITED",
+            "JoinedTimestamp": 1735689600 + i * 86400}
+
+
+ADMIN_POLICY = {
+    "name": "AdministratorAccess", "id": "ANPAIWMBCKSKIEE64ZLYK",
+    "arn": "arn:aws:iam::aws:policy/AdministratorAccess", "path": "/",
+    "created": "2015-02-06T18:39:46Z", "updated": "2015-02-06T18:39:46Z",
+    "default_version": "v1", "versions": {"v1": {
+        "created": "2015-02-06T18:39:46Z", "document": {
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}}}
+
+
+def member_fixture(i, acct, nusers, region, role, external_id, mgmt,
+                   missing_role=False):
+    """A member account's IAM state from a small template. Every user
+    has a console password and MFA except: user000 has no MFA when i % 3
+    == 1 (aws.iam.user_console_without_mfa), a user admin-NNN with
+    AdministratorAccess exists when i % 4 == 2 (admin rules), and user001
+    has an access key from 2024 when i % 5 == 3 (aws.iam.access_key_too_old)."""
+    users = []
+    for j in range(nusers):
+        name = "user%03d" % j
+        users.append({
+            "name": name, "id": "AIDA%s%05d" % (acct[-7:], j),
+            "created": "2025-01-01T00:00:00Z",
+            "password": {"enabled": True,
+                         "last_used": "2026-02-28T09:00:00Z",
+                         "last_changed": "2026-01-01T00:00:00Z"},
+            "mfa_devices": [] if (j == 0 and i % 3 == 1) else [{
+                "serial": "arn:aws:iam::%s:mfa/%s" % (acct, name),
+                "enable_date": "2025-01-01T00:05:00Z"}],
+            "groups": [], "attached_policies": [], "inline_policies": {},
+            "access_keys": []})
+    if i % 5 == 3 and nusers > 1:
+        users[1]["access_keys"].append({
+            "id": "AKIA%s%05d" % (acct[-7:], 1), "status": "Active",
+            "created": "2024-01-01T00:00:00Z",
+            "last_used_date": "2026-02-27T00:00:00Z",
+            "last_used_region": region, "last_used_service": "iam"})
+    if i % 4 == 2:
+        users.append({
+            "name": "admin-%03d" % i, "id": "AIDA%sADMIN" % acct[-7:],
+            "created": "2025-01-01T00:00:00Z",
+            "password": {"enabled": False}, "mfa_devices": [],
+            "groups": [], "inline_policies": {}, "access_keys": [],
+            "attached_policies": [ADMIN_POLICY["arn"]]})
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::%s:root" % mgmt},
+        "Action": "sts:AssumeRole"}]}
+    if external_id:
+        trust["Statement"][0]["Condition"] = {
+            "StringEquals": {"sts:ExternalId": external_id}}
+    roles = [] if missing_role else [{
+        "name": role, "id": "AROA%sAUDIT" % acct[-7:], "path": "/",
+        "created": "2025-01-01T00:00:00Z", "assume_role_policy": trust,
+        "attached_policies": ["arn:aws:iam::aws:policy/SecurityAudit"],
+        "inline_policies": {}, "max_session_duration": 3600,
+        "external_id": external_id}]
+    return {
+        "account_id": acct, "region": region, "now": "2026-03-01T00:00:00Z",
+        "credentials": [],
+        "root": {"created": "2020-01-01T00:00:00Z", "mfa_active": True,
+                 "access_keys": []},
+        "users": users, "groups": [], "roles": roles,
+        "policies": [copy.deepcopy(ADMIN_POLICY), {
+            "name": "SecurityAudit", "id": "ANPAFAKESECAUDIT0001",
+            "arn": "arn:aws:iam::aws:policy/SecurityAudit", "path": "/",
+            "created": "2015-02-06T18:41:01Z",
+            "updated": "2025-10-01T18:00:00Z", "default_version": "v45",
+            "versions": {"v45": {"created": "2025-10-01T18:00:00Z",
+                                 "document": {"Version": "2012-10-17",
+                                              "Statement": [{
+                                                  "Effect": "Allow",
+                                                  "Action": ["iam:Get*"],
+                                                  "Resource": "*"}]}}}}],
+        "password_policy": {
+            "MinimumPasswordLength": 14, "RequireSymbols": True,
+            "RequireNumbers": True, "RequireUppercaseCharacters": True,
+            "RequireLowercaseCharacters": True,
+            "AllowUsersToChangePassword": True, "ExpirePasswords": False,
+            "PasswordReusePrevention": 24, "HardExpiry": False},
+        "route53": {"hosted_zones": []},
+        "route53domains": {"domains": []},
+        "ssm": {"parameters": []}}
+
+
+class Organizations:
+    def __init__(self, st, acct):
+        self.st = st
+        self.acct = acct
+
+    def ListAccounts(self, q):
+        if not self.st.org:
+            raise AwsError(400, "AWSOrganizationsNotInUseException",
+                           "Your account is not a member of an "
+                           "organization.")
+        if self.acct is not self.st:
+            raise AwsError(400, "AccessDeniedException",
+                           "You don't have permissions to access this "
+                           "resource.")
+        n = q.get("MaxResults", 20)
+        if not isinstance(n, int) or n < 1 or n > 20:
+            raise AwsError(400, "InvalidInputException",
+                           "MaxResults must be between 1 and 20")
+        if self.st.args.page_size:
+            n = min(n, self.st.args.page_size)
+        off = 0
+        if q.get("NextToken"):
+            try:
+                off = read_marker("org", q["NextToken"])
+            except AwsError:
+                raise AwsError(400, "InvalidInputException",
+                               "Invalid NextToken")
+        page = self.st.org[off:off + n]
+        out = {"Accounts": page}
+        if off + n < len(self.st.org):
+            out["NextToken"] = make_marker("org", off + n)
+        return out
 
 
 # ---------------------------------------------------------------- signing
@@ -792,10 +957,17 @@ class Sts:
             raise AwsError(400, "ValidationError",
                            "RoleSessionName must be 2 to 64 characters")
         role = None
-        for r in self.st.fx.get("roles", []):
+        target = self.st
+        parts = arn.split(":")
+        if len(parts) > 4 and parts[4] in self.st.root.members:
+            target = self.st.root.members[parts[4]]
+        for r in target.fx.get("roles", []):
             if arn == "arn:aws:iam::%s:role%s%s" % (
-                    self.st.account, r.get("path", "/"), r["name"]):
+                    target.account, r.get("path", "/"), r["name"]):
                 role = r
+        if role is not None and role.get("external_id") and \
+                q.get("ExternalId") != role["external_id"]:
+            role = None
         if role is None:
             raise AwsError(403, "AccessDenied",
                            "User: %s is not authorized to perform: "
@@ -812,12 +984,13 @@ class Sts:
         exp = (datetime.datetime.now(datetime.timezone.utc) +
                datetime.timedelta(seconds=duration))
         assumed = "arn:aws:sts::%s:assumed-role/%s/%s" % (
-            self.st.account, role["name"], session)
+            target.account, role["name"], session)
         with self.st.lock:
             self.st.keys[akid] = {
                 "secret": secret, "token": token, "arn": assumed,
                 "user_id": "%s:%s" % (role["id"], session),
-                "user": None, "expires": exp.timestamp()}
+                "user": None, "expires": exp.timestamp(),
+                "state": target}
         return ("<Credentials>%s%s%s%s</Credentials>" % (
             x("AccessKeyId", akid), x("SecretAccessKey", secret),
             x("SessionToken", token),
@@ -1150,6 +1323,8 @@ class Handler(BaseHTTPRequestHandler):
         proto, service, action = self.classify(path, query, body)
         entry.update({"protocol": proto, "service": service,
                       "action": action})
+        if st.args.latency_ms:
+            time.sleep(st.args.latency_ms / 1000.0)
         try:
             self.authenticate(service, entry, body)
             self.scenario(service, action, entry)
@@ -1192,6 +1367,8 @@ class Handler(BaseHTTPRequestHandler):
                 return "json", "route53domains", op
             if prefix == SSM_TARGET:
                 return "json", "ssm", op
+            if prefix == ORG_TARGET:
+                return "json", "organizations", op
             return "json", "unknown", op
         params = dict(parse_qsl(body.decode("utf-8", "replace")
                                 if self.command == "POST" else query,
@@ -1226,6 +1403,7 @@ class Handler(BaseHTTPRequestHandler):
             if service in ("route53domains", "ssm") else "SignatureDoesNotMatch"
         sig_status = 400 if sig_error == "InvalidSignatureException" else 403
         want = {"iam": ["us-east-1"], "route53": ["us-east-1"],
+                "organizations": ["us-east-1"],
                 "route53domains": ["us-east-1"],
                 "sts": sorted({st.region, "us-east-1"}),
                 "ssm": [st.region]}.get(service, [])
@@ -1290,6 +1468,8 @@ class Handler(BaseHTTPRequestHandler):
                            "allowed skew." % amz_date)
         entry["signature_valid"] = True
         self.ident = key
+        self.acct = key.get("state") or st
+        entry["account"] = self.acct.account
 
     def scenario(self, service, action, entry):
         st = self.st
@@ -1319,7 +1499,7 @@ class Handler(BaseHTTPRequestHandler):
         raise AwsError(400, "ThrottlingException", "Rate exceeded")
 
     def dispatch(self, proto, service, action, path, query, body):
-        st = self.st
+        st = self.acct
         if proto == "query":
             params = self.query_params
             ns = IAM_NS if service == "iam" else STS_NS
@@ -1352,7 +1532,9 @@ class Handler(BaseHTTPRequestHandler):
             raise AwsError(400, "SerializationException",
                            "Start of structure or map found where not "
                            "expected.")
-        impl = Domains(st) if service == "route53domains" else Ssm(st)
+        impl = Domains(st) if service == "route53domains" else \
+            Organizations(self.st, st) if service == "organizations" \
+            else Ssm(st)
         if not action or not action[0].isupper() or not hasattr(impl, action):
             raise AwsError(400, "UnknownOperationException", "")
         return 200, "application/x-amz-json-1.1", json.dumps(
@@ -1406,9 +1588,24 @@ def main():
                     help="answer this action (e.g. UpdateAccessKey) with "
                     "403 AccessDenied, the first --fail-times times")
     ap.add_argument("--fail-times", type=int, default=1)
+    ap.add_argument("--org-accounts", type=int, default=0,
+                    help="serve an organisation of N member accounts")
+    ap.add_argument("--org-users", type=int, default=3,
+                    help="users in each member account")
+    ap.add_argument("--org-role", default="VigilAudit")
+    ap.add_argument("--org-external-id", default=None)
+    ap.add_argument("--org-missing-role", type=int, action="append",
+                    default=None, help="member index without the role "
+                    "(default 7; 0: none)")
+    ap.add_argument("--org-suspended", type=int, action="append",
+                    default=[], help="member index that is SUSPENDED")
+    ap.add_argument("--latency-ms", type=float, default=0,
+                    help="delay every answer by this many milliseconds")
     args = ap.parse_args()
     if args.report_delay is None:
         args.report_delay = 3.0 if args.scenario == "report-slow" else 0.0
+    if args.org_missing_role is None:
+        args.org_missing_role = [7]
     if args.throttle_every < 1:
         ap.error("--throttle-every must be at least 1")
     with open(args.fixture, encoding="utf-8") as f:

@@ -90,11 +90,11 @@ static const struct {
 	  "route53_records|prod|Z1/www.example.com/A/192.0.2.1|removed|-|"
 	  "{\"zone_id\":\"Z1\",\"name\":\"www.example.com\",\"type\":\"A\","
 	  "\"ttl\":300,\"value\":\"192.0.2.1\",\"set_identifier\":null,"
-	  "\"alias\":0}|-\n"
+	  "\"alias\":0,\"account_id\":null}|-\n"
 	  "route53_records|prod|Z1/www.example.com/A/192.0.2.9|added|-|-|"
 	  "{\"zone_id\":\"Z1\",\"name\":\"www.example.com\",\"type\":\"A\","
 	  "\"ttl\":300,\"value\":\"192.0.2.9\",\"set_identifier\":null,"
-	  "\"alias\":0}\n" },
+	  "\"alias\":0,\"account_id\":null}\n" },
 	{ "the source is part of the key (key, then source)",
 	  "UPDATE domains SET source = 'reg2' WHERE run = 2 AND domain = "
 	  "'a.example'; INSERT INTO sources(run, name, type, status) VALUES "

@@ -1,0 +1,166 @@
+#!/bin/sh
+# org.sh: an AWS organisation in one run (issue 11).  The fake serves
+# the test account as the management account of an organisation of 21
+# members (tests/fakes/fake_aws.py --org-accounts, IAM state generated
+# per account); member 7 has no VigilAudit role (AssumeRole
+# AccessDenied) and member 21 is SUSPENDED.  Checked: every ACTIVE
+# account is entered with the ExternalId and collected (rows stamped with
+# account_id), findings per account, one error finding per account that
+# could not be entered, the source failed and exit 3, the temporary
+# secrets never in any output, include/exclude with aws_org_accounts
+# listing the accounts not audited, and drift.new_account after a new
+# account joins.
+
+. "$(dirname "$0")/lib.sh"
+
+FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+IN=$TEST_SRCDIR/tests/cases/aws-org/policy.json.in
+MGMT=123456789012
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_REGION
+AWS_ACCESS_KEY_ID=AKIDFAKEAUDITOR00001
+AWS_SECRET_ACCESS_KEY='fakeSecretKey/ForVigilTests+0000000000001'
+VIGIL_TEST_EXTERNAL_ID='ext-id-0000-vigil-test'
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY VIGIL_TEST_EXTERNAL_ID
+
+no_crash() {
+	check "$1: no sanitizer report or crash" \
+	    sh -c "! grep -Eq 'AddressSanitizer|runtime error:|Segmentation|Aborted' '$T/$2.err'"
+}
+
+if [ ! -x "$VIGIL" ]; then
+	not_ok "vigil binary at $VIGIL is executable"
+	finish
+fi
+
+# mkcase DIR PORT [ORGEXTRA]
+mkcase() {
+	mkdir -p "$1"
+	sed -e "s/@PORT@/$2/g" -e "s|@ORGEXTRA@|${3:-}|" "$IN" >"$1/policy.json"
+}
+
+m() { printf '9%011d' "$1"; }
+
+if ! start_fake fake_aws --fixture "$FIX" --org-accounts 21 \
+    --org-suspended 21 --org-external-id "$VIGIL_TEST_EXTERNAL_ID" \
+    --page-size 5 --log "$T/org.log"; then
+	not_ok "fake AWS organisation starts"
+	finish
+fi
+PORT=$FAKE_PORT
+FD=$FAKE_DIR
+
+mkcase "$T/all" "$PORT"
+cd "$T/all" && vg all -p policy.json audit --json all.json; cd "$T"
+expect_rc 3 "organisation with an account that cannot be entered: exit 3"
+J=$T/all/all.json
+
+# Every ACTIVE member but 7, and the management account, were collected.
+DB=$T/all/vigil.db
+n=$(sqlite3 "$DB" "SELECT count(DISTINCT account_id) FROM aws_account")
+expect_eq "$n" 20 "20 accounts collected (management + 19 members)"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM aws_org_accounts")
+expect_eq "$n" 22 "aws_org_accounts lists all 22 accounts"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM aws_iam_users WHERE account_id IS NULL")
+expect_eq "$n" 0 "every aws_iam_users row has its account_id"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM aws_iam_users WHERE substr(arn, 14, 12) <> account_id")
+expect_eq "$n" 0 "each user row's account_id is the account of its ARN"
+n=$(sqlite3 "$DB" "SELECT status FROM sources WHERE name = 'org'")
+expect_eq "$n" failed "the source is recorded as failed (run partial)"
+n=$(sqlite3 "$DB" "SELECT status FROM runs ORDER BY id DESC LIMIT 1")
+expect_eq "$n" partial "the run is partial"
+
+# Findings per account: member i has user000 without MFA when i % 3 == 1
+# (7 is not audited), admin-i when i % 4 == 2, an old key when i % 5 == 3.
+want=""
+for i in 1 4 10 13 16 19; do
+	want="$want $(m "$i")"
+done
+got=$(json_get "$J" '" ".join(sorted(f["account_id"] for f in d["findings"] if f["rule"] == "aws.iam.user_console_without_mfa" and f["status"] == "fail" and f["resource"].endswith(":user/user000")))')
+expect_eq " $got" "$want" "console users without MFA reported in exactly their accounts"
+got=$(json_get "$J" '" ".join(sorted(f["resource"] for f in d["findings"] if f["rule"] == "aws.iam.admin_not_allowlisted" and f["status"] == "fail" and f["account_id"] != "'$MGMT'"))')
+want=""
+for i in 2 6 10 14 18; do
+	want="$want arn:aws:iam::$(m "$i"):user/admin-$(printf %03d "$i")"
+done
+expect_eq " $got" "$want" "member administrators reported per account"
+got=$(json_get "$J" 'len([f for f in d["findings"] if f["rule"] == "aws.iam.access_key_too_old" and f["status"] == "fail" and f["account_id"] != "'$MGMT'"])')
+expect_eq "$got" 4 "old access keys in members 3, 8, 13, 18"
+expect_json "$J" 'all(f.get("account_id") for f in d["findings"] if f["rule"].startswith("aws.iam.") and f["status"] == "fail")' \
+    "every aws.iam fail finding carries its account_id"
+
+# The failed accounts: one error finding each, naming why.
+expect_json "$J" 'any(f["status"] == "error" and f["resource"] == "source:org/account:'"$(m 7)"'" and "AccessDenied" in f["detail"] and f.get("account_id") == "'"$(m 7)"'" for f in d["findings"])' \
+    "member 7 (no role): an error finding with AccessDenied"
+expect_json "$J" 'any(f["status"] == "error" and f["resource"] == "source:org/account:'"$(m 21)"'" and "SUSPENDED" in f["detail"] for f in d["findings"])' \
+    "member 21 (SUSPENDED): an error finding"
+expect_contains "$T/all.out" "2 of 22 accounts could not be audited" \
+    "the collection summary names the failed accounts"
+cd "$T/all" && vg txt -p policy.json report --format text; cd "$T"
+expect_contains "$T/txt.out" "by account:" "the text report groups findings by account"
+expect_contains "$T/txt.out" "  $(m 7)       0 failed, " \
+    "the account that could not be entered has its own line (errors only)"
+expect_lacks "$T/all.out" "by account:" \
+    "no per-account counts under the shortened terminal summary"
+
+# Wire: ListAccounts paged, AssumeRole with the ExternalId, the
+# management account never assumed into.
+n=$("$PYTHON" -c '
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(1 for x in e if x.get("action") == "ListAccounts" and x.get("status") == 200))' "$T/org.log")
+expect_eq "$n" 5 "ListAccounts followed NextToken over 5 pages of 5"
+n=$("$PYTHON" -c '
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(1 for x in e if x.get("action") == "AssumeRole"))' "$T/org.log")
+expect_eq "$n" 20 "AssumeRole once per ACTIVE member (20), not into the management account"
+n=$("$PYTHON" -c '
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])]
+print(all(x.get("signature_valid") for x in e if x.get("status") == 200))' "$T/org.log")
+expect_eq "$n" True "every answered request was SigV4-signed correctly"
+
+# No temporary secret or the external id in any output or the store.
+check "external id never in outputs" sh -c \
+    "! grep -rqF '$VIGIL_TEST_EXTERNAL_ID' '$T/all.out' '$T/all.err' '$T/all/all.json'"
+check "no session token (FwoGZXIvYXdzEFAKE...) in outputs or store" sh -c \
+    "! grep -rqaF 'FwoGZXIvYXdzEFAKE' '$T/all.out' '$T/all.err' '$T/all/all.json' '$T/all/vigil.db'"
+
+# include/exclude: the others are listed, not audited, not errors.
+mkcase "$T/inc" "$PORT" ', "include": ["'"$MGMT"'", "member-00[1-5]"], "exclude": ["'"$(m 4)"'"]'
+cd "$T/inc" && vg inc -p policy.json audit --json inc.json; cd "$T"
+expect_rc 1 "include/exclude without failing accounts: findings, exit 1"
+n=$(sqlite3 "$T/inc/vigil.db" "SELECT group_concat(account_id, ' ') FROM (SELECT account_id FROM aws_org_accounts WHERE audited = 1 ORDER BY account_id)")
+expect_eq "$n" "$MGMT $(m 1) $(m 2) $(m 3) $(m 5)" "include globs names, exclude removes member 4"
+n=$(sqlite3 "$T/inc/vigil.db" "SELECT count(*) FROM aws_org_accounts WHERE audited = 0 AND error IS NULL")
+expect_eq "$n" 17 "the 17 accounts outside include are listed, audited = 0"
+n=$(sqlite3 "$T/inc/vigil.db" "SELECT count(DISTINCT account_id) FROM aws_iam_users")
+expect_eq "$n" 5 "only the included accounts are collected"
+
+# drift.new_account: baseline, then member 22 joins the organisation
+# (outside include: a new account is drift whether audited or not).
+cd "$T/inc" && vg base -p policy.json baseline accept --note t; cd "$T"
+expect_rc 0 "baseline accepted"
+stop_fakes
+if ! start_fake fake_aws --fixture "$FIX" --org-accounts 22 \
+    --org-suspended 21 --org-external-id "$VIGIL_TEST_EXTERNAL_ID"; then
+	not_ok "fake AWS organisation of 22 members starts"
+	finish
+fi
+mkcase "$T/inc" "$FAKE_PORT" ', "include": ["'"$MGMT"'", "member-00[1-5]"], "exclude": ["'"$(m 4)"'"]'
+cd "$T/inc" && vg inc2 -p policy.json audit --json inc2.json; cd "$T"
+expect_json "$T/inc/inc2.json" '[f["resource"] for f in d["findings"] if f["rule"] == "drift.new_account" and f["status"] == "fail"] == ["'"$(m 22)"'"]' \
+    "drift.new_account names the account that joined since the baseline"
+expect_json "$T/inc/inc2.json" '[f["account_id"] for f in d["findings"] if f["rule"] == "drift.new_account"] == ["'"$(m 22)"'"]' \
+    "the drift finding carries the new account's id"
+
+# Policy checks.
+mkcase "$T/bad" "$PORT" ', "role": "x", "include": "all"'
+cd "$T/bad" && vg bad -p policy.json validate; cd "$T"
+expect_contains "$T/bad.err" 'organization.include' "a non-array include is refused"
+expect_contains "$T/bad.err" 'organization.role' "the unknown key is named"
+
+no_crash "all" all
+no_crash "inc" inc
+stop_fakes
+finish
