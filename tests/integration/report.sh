@@ -91,7 +91,7 @@ class P(HTMLParser):
             self.rows.append(a)
         if tag == "tr" and "failed" in (a.get("class") or "").split():
             self.failed_rows.append(a)
-        if tag == "g" and a.get("class") == "run":
+        if tag == "g" and "run" in (a.get("class") or "").split():
             self.runs.append(a.get("data-run"))
         if tag == "div" and a.get("id") == "filters":
             self.filters_hidden = "hidden" in a
