@@ -94,6 +94,12 @@ static const char report_css[] =
 "margin:.5rem 0}.filters label{display:flex;flex-direction:column;"
 "font-size:.85em}.filters select,.filters input{max-width:100%}\n"
 ".rule-title{display:block;color:#333}\n"
+"table.rules{table-layout:fixed;min-width:40rem}table.rules th:nth-child(1){width:40%}"
+"table.rules th:nth-child(2),table.rules th:nth-child(3){width:7.5em}"
+"table.rules th:nth-child(n+4):nth-child(-n+6){width:5em}\n"
+"details{margin:.4rem 0}summary{cursor:pointer}"
+".partial-cov{font-size:.85em;color:#555}\n"
+
 "dl.evidence{display:grid;grid-template-columns:max-content 1fr;"
 "gap:.2rem 1rem}dl.evidence dd{margin:0;font-family:ui-monospace,Menlo,"
 "Consolas,monospace;overflow-wrap:anywhere;min-width:0}\n"
@@ -301,10 +307,39 @@ sev_badge(xmlNodePtr parent, const char *sev)
 	el_class(parent, "span", cls, sev);
 }
 
+/* Compares with runs of digits as numbers: "1.4" before "1.10". */
 static int
 cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const unsigned char *p = *(const unsigned char *const *)a;
+	const unsigned char *q = *(const unsigned char *const *)b;
+	size_t		 lp, lq;
+	int		 c;
+
+	while (*p != '\0' && *q != '\0') {
+		if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+			while (*p == '0' && p[1] >= '0' && p[1] <= '9')
+				p++;
+			while (*q == '0' && q[1] >= '0' && q[1] <= '9')
+				q++;
+			for (lp = 0; p[lp] >= '0' && p[lp] <= '9'; lp++)
+				;
+			for (lq = 0; q[lq] >= '0' && q[lq] <= '9'; lq++)
+				;
+			if (lp != lq)
+				return lp < lq ? -1 : 1;
+			if ((c = memcmp(p, q, lp)) != 0)
+				return c;
+			p += lp;
+			q += lq;
+			continue;
+		}
+		if (*p != *q)
+			return *p < *q ? -1 : 1;
+		p++;
+		q++;
+	}
+	return (*p != '\0') - (*q != '\0');
 }
 
 /* The keys of a JSON object, sorted; the array is freed by the caller. */
@@ -741,11 +776,11 @@ html_rules(xmlNodePtr main, json_t *doc)
 {
 	static const char *const cols[] = { "Rule", "Severity", "Result",
 	    "#Failing", "#Waived", "#Errors", "Framework controls", NULL };
-	xmlNodePtr	 s, tb, tr, td, h;
+	xmlNodePtr	 s, tb, tr, td, h, box;
 	json_t		*r, *rules, *byprov, *list;
 	const char	**keys;
 	const char	*res;
-	size_t		 i, j, n;
+	size_t		 i, j, n, ne;
 	char		 id[512];
 
 	s = section(main, "rules", "Rules: coverage and remediation");
@@ -770,10 +805,37 @@ html_rules(xmlNodePtr main, json_t *doc)
 	keys = sorted_keys(byprov, &n);
 	for (i = 0; i < n; i++) {
 		list = json_object_get(byprov, keys[i]);
-		h = el(s, "h3", keys[i][0] != '\0' ? keys[i] : "-");
+		for (ne = 0, j = 0; j < json_array_size(list); j++) {
+			if (strcmp(str(json_array_get(list, j), "result"),
+			    "not_evaluated") == 0)
+				ne++;
+		}
+		box = s;
+		if (ne == json_array_size(list)) {
+			/* Folded, but counted in the heading. */
+			box = el(s, "details", NULL);
+			h = el(box, "summary", NULL);
+			el(h, "strong", keys[i][0] != '\0' ?
+			    keys[i] : "-");
+			snprintf(id, sizeof(id), ": %zu rule%s, none evaluated "
+			    "(the run has no source of this provider)", ne,
+			    ne == 1 ? "" : "s");
+			text(h, id);
+		} else {
+			h = el(s, "h3", keys[i][0] != '\0' ? keys[i] : "-");
+			snprintf(id, sizeof(id), ": %zu rule%s", json_array_size(
+			    list), json_array_size(list) == 1 ? "" : "s");
+			text(h, id);
+			if (ne > 0) {
+				snprintf(id, sizeof(id), ", %zu not evaluated",
+				    ne);
+				text(h, id);
+			}
+		}
 		snprintf(id, sizeof(id), "rules-%s", keys[i]);
 		attr(h, "id", id);
-		tb = table_head(s, cols);
+		tb = table_head(box, cols);
+		attr(tb->parent, "class", "rules");
 		json_array_foreach(list, j, r) {
 			res = str(r, "result");
 			tr = el(tb, "tr", NULL);
@@ -872,7 +934,18 @@ html_controls(xmlNodePtr main, json_t *doc)
 		attr(tr, "class", "control");
 		attr(tr, "data-result", names[worst]);
 		el_class(tr, "th", "mono", keys[i]);
-		res_badge(el(tr, "td", NULL), names[worst]);
+		td = el(tr, "td", NULL);
+		res_badge(td, names[worst]);
+		for (k = 0, j = 0; j < json_array_size(list); j++) {
+			if (strcmp(str(json_array_get(list, j), "result"),
+			    "not_evaluated") == 0)
+				k++;
+		}
+		if (k > 0 && worst != 4) {
+			snprintf(b, sizeof(b), " %d of %zu rules not "
+			    "evaluated", k, json_array_size(list));
+			el_class(td, "span", "partial-cov", b);
+		}
 		td = el(tr, "td", NULL);
 		json_array_foreach(list, j, f) {
 			if (j > 0)
@@ -1093,14 +1166,14 @@ svg_text(xmlNodePtr svg, double x, double y, const char *anchor,
 static void
 html_trend(xmlNodePtr main, json_t *doc)
 {
-	const double	 w = 900, h = 260, left = 64, right = 12, top = 14,
-			 bottom = 58;
+	const double	 w = 900, h = 276, left = 64, right = 12, top = 16,
+			 bottom = 76;
 	xmlNodePtr	 s, svg, g, n, legend;
 	json_t		*runs, *r;
 	size_t		 i, nr, partial = 0;
-	long long	 max = 1, tot, v, tick;
+	long long	 max = 1, tot, v, tick, step;
 	double		 slot, bw, x, y, bh, ph = h - bottom - top;
-	int		 sev, k, ispart;
+	int		 sev, ispart;
 	char		 b[512], c[64];
 
 	s = section(main, "trend", "Trend of past runs");
@@ -1134,13 +1207,23 @@ html_trend(xmlNodePtr main, json_t *doc)
 	attr(svg, "role", "img");
 	attr(svg, "aria-label", "Trend of unwaived failing findings by run");
 
-	/* Y axis: gridlines and ticks at 0, 1/4 ... max. */
-	for (k = 0; k <= 4; k++) {
-		tick = (max * k + 2) / 4;
-		if (k > 0 && tick == (max * (k - 1) + 2) / 4)
-			continue;
+	/* Y axis: a round step (1, 2 or 5 times a power of ten), at most
+	 * five ticks; the axis ends at a whole step. */
+	for (step = 1;; step *= 10) {
+		if (max <= step * 5) {
+			break;
+		} else if (max <= step * 10) {
+			step *= 2;
+			break;
+		} else if (max <= step * 25) {
+			step *= 5;
+			break;
+		}
+	}
+	max = (max + step - 1) / step * step;
+	for (tick = 0; tick <= max; tick += step) {
 		y = h - bottom - ph * (double)tick / (double)max;
-		if (k > 0)
+		if (tick > 0)
 			svg_line(svg, left, y, w - right, y, "#e5e8e8", NULL);
 		snprintf(c, sizeof(c), "%lld", tick);
 		svg_text(svg, left - 6, y + 4, "end", c);
@@ -1152,7 +1235,7 @@ html_trend(xmlNodePtr main, json_t *doc)
 	snprintf(b, sizeof(b), "translate(16 %.1f) rotate(-90)",
 	    top + ph / 2);
 	attr(n, "transform", b);
-	n = svg_text(svg, left + (w - left - right) / 2, h - 8, "middle",
+	n = svg_text(svg, left + (w - left - right) / 2, h - 6, "middle",
 	    "Run (number; date collected)");
 	attr(n, "class", "axis");
 
