@@ -389,13 +389,14 @@ report_rules(struct store *st, long long run, const struct ruleset *rs)
 /*
  * The previous evaluated run (as for findings' "new") with its summary,
  * or null; and the unwaived fail findings of that run that are gone from
- * this one although their rule ran cleanly (passed, failed or waived):
- * a rule that errored or was not evaluated resolves nothing.
+ * this one although their rule ran cleanly (passed, failed or waived,
+ * with no error finding): a rule that errored on any source, or was not
+ * evaluated, resolves nothing.
  */
 static int
 report_previous(struct store *st, long long run, json_t *doc)
 {
-	json_t		*prev, *sum, *arr, *rules, *rids;
+	json_t		*prev, *sum, *arr, *rules, *rids, *o;
 	sqlite3_stmt	*s;
 	const char	*res, *rule;
 	long long	 p;
@@ -431,7 +432,7 @@ report_previous(struct store *st, long long run, json_t *doc)
 	rids = json_object();
 	json_array_foreach(rules, i, prev)
 		json_object_set(rids, json_string_value(json_object_get(prev,
-		    "id")), json_object_get(prev, "result"));
+		    "id")), prev);
 	if ((s = prep(st, "SELECT p.rule, p.title, p.severity, p.provider, "
 	    "p.source, p.resource FROM main.findings p WHERE p.run = ?2 AND "
 	    "p.status = 'fail' AND NOT EXISTS (SELECT 1 FROM main.findings c "
@@ -446,9 +447,10 @@ report_previous(struct store *st, long long run, json_t *doc)
 	sqlite3_bind_int64(s, 2, p);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		rule = (const char *)sqlite3_column_text(s, 0);
-		res = rule != NULL ? json_string_value(json_object_get(rids,
-		    rule)) : NULL;
-		if (res == NULL || (strcmp(res, "passed") != 0 &&
+		o = rule != NULL ? json_object_get(rids, rule) : NULL;
+		res = json_string_value(json_object_get(o, "result"));
+		if (res == NULL || json_integer_value(json_object_get(o,
+		    "error")) > 0 || (strcmp(res, "passed") != 0 &&
 		    strcmp(res, "failed") != 0 && strcmp(res, "waived") != 0))
 			continue;
 		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
