@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/report-html.sh: the HTML report of a large run.
 #
-# Builds a store with the demo run, adds N rows (default 181,720) to the
+# Builds a store with the demo run, adds N rows (default 18,000) to the
 # `domains` table of that run (one in ten without a transfer lock, one in
 # a hundred expiring, one in a thousand with markup in its name), lets
 # `vigil evaluate` turn them into about 20,000 findings, then times
@@ -11,9 +11,9 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 vigil=${VIGIL:-$top/src/vigil}
-n=${1:-181720}
+n=${1:-18000}
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dir"' EXIT
 db=$dir/bench.db
 "$vigil" -q -p "$top/policies/demo.json" --db "$db" audit \
     --replay "$top/policies/demo-recording" >/dev/null || true
