@@ -40,13 +40,13 @@ SQL
     >/dev/null || true
 run=$(sqlite3 "$db" "SELECT max(id) FROM runs WHERE evaluated = 1")
 found=$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE run = $run")
-/usr/bin/time -f '%e %M' -o "$dir/time" "$vigil" -q \
+/usr/bin/time -f '%e %U %S %M' -o "$dir/time" "$vigil" -q \
     -p "$top/policies/demo.json" --db "$db" report --format html \
     --run "$run" -o "$dir/report.html"
-read -r secs kb <<EOT
+read -r secs user sys kb <<EOT
 $(tail -n 1 "$dir/time")
 EOT
 bytes=$(wc -c <"$dir/report.html" | tr -d ' ')
-rows=$(grep -c '<tr class="finding' "$dir/report.html" || true)
-echo "report-html: run $run, $found findings ($rows rows), report ${secs} s," \
-    "peak RSS $((kb / 1024)) MiB, $bytes bytes ($((bytes / 1024)) KiB)"
+echo "report-html: run $run, $found findings, report ${secs} s wall" \
+    "(${user} s user, ${sys} s sys), peak RSS $((kb / 1024)) MiB," \
+    "$bytes bytes ($((bytes / 1024)) KiB)"

@@ -80,8 +80,13 @@ static const char report_css[] =
 "border-color:var(--high)}.res-waived{color:#555}"
 ".res-error{color:#fff;background:var(--medium);border-color:var(--medium)}"
 ".res-not_evaluated{color:#555;border-style:dashed}\n"
-"tr.status-waived td{color:#555;background:#fafafa}"
-"tr.status-error td{background:#fdf2e9}\n"
+"tr[data-status=waived] td{color:#555;background:#fafafa}"
+"tr[data-status=error] td{background:#fdf2e9}\n"
+"tr.rule-head th{background:#eef1f3;font-weight:600;padding-top:.4rem}\n"
+"tbody.group>tr td:nth-child(2){font-family:ui-monospace,SFMono-Regular,"
+"Menlo,Consolas,monospace;font-size:.9em}"
+"tbody.group>tr td:first-child{white-space:nowrap;width:6em}"
+"tbody.group>tr td:nth-child(4){width:10em}\n"
 "tr.failed td{background:#fdedec;font-weight:600}"
 "tr.failed td.err{color:var(--critical)}\n"
 "del.old{background:#fdedec;text-decoration:line-through;"
@@ -112,16 +117,18 @@ static const char report_css[] =
 "padding:.5rem 1rem 2rem}\n"
 "@media (max-width:600px){body{font-size:13px}"
 "#findings-table thead,#resolved thead{display:none}"
-"#findings-table tr,#resolved tr{display:grid;grid-template-columns:"
+"#findings-table tbody.group>tr,#resolved tr{display:grid;grid-template-columns:"
 "auto 1fr;gap:.1rem .5rem;border:1px solid var(--line);"
-"margin-bottom:.4rem;padding:.3rem}"
-"#findings-table td,#resolved td{border:0;padding:0;min-width:0}"
-"#findings-table td:nth-child(n+3),#resolved td:nth-child(n+2)"
-"{grid-column:1/-1}"
-"#findings-table td:nth-child(4)::before{content:\"Provider: \";"
-"color:#555}#findings-table td:nth-child(5)::before,"
-"#resolved td:nth-child(4)::before{content:\"Resource: \";color:#555}"
-"#findings-table tr[hidden]{display:none}"
+"margin:.3rem 0;padding:.3rem}"
+"#findings-table tbody.group>tr td,#resolved td{border:0;padding:0;min-width:0;"
+"width:auto}"
+"#findings-table tbody.group>tr td:nth-child(n+3),#resolved td:nth-child(n+2)"
+"{grid-column:1/-1}#findings-table tbody.group>tr.rule-head,"
+"#findings-table tr.rule-head th{display:block}"
+"#findings-table td:nth-child(4):not(:empty)::before{content:\"Source: \";"
+"color:#555}#resolved td:nth-child(4)::before{content:\"Resource: \";"
+"color:#555}#findings-table tbody.group>tr[hidden],"
+"#findings-table tbody[hidden]{display:none}"
 "dl.evidence{grid-template-columns:1fr}dl.evidence dd{margin-bottom:.3rem}"
 ".tile .count{font-size:1.5rem}}\n"
 "@media print{nav,.filters{display:none!important}body{font-size:9pt}"
@@ -138,7 +145,14 @@ static const char report_js[] =
 "\tvar table = document.getElementById('findings-table');\n"
 "\tvar box = document.getElementById('filters');\n"
 "\tif (!table || !box || !table.tBodies.length) return;\n"
-"\tvar rows = Array.prototype.slice.call(table.tBodies[0].rows);\n"
+"\tvar groups = Array.prototype.slice.call(table.tBodies);\n"
+"\tvar rows = Array.prototype.slice.call(\n"
+"\t    table.querySelectorAll('tbody.group tr:not(.rule-head)'));\n"
+"\tfunction get(r, k) {\n"
+"\t\tif (k === 'status')\n"
+"\t\t\treturn r.getAttribute('data-status') || 'fail';\n"
+"\t\treturn r.parentNode.getAttribute('data-' + k);\n"
+"\t}\n"
 "\tvar sel = {};\n"
 "\t['severity', 'status', 'provider', 'rule'].forEach(function (k) {\n"
 "\t\tsel[k] = document.getElementById('filter-' + k);\n"
@@ -149,12 +163,15 @@ static const char report_js[] =
 "\t\tvar text = q.value.toLowerCase(), n = 0;\n"
 "\t\trows.forEach(function (r) {\n"
 "\t\t\tvar show = Object.keys(sel).every(function (k) {\n"
-"\t\t\t\treturn !sel[k].value ||\n"
-"\t\t\t\t    r.getAttribute('data-' + k) === sel[k].value;\n"
-"\t\t\t}) && (!text ||\n"
-"\t\t\t    r.textContent.toLowerCase().indexOf(text) !== -1);\n"
+"\t\t\t\treturn !sel[k].value || get(r, k) === sel[k].value;\n"
+"\t\t\t}) && (!text || (r.textContent + ' ' +\n"
+"\t\t\t    r.parentNode.rows[0].textContent).toLowerCase()\n"
+"\t\t\t    .indexOf(text) !== -1);\n"
 "\t\t\tr.hidden = !show;\n"
 "\t\t\tif (show) n++;\n"
+"\t\t});\n"
+"\t\tgroups.forEach(function (g) {\n"
+"\t\t\tg.hidden = !g.querySelector('tr:not(.rule-head):not([hidden])');\n"
 "\t\t});\n"
 "\t\tshown.textContent = n + ' of ' + rows.length + ' shown';\n"
 "\t}\n"
@@ -627,11 +644,11 @@ filter_select(xmlNodePtr box, const char *key, const char *label,
 static void
 html_findings(xmlNodePtr main, json_t *doc)
 {
-	static const char *const cols[] = { "Severity", "Status", "Rule",
-	    "Provider / source", "Resource", "Detail", NULL };
+	static const char *const cols[] = { "Status", "Resource", "Detail",
+	    "Source", NULL };
 	static const char *const statuses[] = { "fail", "waived", "error" };
-	const char	*sevs[SEV_COUNT];
-	xmlNodePtr	 s, box, tb, tr, td, a, in;
+	const char	*sevs[SEV_COUNT], *rule = "";
+	xmlNodePtr	 s, box, tb, tr, td, a, in, tbl, th;
 	json_t		*f, *provs, *rules, *findings;
 	const char	**keys;
 	size_t		 i, n;
@@ -679,35 +696,51 @@ html_findings(xmlNodePtr main, json_t *doc)
 	json_decref(provs);
 	json_decref(rules);
 
+	/*
+	 * Findings come ordered by severity, then rule: one tbody per run of
+	 * a rule carries the rule's severity, provider, link and title once
+	 * (data-rule, data-severity, data-provider); its rows carry status
+	 * (data-status, absent for fail), resource, detail and source, so
+	 * that a large run stays small.
+	 */
 	tb = table_head(s, cols);
-	attr(tb->parent, "id", "findings-table");
+	xmlUnlinkNode(tb);
+	xmlFreeNode(tb);
+	tb = NULL;
+	tbl = s->last->last;
+	attr(tbl, "id", "findings-table");
 	json_array_foreach(findings, i, f) {
+		if (tb == NULL || strcmp(str(f, "rule"), rule) != 0) {
+			rule = str(f, "rule");
+			tb = el(tbl, "tbody", NULL);
+			attr(tb, "class", "group");
+			attr(tb, "data-rule", rule);
+			attr(tb, "data-severity", str(f, "severity"));
+			attr(tb, "data-provider", str(f, "provider"));
+			th = el(el(tb, "tr", NULL), "th", NULL);
+			attr(th->parent, "class", "rule-head");
+			attr(th, "colspan", "4");
+			sev_badge(th, str(f, "severity"));
+			text(th, " ");
+			a = el_class(th, "a", "mono", rule);
+			snprintf(b, sizeof(b), "#rule-%s", rule);
+			attr(a, "href", b);
+			text(th, " ");
+			text(th, str(f, "title"));
+			text(th, " \u2014 ");
+			text(th, str(f, "provider"));
+		}
+		/* A row without data-status is a fail finding. */
 		tr = el(tb, "tr", NULL);
-		snprintf(b, sizeof(b), "finding status-%s",
-		    strcmp(str(f, "status"), "fail") == 0 ? "fail" :
-		    strcmp(str(f, "status"), "waived") == 0 ? "waived" :
-		    "error");
-		attr(tr, "class", b);
-		attr(tr, "data-severity", str(f, "severity"));
-		attr(tr, "data-status", str(f, "status"));
-		attr(tr, "data-provider", str(f, "provider"));
-		attr(tr, "data-rule", str(f, "rule"));
-		sev_badge(el(tr, "td", NULL), str(f, "severity"));
+		if (strcmp(str(f, "status"), "fail") != 0)
+			attr(tr, "data-status", str(f, "status"));
 		td = el(tr, "td", str(f, "status"));
 		if (json_is_true(json_object_get(f, "new")))
 			el_class(td, "span", "badge", "new");
-		td = el(tr, "td", NULL);
-		a = el_class(td, "a", "mono", str(f, "rule"));
-		snprintf(b, sizeof(b), "#rule-%s", str(f, "rule"));
-		attr(a, "href", b);
-		el_class(td, "span", "rule-title", str(f, "title"));
-		td = el(tr, "td", str(f, "provider"));
-		if (json_is_string(json_object_get(f, "source"))) {
-			text(td, " / ");
-			text(td, str(f, "source"));
-		}
-		el_class(tr, "td", "mono", str(f, "resource"));
+		el(tr, "td", str(f, "resource"));
 		el(tr, "td", str(f, "detail"));
+		el(tr, "td", json_is_string(json_object_get(f, "source")) ?
+		    str(f, "source") : "");
 	}
 }
 
@@ -1458,7 +1491,7 @@ html_render(json_t *doc, FILE *out)
 	n = el(body, "script", NULL);
 	xmlAddChild(n, xmlNewText((const xmlChar *)report_js));
 
-	htmlDocDumpMemoryFormat(hd, &mem, &len, 1);
+	htmlDocDumpMemoryFormat(hd, &mem, &len, 0);
 	if (mem == NULL || len <= 0 ||
 	    fwrite(mem, 1, (size_t)len, out) != (size_t)len)
 		r = VGL_ERR_IO;
