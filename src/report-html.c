@@ -26,18 +26,24 @@
 static const char report_css[] =
 ":root{--critical:#8b0000;--high:#c0392b;--medium:#b9770e;--low:#2e86c1;"
 "--info:#6c757d;--ok:#1e8449;--line:#d5d8dc;--bg2:#f4f6f7}\n"
+"*{box-sizing:border-box}\n"
 "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;"
 "color:#1b1b1b;background:#fff;margin:0}\n"
-"header,main,footer{max-width:1200px;margin:0 auto;padding:0 1rem}\n"
+"header,main,footer{max-width:1800px;margin:0 auto;"
+"padding:0 clamp(.5rem,2vw,2rem)}\n"
 "header{border-bottom:3px solid #1b1b1b;padding-top:1rem}\n"
-"h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.2rem;margin:1.5rem 0 "
-".5rem;border-bottom:1px solid var(--line)}\n"
-"nav a{margin-right:.75rem}nav{margin:.5rem 0}\n"
-"section{margin-bottom:1.5rem}\n"
+"h1{font-size:1.5rem;margin:0 0 .25rem;overflow-wrap:anywhere}"
+"h2{font-size:1.2rem;margin:1.5rem 0 "
+".5rem;border-bottom:1px solid var(--line)}h3{font-size:1rem;"
+"margin:1rem 0 .25rem}\n"
+"nav{margin:.5rem 0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}\n"
+"section{margin-bottom:1.5rem;min-width:0}\n"
+".scroll{overflow-x:auto;max-width:100%}\n"
 "table{border-collapse:collapse;width:100%;margin:.5rem 0}\n"
 "th,td{border:1px solid var(--line);padding:.25rem .4rem;text-align:left;"
-"vertical-align:top;overflow-wrap:anywhere}\n"
-"th{background:var(--bg2)}td.n,th.n{text-align:right;"
+"vertical-align:top;overflow-wrap:break-word}\n"
+"th{background:var(--bg2)}thead th{overflow-wrap:normal}"
+"td.n,th.n{text-align:right;"
 "font-variant-numeric:tabular-nums}\n"
 "code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
 "monospace;font-size:.9em}\n"
@@ -49,28 +55,88 @@ static const char report_css[] =
 ".sev-info{background:var(--info)}\n"
 ".badge{display:inline-block;padding:0 .3em;border:1px solid currentColor;"
 "border-radius:3px;font-size:.85em;margin-left:.3em}\n"
-"tr.status-waived td{color:#555;background:#fafafa}"
-"tr.status-error td{background:#fdf2e9}\n"
+".tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.5rem,"
+"1fr));gap:.5rem;margin:.5rem 0}\n"
+".tile{border:1px solid var(--line);border-top:6px solid var(--info);"
+"border-radius:4px;padding:.4rem .6rem;background:#fff}\n"
+".tile .label{display:block;font-size:.8em;text-transform:uppercase;"
+"letter-spacing:.04em;color:#444}\n"
+".tile .count{display:block;font-size:1.9rem;font-weight:700;"
+"line-height:1.1;font-variant-numeric:tabular-nums}\n"
+".tile .delta{display:block;font-size:.8em;color:#444}\n"
+".tile .delta.up{color:var(--critical);font-weight:600}"
+".tile .delta.down{color:var(--ok);font-weight:600}\n"
+".tile-critical{border-top-color:var(--critical)}"
+".tile-high{border-top-color:var(--high)}"
+".tile-medium{border-top-color:var(--medium)}"
+".tile-low{border-top-color:var(--low)}"
+".tile-resolved{border-top-color:var(--ok)}\n"
+".cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,"
+"34rem),1fr));gap:0 2rem}\n"
+".res{display:inline-block;min-width:6.5em;padding:0 .3em;"
+"border-radius:3px;font-weight:600;text-align:center;white-space:nowrap;"
+"border:1px solid currentColor}\n"
+".res-passed{color:var(--ok)}.res-failed{color:#fff;background:var(--high);"
+"border-color:var(--high)}.res-waived{color:#555}"
+".res-error{color:#fff;background:var(--medium);border-color:var(--medium)}"
+".res-not_evaluated{color:#555;border-style:dashed}\n"
+"tr[data-status=waived] td{color:#555;background:#fafafa}"
+"tr[data-status=error] td{background:#fdf2e9}\n"
+"tr.rule-head th{background:#eef1f3;font-weight:600;padding-top:.4rem}\n"
+"tbody.group>tr td:nth-child(2){font-family:ui-monospace,SFMono-Regular,"
+"Menlo,Consolas,monospace;font-size:.9em}"
+"tbody.group>tr td:first-child{white-space:nowrap;width:6em}"
+"tbody.group>tr td:nth-child(4){width:10em}\n"
 "tr.failed td{background:#fdedec;font-weight:600}"
 "tr.failed td.err{color:var(--critical)}\n"
+"del.old{background:#fdedec;text-decoration:line-through;"
+"text-decoration-color:#a33}ins.new{background:#e9f7ef;"
+"text-decoration:none}.arrow{color:#555;padding:0 .3em}\n"
 ".alert{border:2px solid var(--critical);background:#fdedec;padding:.5rem;"
 "font-weight:600}\n"
 ".none{color:#555;font-style:italic}\n"
 ".filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;"
 "margin:.5rem 0}.filters label{display:flex;flex-direction:column;"
-"font-size:.85em}\n"
+"font-size:.85em}.filters select,.filters input{max-width:100%}\n"
 ".rule-title{display:block;color:#333}\n"
+"table.rules{table-layout:fixed;min-width:40rem}table.rules th:nth-child(1){width:40%}"
+"table.rules th:nth-child(2),table.rules th:nth-child(3){width:7.5em}"
+"table.rules th:nth-child(n+4):nth-child(-n+6){width:5em}\n"
+"details{margin:.4rem 0}summary{cursor:pointer}"
+".partial-cov{font-size:.85em;color:#555}\n"
+
 "dl.evidence{display:grid;grid-template-columns:max-content 1fr;"
 "gap:.2rem 1rem}dl.evidence dd{margin:0;font-family:ui-monospace,Menlo,"
-"Consolas,monospace;overflow-wrap:anywhere}\n"
-"svg.trend{max-width:100%;height:auto;border:1px solid var(--line)}\n"
-"svg.trend text{font-size:10px;fill:#333}\n"
+"Consolas,monospace;overflow-wrap:anywhere;min-width:0}\n"
+"svg.trend{width:100%;max-width:1100px;height:auto;"
+"border:1px solid var(--line)}\n"
+"svg.trend text{font-size:11px;fill:#333}"
+"svg.trend text.axis{font-size:12px;font-weight:600}\n"
 ".legend span{margin-right:.75rem}\n"
 "footer{color:#555;font-size:.85em;border-top:1px solid var(--line);"
 "padding:.5rem 1rem 2rem}\n"
-"@media print{nav,.filters{display:none!important}body{font-size:10pt}"
-"header,main,footer{max-width:none}section{break-inside:auto}"
-"tr{break-inside:avoid}.sev,th{-webkit-print-color-adjust:exact;"
+"@media (max-width:600px){body{font-size:13px}"
+"#findings-table thead,#resolved thead{display:none}"
+"#findings-table tbody.group>tr,#resolved tr{display:grid;grid-template-columns:"
+"auto 1fr;gap:.1rem .5rem;border:1px solid var(--line);"
+"margin:.3rem 0;padding:.3rem}"
+"#findings-table tbody.group>tr td,#resolved td{border:0;padding:0;min-width:0;"
+"width:auto}"
+"#findings-table tbody.group>tr td:nth-child(n+3),#resolved td:nth-child(n+2)"
+"{grid-column:1/-1}#findings-table tbody.group>tr.rule-head,"
+"#findings-table tr.rule-head th{display:block}"
+"#findings-table td:nth-child(4):not(:empty)::before{content:\"Source: \";"
+"color:#555}#resolved td:nth-child(4)::before{content:\"Resource: \";"
+"color:#555}#findings-table tbody.group>tr[hidden],"
+"#findings-table tbody[hidden]{display:none}"
+"dl.evidence{grid-template-columns:1fr}dl.evidence dd{margin-bottom:.3rem}"
+".tile .count{font-size:1.5rem}}\n"
+"@media print{nav,.filters{display:none!important}body{font-size:9pt}"
+"header,main,footer{max-width:none;padding:0}section{break-inside:auto}"
+"h2,h3{break-after:avoid}.tiles,svg.trend{break-inside:avoid}"
+".scroll{overflow:visible}"
+"tr{break-inside:avoid}.sev,.res,th,.tile,tr.failed td{"
+"-webkit-print-color-adjust:exact;"
 "print-color-adjust:exact}a{color:inherit;text-decoration:none}}\n";
 
 static const char report_js[] =
@@ -79,7 +145,14 @@ static const char report_js[] =
 "\tvar table = document.getElementById('findings-table');\n"
 "\tvar box = document.getElementById('filters');\n"
 "\tif (!table || !box || !table.tBodies.length) return;\n"
-"\tvar rows = Array.prototype.slice.call(table.tBodies[0].rows);\n"
+"\tvar groups = Array.prototype.slice.call(table.tBodies);\n"
+"\tvar rows = Array.prototype.slice.call(\n"
+"\t    table.querySelectorAll('tbody.group tr:not(.rule-head)'));\n"
+"\tfunction get(r, k) {\n"
+"\t\tif (k === 'status')\n"
+"\t\t\treturn r.getAttribute('data-status') || 'fail';\n"
+"\t\treturn r.parentNode.getAttribute('data-' + k);\n"
+"\t}\n"
 "\tvar sel = {};\n"
 "\t['severity', 'status', 'provider', 'rule'].forEach(function (k) {\n"
 "\t\tsel[k] = document.getElementById('filter-' + k);\n"
@@ -90,12 +163,15 @@ static const char report_js[] =
 "\t\tvar text = q.value.toLowerCase(), n = 0;\n"
 "\t\trows.forEach(function (r) {\n"
 "\t\t\tvar show = Object.keys(sel).every(function (k) {\n"
-"\t\t\t\treturn !sel[k].value ||\n"
-"\t\t\t\t    r.getAttribute('data-' + k) === sel[k].value;\n"
-"\t\t\t}) && (!text ||\n"
-"\t\t\t    r.textContent.toLowerCase().indexOf(text) !== -1);\n"
+"\t\t\t\treturn !sel[k].value || get(r, k) === sel[k].value;\n"
+"\t\t\t}) && (!text || (r.textContent + ' ' +\n"
+"\t\t\t    r.parentNode.rows[0].textContent).toLowerCase()\n"
+"\t\t\t    .indexOf(text) !== -1);\n"
 "\t\t\tr.hidden = !show;\n"
 "\t\t\tif (show) n++;\n"
+"\t\t});\n"
+"\t\tgroups.forEach(function (g) {\n"
+"\t\t\tg.hidden = !g.querySelector('tr:not(.rule-head):not([hidden])');\n"
 "\t\t});\n"
 "\t\tshown.textContent = n + ' of ' + rows.length + ' shown';\n"
 "\t}\n"
@@ -226,7 +302,7 @@ table_head(xmlNodePtr parent, const char *const *cols)
 	xmlNodePtr	 t, tr, th;
 	size_t		 i;
 
-	t = el(parent, "table", NULL);
+	t = el(el_class(parent, "div", "scroll", NULL), "table", NULL);
 	tr = el(el(t, "thead", NULL), "tr", NULL);
 	for (i = 0; cols[i] != NULL; i++) {
 		/* A leading '#' marks a numeric column. */
@@ -248,10 +324,39 @@ sev_badge(xmlNodePtr parent, const char *sev)
 	el_class(parent, "span", cls, sev);
 }
 
+/* Compares with runs of digits as numbers: "1.4" before "1.10". */
 static int
 cmp_str(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const unsigned char *p = *(const unsigned char *const *)a;
+	const unsigned char *q = *(const unsigned char *const *)b;
+	size_t		 lp, lq;
+	int		 c;
+
+	while (*p != '\0' && *q != '\0') {
+		if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+			while (*p == '0' && p[1] >= '0' && p[1] <= '9')
+				p++;
+			while (*q == '0' && q[1] >= '0' && q[1] <= '9')
+				q++;
+			for (lp = 0; p[lp] >= '0' && p[lp] <= '9'; lp++)
+				;
+			for (lq = 0; q[lq] >= '0' && q[lq] <= '9'; lq++)
+				;
+			if (lp != lq)
+				return lp < lq ? -1 : 1;
+			if ((c = memcmp(p, q, lp)) != 0)
+				return c;
+			p += lp;
+			q += lq;
+			continue;
+		}
+		if (*p != *q)
+			return *p < *q ? -1 : 1;
+		p++;
+		q++;
+	}
+	return (*p != '\0') - (*q != '\0');
 }
 
 /* The keys of a JSON object, sorted; the array is freed by the caller. */
@@ -291,31 +396,116 @@ num(json_t *o, const char *k)
 	return (long long)json_integer_value(json_object_get(o, k));
 }
 
+/*
+ * One summary tile: label, count, and the change since the previous run
+ * (prev < 0: no previous run).  up_bad: an increase is bad news.
+ */
+static void
+tile(xmlNodePtr box, const char *cls, const char *label, long long v,
+    long long prev, int up_bad, const char *prevrun, const char *note)
+{
+	xmlNodePtr	 t;
+	char		 b[128];
+
+	t = el_class(box, "div", cls, NULL);
+	el_class(t, "span", "label", label);
+	snprintf(b, sizeof(b), "%lld", v);
+	el_class(t, "span", "count", b);
+	if (prev < 0) {
+		el_class(t, "span", "delta", note);
+		return;
+	}
+	if (v == prev)
+		snprintf(b, sizeof(b), "= unchanged since run %s", prevrun);
+	else
+		snprintf(b, sizeof(b), "%s%lld since run %s",
+		    v > prev ? "\u25b2 +" : "\u25bc \u2212", v > prev ?
+		    v - prev : prev - v, prevrun);
+	el_class(t, "span", v == prev ? "delta" : (v > prev) == up_bad ?
+	    "delta up" : "delta down", b);
+}
+
 static void
 html_summary(xmlNodePtr main, json_t *doc)
 {
 	static const char *const cols[] = { "Provider", "#critical", "#high",
 	    "#medium", "#low", "#info", "#waived", "#errors", NULL };
-	static const char *const sevcols[] = { "#critical", "#high",
-	    "#medium", "#low", "#info", "#waived", "#errors", "#new", NULL };
-	xmlNodePtr	 s, tb, tr;
-	json_t		*sum, *byprov, *f, *c;
+	static const char *const results[] = { "failed", "error", "waived",
+	    "passed", "not_evaluated" };
+	static const char *const rlabels[] = { "failed", "error", "waived",
+	    "passed", "not evaluated (source absent)" };
+	xmlNodePtr	 s, tb, tr, box, p;
+	json_t		*sum, *psum, *prev, *byprov, *f, *c, *r, *rcount;
 	const char	**keys;
 	const char	*st;
 	size_t		 i, n;
+	long long	 pv;
 	int		 sev;
+	char		 b[160], cls[64], prun[32];
 
 	s = section(main, "summary", "Summary");
 	sum = json_object_get(doc, "summary");
-	el(s, "p", "Unwaived failing findings by severity; waived findings "
-	    "and findings that could not be evaluated (errors) are counted "
-	    "apart.");
-	tr = el(table_head(s, sevcols), "tr", NULL);
-	for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--)
-		td_num(tr, num(sum, severity_name(sev)));
-	td_num(tr, num(sum, "waived"));
-	td_num(tr, num(sum, "errors"));
-	td_num(tr, num(sum, "new"));
+	prev = json_object_get(doc, "previous");
+	psum = json_object_get(prev, "summary");
+	snprintf(prun, sizeof(prun), "%lld", num(prev, "run"));
+	p = el(s, "p", "Unwaived failing findings by severity; waived "
+	    "findings and findings that could not be evaluated (errors) are "
+	    "counted apart. ");
+	if (json_is_object(prev)) {
+		snprintf(b, sizeof(b), "Changes are since the previous run, "
+		    "run %s", prun);
+		text(p, b);
+		if (json_is_string(json_object_get(prev, "collected_at"))) {
+			text(p, " (");
+			text(p, str(prev, "collected_at"));
+			text(p, ")");
+		}
+		text(p, ".");
+	} else
+		text(p, "There is no previous run to compare with.");
+	box = el_class(s, "div", "tiles", NULL);
+	for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		snprintf(cls, sizeof(cls), "tile tile-%s", severity_name(sev));
+		pv = psum != NULL ? num(psum, severity_name(sev)) : -1;
+		tile(box, cls, severity_name(sev), num(sum, severity_name(sev)),
+		    pv, 1, prun, "no previous run");
+	}
+	tile(box, "tile tile-waived", "waived", num(sum, "waived"),
+	    psum != NULL ? num(psum, "waived") : -1, 1, prun,
+	    "no previous run");
+	tile(box, "tile tile-errors", "errors", num(sum, "errors"),
+	    psum != NULL ? num(psum, "errors") : -1, 1, prun,
+	    "no previous run");
+	tile(box, "tile tile-new", "new", num(sum, "new"), -1, 1, prun,
+	    "failing, not in the previous run");
+	snprintf(b, sizeof(b), "%zu", json_array_size(json_object_get(doc,
+	    "resolved")));
+	tr = el_class(box, "a", "tile tile-resolved", NULL);
+	attr(tr, "href", "#resolved");
+	el_class(tr, "span", "label", "resolved");
+	el_class(tr, "span", "count", b);
+	el_class(tr, "span", "delta", json_is_object(prev) ?
+	    "fixed since the previous run" : "no previous run");
+
+	/* Rule coverage: how many rules ran, and with what result. */
+	rcount = json_object();
+	json_array_foreach(json_object_get(doc, "rules"), i, r)
+		count(rcount, "all", str(r, "result"));
+	c = json_object_get(rcount, "all");
+	snprintf(b, sizeof(b), "Rules: %zu in the catalog. ",
+	    json_array_size(json_object_get(doc, "rules")));
+	p = el(s, "p", b);
+	for (i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+		snprintf(b, sizeof(b), "%lld", num(c, results[i]));
+		snprintf(cls, sizeof(cls), "res res-%s", results[i]);
+		el_class(p, "span", cls, b);
+		text(p, " ");
+		text(p, rlabels[i]);
+		text(p, i + 1 < sizeof(results) / sizeof(results[0]) ? "; " :
+		    ". ");
+	}
+	attr(el(p, "a", "Coverage by rule"), "href", "#rules");
+	json_decref(rcount);
 
 	byprov = json_object();
 	json_array_foreach(json_object_get(doc, "findings"), i, f) {
@@ -344,6 +534,48 @@ html_summary(xmlNodePtr main, json_t *doc)
 		free(keys);
 	}
 	json_decref(byprov);
+}
+
+/* The unwaived failures of the previous run that are gone. */
+static void
+html_resolved(xmlNodePtr main, json_t *doc)
+{
+	static const char *const cols[] = { "Severity", "Rule", "Provider",
+	    "Resource", NULL };
+	xmlNodePtr	 s, tb, tr, td, a;
+	json_t		*f, *res, *prev;
+	size_t		 i;
+	char		 b[512];
+
+	s = section(main, "resolved", "Resolved since the previous run");
+	prev = json_object_get(doc, "previous");
+	res = json_object_get(doc, "resolved");
+	if (!json_is_object(prev)) {
+		none(s, "No previous run to compare with.");
+		return;
+	}
+	snprintf(b, sizeof(b), "Unwaived failing findings of run %lld that "
+	    "this run no longer has, although their rule ran (a rule that "
+	    "errored or whose source is absent resolves nothing).",
+	    num(prev, "run"));
+	el(s, "p", b);
+	if (json_array_size(res) == 0) {
+		none(s, "Nothing was resolved.");
+		return;
+	}
+	tb = table_head(s, cols);
+	json_array_foreach(res, i, f) {
+		tr = el(tb, "tr", NULL);
+		attr(tr, "class", "resolved");
+		sev_badge(el(tr, "td", NULL), str(f, "severity"));
+		td = el(tr, "td", NULL);
+		a = el_class(td, "a", "mono", str(f, "rule"));
+		snprintf(b, sizeof(b), "#rule-%s", str(f, "rule"));
+		attr(a, "href", b);
+		el_class(td, "span", "rule-title", str(f, "title"));
+		el(tr, "td", str(f, "provider"));
+		el_class(tr, "td", "mono", str(f, "resource"));
+	}
 }
 
 static void
@@ -412,11 +644,11 @@ filter_select(xmlNodePtr box, const char *key, const char *label,
 static void
 html_findings(xmlNodePtr main, json_t *doc)
 {
-	static const char *const cols[] = { "Severity", "Status", "Rule",
-	    "Provider / source", "Resource", "Detail", NULL };
+	static const char *const cols[] = { "Status", "Resource", "Detail",
+	    "Source", NULL };
 	static const char *const statuses[] = { "fail", "waived", "error" };
-	const char	*sevs[SEV_COUNT];
-	xmlNodePtr	 s, box, tb, tr, td, a, in;
+	const char	*sevs[SEV_COUNT], *rule = "";
+	xmlNodePtr	 s, box, tb, tr, td, a, in, tbl, th;
 	json_t		*f, *provs, *rules, *findings;
 	const char	**keys;
 	size_t		 i, n;
@@ -464,35 +696,51 @@ html_findings(xmlNodePtr main, json_t *doc)
 	json_decref(provs);
 	json_decref(rules);
 
+	/*
+	 * Findings come ordered by severity, then rule: one tbody per run of
+	 * a rule carries the rule's severity, provider, link and title once
+	 * (data-rule, data-severity, data-provider); its rows carry status
+	 * (data-status, absent for fail), resource, detail and source, so
+	 * that a large run stays small.
+	 */
 	tb = table_head(s, cols);
-	attr(tb->parent, "id", "findings-table");
+	xmlUnlinkNode(tb);
+	xmlFreeNode(tb);
+	tb = NULL;
+	tbl = s->last->last;
+	attr(tbl, "id", "findings-table");
 	json_array_foreach(findings, i, f) {
+		if (tb == NULL || strcmp(str(f, "rule"), rule) != 0) {
+			rule = str(f, "rule");
+			tb = el(tbl, "tbody", NULL);
+			attr(tb, "class", "group");
+			attr(tb, "data-rule", rule);
+			attr(tb, "data-severity", str(f, "severity"));
+			attr(tb, "data-provider", str(f, "provider"));
+			th = el(el(tb, "tr", NULL), "th", NULL);
+			attr(th->parent, "class", "rule-head");
+			attr(th, "colspan", "4");
+			sev_badge(th, str(f, "severity"));
+			text(th, " ");
+			a = el_class(th, "a", "mono", rule);
+			snprintf(b, sizeof(b), "#rule-%s", rule);
+			attr(a, "href", b);
+			text(th, " ");
+			text(th, str(f, "title"));
+			text(th, " \u2014 ");
+			text(th, str(f, "provider"));
+		}
+		/* A row without data-status is a fail finding. */
 		tr = el(tb, "tr", NULL);
-		snprintf(b, sizeof(b), "finding status-%s",
-		    strcmp(str(f, "status"), "fail") == 0 ? "fail" :
-		    strcmp(str(f, "status"), "waived") == 0 ? "waived" :
-		    "error");
-		attr(tr, "class", b);
-		attr(tr, "data-severity", str(f, "severity"));
-		attr(tr, "data-status", str(f, "status"));
-		attr(tr, "data-provider", str(f, "provider"));
-		attr(tr, "data-rule", str(f, "rule"));
-		sev_badge(el(tr, "td", NULL), str(f, "severity"));
+		if (strcmp(str(f, "status"), "fail") != 0)
+			attr(tr, "data-status", str(f, "status"));
 		td = el(tr, "td", str(f, "status"));
 		if (json_is_true(json_object_get(f, "new")))
 			el_class(td, "span", "badge", "new");
-		td = el(tr, "td", NULL);
-		a = el_class(td, "a", "mono", str(f, "rule"));
-		snprintf(b, sizeof(b), "#rule-%s", str(f, "rule"));
-		attr(a, "href", b);
-		el_class(td, "span", "rule-title", str(f, "title"));
-		td = el(tr, "td", str(f, "provider"));
-		if (json_is_string(json_object_get(f, "source"))) {
-			text(td, " / ");
-			text(td, str(f, "source"));
-		}
-		el_class(tr, "td", "mono", str(f, "resource"));
+		el(tr, "td", str(f, "resource"));
 		el(tr, "td", str(f, "detail"));
+		el(tr, "td", json_is_string(json_object_get(f, "source")) ?
+		    str(f, "source") : "");
 	}
 }
 
@@ -526,52 +774,239 @@ html_waived(xmlNodePtr main, json_t *doc)
 		none(s, "No waived findings.");
 }
 
-/* Each rule with findings, once: title, remediation, references. */
+static void
+res_badge(xmlNodePtr parent, const char *res)
+{
+	char	 cls[64];
+
+	snprintf(cls, sizeof(cls), "res res-%s", strcmp(res, "passed") == 0 ||
+	    strcmp(res, "failed") == 0 || strcmp(res, "waived") == 0 ||
+	    strcmp(res, "error") == 0 ? res : "not_evaluated");
+	el_class(parent, "span", cls, strcmp(res, "not_evaluated") == 0 ?
+	    "not evaluated" : res);
+}
+
+/* "a, b, c" of a JSON array of strings into the element's text. */
+static void
+join_text(xmlNodePtr n, json_t *arr)
+{
+	size_t	 i;
+	json_t	*v;
+
+	json_array_foreach(arr, i, v) {
+		if (i > 0)
+			text(n, ", ");
+		text(n, json_string_value(v));
+	}
+}
+
+/*
+ * Every rule that ran with its result, grouped by provider, so that
+ * coverage is visible; remediation under each rule that has findings.
+ */
 static void
 html_rules(xmlNodePtr main, json_t *doc)
 {
-	xmlNodePtr	 s, dl, dt;
-	json_t		*f, *seen;
-	size_t		 i;
+	static const char *const cols[] = { "Rule", "Severity", "Result",
+	    "#Failing", "#Waived", "#Errors", "Framework controls", NULL };
+	xmlNodePtr	 s, tb, tr, td, h, box;
+	json_t		*r, *rules, *byprov, *list;
+	const char	**keys;
+	const char	*res;
+	size_t		 i, j, n, ne;
 	char		 id[512];
 
-	s = section(main, "rules", "Remediation and references");
-	seen = json_object();
-	dl = el(s, "dl", NULL);
-	json_array_foreach(json_object_get(doc, "findings"), i, f) {
-		if (json_object_get(seen, str(f, "rule")) != NULL)
-			continue;
-		json_object_set_new(seen, str(f, "rule"), json_true());
-		dt = el(dl, "dt", NULL);
-		snprintf(id, sizeof(id), "rule-%s", str(f, "rule"));
-		attr(dt, "id", id);
-		sev_badge(dt, str(f, "severity"));
-		text(dt, " ");
-		el_class(dt, "code", "mono", str(f, "rule"));
-		text(dt, ": ");
-		text(dt, str(f, "title"));
-		el(dl, "dd", json_is_string(json_object_get(f,
-		    "remediation")) ? str(f, "remediation") :
-		    "No remediation text in the rule catalog.");
-		if (json_is_string(json_object_get(f, "frameworks")))
-			text(el(dl, "dd", "References: "),
-			    str(f, "frameworks"));
+	s = section(main, "rules", "Rules: coverage and remediation");
+	rules = json_object_get(doc, "rules");
+	if (json_array_size(rules) == 0) {
+		none(s, "No rules in the catalog.");
+		return;
 	}
-	if (json_object_size(seen) == 0)
-		none(s, "No rule has findings.");
-	json_decref(seen);
+	el(s, "p", "Every rule of the catalog with its result in this run: "
+	    "passed, failed, waived (only waived findings), error (it could "
+	    "not be evaluated honestly), or not evaluated (the policy "
+	    "collects no source of its provider).");
+	byprov = json_object();
+	json_array_foreach(rules, i, r) {
+		if ((list = json_object_get(byprov, str(r, "provider"))) ==
+		    NULL) {
+			list = json_array();
+			json_object_set_new(byprov, str(r, "provider"), list);
+		}
+		json_array_append(list, r);
+	}
+	keys = sorted_keys(byprov, &n);
+	for (i = 0; i < n; i++) {
+		list = json_object_get(byprov, keys[i]);
+		for (ne = 0, j = 0; j < json_array_size(list); j++) {
+			if (strcmp(str(json_array_get(list, j), "result"),
+			    "not_evaluated") == 0)
+				ne++;
+		}
+		box = s;
+		if (ne == json_array_size(list)) {
+			/* Folded, but counted in the heading. */
+			box = el(s, "details", NULL);
+			h = el(box, "summary", NULL);
+			el(h, "strong", keys[i][0] != '\0' ?
+			    keys[i] : "-");
+			snprintf(id, sizeof(id), ": %zu rule%s, none evaluated "
+			    "(the run has no source of this provider)", ne,
+			    ne == 1 ? "" : "s");
+			text(h, id);
+		} else {
+			h = el(s, "h3", keys[i][0] != '\0' ? keys[i] : "-");
+			snprintf(id, sizeof(id), ": %zu rule%s", json_array_size(
+			    list), json_array_size(list) == 1 ? "" : "s");
+			text(h, id);
+			if (ne > 0) {
+				snprintf(id, sizeof(id), ", %zu not evaluated",
+				    ne);
+				text(h, id);
+			}
+		}
+		snprintf(id, sizeof(id), "rules-%s", keys[i]);
+		attr(h, "id", id);
+		tb = table_head(box, cols);
+		attr(tb->parent, "class", "rules");
+		json_array_foreach(list, j, r) {
+			res = str(r, "result");
+			tr = el(tb, "tr", NULL);
+			snprintf(id, sizeof(id), "rule-%s", str(r, "id"));
+			attr(tr, "id", id);
+			attr(tr, "class", "rule");
+			attr(tr, "data-result", res);
+			td = el(tr, "td", NULL);
+			el_class(td, "code", "mono", str(r, "id"));
+			el_class(td, "span", "rule-title", str(r, "title"));
+			if ((strcmp(res, "failed") == 0 ||
+			    strcmp(res, "waived") == 0 ||
+			    strcmp(res, "error") == 0)) {
+				td = el(td, "p", "Remediation: ");
+				text(td, json_is_string(json_object_get(r,
+				    "remediation")) ? str(r, "remediation") :
+				    "no remediation text in the rule catalog.");
+			}
+			sev_badge(el(tr, "td", NULL), str(r, "severity"));
+			res_badge(el(tr, "td", NULL), res);
+			td_num(tr, num(r, "fail"));
+			td_num(tr, num(r, "waived"));
+			td_num(tr, num(r, "error"));
+			join_text(el_class(tr, "td", "mono", NULL),
+			    json_object_get(r, "frameworks"));
+		}
+	}
+	free(keys);
+	json_decref(byprov);
 }
 
+/* The worse of two rule results, for a control's combined result. */
+static int
+res_rank(const char *res)
+{
+	static const char *const order[] = { "failed", "error", "waived",
+	    "passed", "not_evaluated" };
+	int	 i;
+
+	for (i = 0; i < 5; i++) {
+		if (strcmp(res, order[i]) == 0)
+			return i;
+	}
+	return 4;
+}
+
+/*
+ * Framework controls (the rules' `frameworks:` header): each control with
+ * the combined result of its rules (the worst) and the rules themselves.
+ */
+static void
+html_controls(xmlNodePtr main, json_t *doc)
+{
+	static const char *const cols[] = { "Control", "Result", "Rules",
+	    NULL };
+	static const char *const names[] = { "failed", "error", "waived",
+	    "passed", "not_evaluated" };
+	xmlNodePtr	 s, tb, tr, td, a;
+	json_t		*r, *f, *ctl, *list, *fw;
+	const char	**keys;
+	size_t		 i, j, n;
+	int		 worst, k;
+	char		 b[512];
+
+	s = section(main, "controls", "By framework control");
+	ctl = json_object();
+	json_array_foreach(json_object_get(doc, "rules"), i, r) {
+		json_array_foreach(json_object_get(r, "frameworks"), j, fw) {
+			if ((list = json_object_get(ctl,
+			    json_string_value(fw))) == NULL) {
+				list = json_array();
+				json_object_set_new(ctl,
+				    json_string_value(fw), list);
+			}
+			json_array_append(list, r);
+		}
+	}
+	if (json_object_size(ctl) == 0) {
+		none(s, "No rule names a framework control.");
+		json_decref(ctl);
+		return;
+	}
+	el(s, "p", "Each control named by a rule's frameworks header, with "
+	    "the worst result of its rules.");
+	tb = table_head(s, cols);
+	keys = sorted_keys(ctl, &n);
+	for (i = 0; i < n; i++) {
+		list = json_object_get(ctl, keys[i]);
+		worst = 4;
+		json_array_foreach(list, j, r) {
+			if ((k = res_rank(str(r, "result"))) < worst)
+				worst = k;
+		}
+		/* Not evaluated only when none of its rules ran. */
+		tr = el(tb, "tr", NULL);
+		attr(tr, "class", "control");
+		attr(tr, "data-result", names[worst]);
+		el_class(tr, "th", "mono", keys[i]);
+		td = el(tr, "td", NULL);
+		res_badge(td, names[worst]);
+		for (k = 0, j = 0; j < json_array_size(list); j++) {
+			if (strcmp(str(json_array_get(list, j), "result"),
+			    "not_evaluated") == 0)
+				k++;
+		}
+		if (k > 0 && worst != 4) {
+			snprintf(b, sizeof(b), " %d of %zu rules not "
+			    "evaluated", k, json_array_size(list));
+			el_class(td, "span", "partial-cov", b);
+		}
+		td = el(tr, "td", NULL);
+		json_array_foreach(list, j, f) {
+			if (j > 0)
+				text(td, " ");
+			snprintf(b, sizeof(b), "#rule-%s", str(f, "id"));
+			a = el_class(td, "a", "mono", str(f, "id"));
+			attr(a, "href", b);
+			snprintf(b, sizeof(b), " (%s)", strcmp(str(f, "result"),
+			    "not_evaluated") == 0 ? "not evaluated" :
+			    str(f, "result"));
+			text(td, b);
+		}
+	}
+	free(keys);
+	json_decref(ctl);
+}
+
+/* Drift grouped by table: each change as key, column, old -> new. */
 static void
 html_drift(xmlNodePtr main, json_t *doc)
 {
-	static const char *const cols[] = { "Table", "Source", "Key",
-	    "Change", "Column", "Old", "New", NULL };
-	xmlNodePtr	 s, tb, tr, p;
-	json_t		*c, *changes;
-	size_t		 i;
-	const char	*e;
-	char		 b[80];
+	static const char *const cols[] = { "Key", "Source", "Change",
+	    "Column", "Old \u2192 new", NULL };
+	xmlNodePtr	 s, tb = NULL, tr, p, td;
+	json_t		*c, *changes, *o, *nw;
+	size_t		 i, cnt;
+	const char	*e, *table = NULL, *ch;
+	char		 b[80], h[512];
 
 	s = section(main, "drift", "Drift since the baseline");
 	changes = json_object_get(doc, "changes");
@@ -586,19 +1021,45 @@ html_drift(xmlNodePtr main, json_t *doc)
 		text(p, e);
 		text(p, ".");
 	}
-	tb = table_head(s, cols);
+	/* Changes come ordered by table. */
 	json_array_foreach(changes, i, c) {
+		if (table == NULL || strcmp(table, str(c, "table")) != 0) {
+			table = str(c, "table");
+			for (cnt = 0; i + cnt < json_array_size(changes) &&
+			    strcmp(str(json_array_get(changes, i + cnt),
+			    "table"), table) == 0; cnt++)
+				;
+			snprintf(h, sizeof(h), " (%zu change%s)", cnt,
+			    cnt == 1 ? "" : "s");
+			p = el(s, "h3", NULL);
+			el_class(p, "code", "mono", table);
+			text(p, h);
+			tb = table_head(s, cols);
+			attr(tb->parent, "class", "drift");
+			attr(tb->parent, "data-table", table);
+		}
+		ch = str(c, "change");
 		tr = el(tb, "tr", NULL);
-		el(tr, "td", str(c, "table"));
-		el(tr, "td", val(json_object_get(c, "source"), b, sizeof(b)));
+		attr(tr, "class", "change");
+		attr(tr, "data-change", ch);
 		el_class(tr, "td", "mono", val(json_object_get(c, "key"), b,
 		    sizeof(b)));
-		el(tr, "td", str(c, "change"));
-		el(tr, "td", str(c, "column"));
-		el_class(tr, "td", "mono", val(json_object_get(c, "old"), b,
-		    sizeof(b)));
-		el_class(tr, "td", "mono", val(json_object_get(c, "new"), b,
-		    sizeof(b)));
+		el(tr, "td", val(json_object_get(c, "source"), b, sizeof(b)));
+		el(tr, "td", ch);
+		el_class(tr, "td", "mono", str(c, "column"));
+		td = el_class(tr, "td", "mono", NULL);
+		o = json_object_get(c, "old");
+		nw = json_object_get(c, "new");
+		if (strcmp(ch, "added") != 0) {
+			el_class(td, "del", "old", json_is_null(o) ? "null" :
+			    val(o, b, sizeof(b)));
+		}
+		if (strcmp(ch, "modified") == 0)
+			el_class(td, "span", "arrow", "\u2192");
+		if (strcmp(ch, "removed") != 0) {
+			el_class(td, "ins", "new", json_is_null(nw) ? "null" :
+			    val(nw, b, sizeof(b)));
+		}
 	}
 }
 
@@ -606,29 +1067,51 @@ static void
 html_critical(xmlNodePtr main, json_t *doc)
 {
 	static const char *const cols[] = { "Name", "Source", "Status",
-	    "Observed (SHA-256 or public value)", NULL };
-	xmlNodePtr	 s, tb, tr;
-	json_t		*c, *cv;
+	    "Expected (SHA-256)", "Observed", NULL };
+	xmlNodePtr	 s, tb, tr, td;
+	json_t		*c, *cv, *ob, *ex, *oh;
 	size_t		 i;
 	char		 b[80];
 
-	s = section(main, "critical-values", "Critical values");
+	s = section(main, "critical-values", "Critical values (pins)");
 	cv = json_object_get(doc, "critical_values");
 	if (json_array_size(cv) == 0) {
 		none(s, "None configured.");
 		return;
 	}
+	el(s, "p", "Each pinned value of the policy: the digest the policy "
+	    "expects and what this run observed (the value itself only for a "
+	    "public pin, otherwise its SHA-256).");
 	tb = table_head(s, cols);
 	json_array_foreach(cv, i, c) {
 		tr = el(tb, "tr", NULL);
-		if (strcmp(str(c, "status"), "ok") != 0)
-			attr(tr, "class", "failed");
+		attr(tr, "class", strcmp(str(c, "status"), "ok") != 0 ?
+		    "pin failed" : "pin");
 		el(tr, "th", str(c, "name"));
 		el(tr, "td", val(json_object_get(c, "source"), b, sizeof(b)));
 		el(tr, "td", str(c, "status"));
-		el_class(tr, "td", "mono", val(json_object_get(c,
-		    json_object_get(c, "observed") != NULL ? "observed" :
-		    "observed_sha256"), b, sizeof(b)));
+		ex = json_object_get(c, "expected_sha256");
+		el_class(tr, "td", "mono", json_is_string(ex) ?
+		    json_string_value(ex) : "-");
+		td = el_class(tr, "td", "mono", NULL);
+		ob = json_object_get(c, "observed");
+		oh = json_object_get(c, "observed_sha256");
+		if (ob != NULL) {
+			text(td, val(ob, b, sizeof(b)));
+			if (json_is_string(oh)) {
+				el(td, "br", NULL);
+				text(td, "SHA-256 ");
+				text(td, json_string_value(oh));
+			}
+		} else if (json_is_string(oh)) {
+			text(td, "SHA-256 ");
+			text(td, json_string_value(oh));
+		} else
+			text(td, "unreadable");
+		if (json_is_string(json_object_get(c, "error"))) {
+			el(td, "br", NULL);
+			text(td, str(c, "error"));
+		}
 	}
 }
 
@@ -670,18 +1153,60 @@ html_freeze(xmlNodePtr main, json_t *doc)
 	}
 }
 
-/* A stacked bar per run: unwaived failing findings by severity. */
+static void
+svg_line(xmlNodePtr svg, double x1, double y1, double x2, double y2,
+    const char *stroke, const char *dash)
+{
+	xmlNodePtr	 n;
+	char		 b[32];
+
+	n = el(svg, "line", NULL);
+	snprintf(b, sizeof(b), "%.1f", x1);
+	attr(n, "x1", b);
+	snprintf(b, sizeof(b), "%.1f", y1);
+	attr(n, "y1", b);
+	snprintf(b, sizeof(b), "%.1f", x2);
+	attr(n, "x2", b);
+	snprintf(b, sizeof(b), "%.1f", y2);
+	attr(n, "y2", b);
+	attr(n, "stroke", stroke);
+	if (dash != NULL)
+		attr(n, "stroke-dasharray", dash);
+}
+
+static xmlNodePtr
+svg_text(xmlNodePtr svg, double x, double y, const char *anchor,
+    const char *s)
+{
+	xmlNodePtr	 n;
+	char		 b[32];
+
+	n = el(svg, "text", s);
+	snprintf(b, sizeof(b), "%.1f", x);
+	attr(n, "x", b);
+	snprintf(b, sizeof(b), "%.1f", y);
+	attr(n, "y", b);
+	if (anchor != NULL)
+		attr(n, "text-anchor", anchor);
+	return n;
+}
+
+/*
+ * A stacked bar per run: unwaived failing findings by severity, with
+ * labelled axes; a partial run (a source failed) has a dashed outline
+ * and "partial" under its number, since its counts are not comparable.
+ */
 static void
 html_trend(xmlNodePtr main, json_t *doc)
 {
-	const double	 w = 720, h = 220, left = 40, right = 10, top = 12,
-			 bottom = 28;
+	const double	 w = 900, h = 276, left = 64, right = 12, top = 16,
+			 bottom = 76;
 	xmlNodePtr	 s, svg, g, n, legend;
 	json_t		*runs, *r;
-	size_t		 i, nr;
-	long long	 max = 1, tot, v;
-	double		 slot, bw, x, y, bh;
-	int		 sev;
+	size_t		 i, nr, partial = 0;
+	long long	 max = 1, tot, v, tick, step;
+	double		 slot, bw, x, y, bh, ph = h - bottom - top;
+	int		 sev, ispart;
 	char		 b[512], c[64];
 
 	s = section(main, "trend", "Trend of past runs");
@@ -695,9 +1220,14 @@ html_trend(xmlNodePtr main, json_t *doc)
 			tot += num(r, severity_name(sev));
 		if (tot > max)
 			max = tot;
+		if (strcmp(str(r, "status"), "complete") != 0)
+			partial++;
 	}
 	snprintf(b, sizeof(b), "Unwaived failing findings by severity, for "
-	    "the last %zu run%s (oldest first).", nr, nr == 1 ? "" : "s");
+	    "the last %zu run%s (oldest first). %zu partial run%s (a source "
+	    "failed: counts are incomplete) %s a dashed outline.", nr,
+	    nr == 1 ? "" : "s", partial, partial == 1 ? "" : "s",
+	    partial == 1 ? "has" : "have");
 	el(s, "p", b);
 	svg = el(s, "svg", NULL);
 	attr(svg, "class", "trend");
@@ -708,52 +1238,62 @@ html_trend(xmlNodePtr main, json_t *doc)
 	snprintf(b, sizeof(b), "%.0f", h);
 	attr(svg, "height", b);
 	attr(svg, "role", "img");
-	attr(svg, "aria-label", "Trend of unwaived failing findings");
-	n = el(svg, "line", NULL);
-	snprintf(b, sizeof(b), "%.0f", left);
-	attr(n, "x1", b);
-	attr(n, "x2", b);
-	snprintf(b, sizeof(b), "%.0f", top);
-	attr(n, "y1", b);
-	snprintf(b, sizeof(b), "%.0f", h - bottom);
-	attr(n, "y2", b);
-	attr(n, "stroke", "#333");
-	n = el(svg, "line", NULL);
-	snprintf(b, sizeof(b), "%.0f", left);
-	attr(n, "x1", b);
-	snprintf(b, sizeof(b), "%.0f", w - right);
-	attr(n, "x2", b);
-	snprintf(b, sizeof(b), "%.0f", h - bottom);
-	attr(n, "y1", b);
-	attr(n, "y2", b);
-	attr(n, "stroke", "#333");
-	n = el_int(svg, "text", max);
-	attr(n, "x", "4");
-	snprintf(b, sizeof(b), "%.0f", top + 8);
-	attr(n, "y", b);
-	n = el(svg, "text", "0");
-	attr(n, "x", "4");
-	snprintf(b, sizeof(b), "%.0f", h - bottom);
-	attr(n, "y", b);
+	attr(svg, "aria-label", "Trend of unwaived failing findings by run");
+
+	/* Y axis: a round step (1, 2 or 5 times a power of ten), at most
+	 * five ticks; the axis ends at a whole step. */
+	for (step = 1;; step *= 10) {
+		if (max <= step * 5) {
+			break;
+		} else if (max <= step * 10) {
+			step *= 2;
+			break;
+		} else if (max <= step * 25) {
+			step *= 5;
+			break;
+		}
+	}
+	max = (max + step - 1) / step * step;
+	for (tick = 0; tick <= max; tick += step) {
+		y = h - bottom - ph * (double)tick / (double)max;
+		if (tick > 0)
+			svg_line(svg, left, y, w - right, y, "#e5e8e8", NULL);
+		snprintf(c, sizeof(c), "%lld", tick);
+		svg_text(svg, left - 6, y + 4, "end", c);
+	}
+	svg_line(svg, left, top, left, h - bottom, "#333", NULL);
+	svg_line(svg, left, h - bottom, w - right, h - bottom, "#333", NULL);
+	n = svg_text(svg, 0, 0, "middle", "Failing findings");
+	attr(n, "class", "axis");
+	snprintf(b, sizeof(b), "translate(16 %.1f) rotate(-90)",
+	    top + ph / 2);
+	attr(n, "transform", b);
+	n = svg_text(svg, left + (w - left - right) / 2, h - 6, "middle",
+	    "Run (number; date collected)");
+	attr(n, "class", "axis");
 
 	slot = (w - left - right) / (double)nr;
-	bw = slot * 0.7 > 40 ? 40 : slot * 0.7;
+	bw = slot * 0.7 > 48 ? 48 : slot * 0.7;
 	json_array_foreach(runs, i, r) {
+		ispart = strcmp(str(r, "status"), "complete") != 0;
 		g = el(svg, "g", NULL);
-		attr(g, "class", "run");
+		attr(g, "class", ispart ? "run partial" : "run");
 		snprintf(c, sizeof(c), "%lld", num(r, "id"));
 		attr(g, "data-run", c);
-		snprintf(b, sizeof(b), "run %s (%s): %lld critical, %lld high, "
-		    "%lld medium, %lld low, %lld info", c,
-		    str(r, "collected_at"), num(r, "critical"), num(r, "high"),
-		    num(r, "medium"), num(r, "low"), num(r, "info"));
+		attr(g, "data-status", str(r, "status"));
+		snprintf(b, sizeof(b), "run %s (%s, %s): %lld critical, %lld "
+		    "high, %lld medium, %lld low, %lld info, %lld errors", c,
+		    str(r, "collected_at"), str(r, "status"),
+		    num(r, "critical"), num(r, "high"), num(r, "medium"),
+		    num(r, "low"), num(r, "info"), num(r, "errors"));
 		el(g, "title", b);
 		x = left + slot * (double)i + (slot - bw) / 2;
 		y = h - bottom;
-		for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
+		for (tot = 0, sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
 			if ((v = num(r, severity_name(sev))) == 0)
 				continue;
-			bh = (h - bottom - top) * (double)v / (double)max;
+			tot += v;
+			bh = ph * (double)v / (double)max;
 			y -= bh;
 			n = el(g, "rect", NULL);
 			snprintf(b, sizeof(b), "%.1f", x);
@@ -765,19 +1305,45 @@ html_trend(xmlNodePtr main, json_t *doc)
 			snprintf(b, sizeof(b), "%.1f", bh);
 			attr(n, "height", b);
 			attr(n, "fill", sev_colors[sev]);
+			if (ispart)
+				attr(n, "fill-opacity", "0.45");
 		}
-		n = el(g, "text", c);
-		snprintf(b, sizeof(b), "%.1f", x + bw / 2);
-		attr(n, "x", b);
-		snprintf(b, sizeof(b), "%.0f", h - bottom + 14);
-		attr(n, "y", b);
-		attr(n, "text-anchor", "middle");
+		if (ispart) {
+			/* The dashed outline of a partial run's bar. */
+			n = el(g, "rect", NULL);
+			snprintf(b, sizeof(b), "%.1f", x - 2);
+			attr(n, "x", b);
+			snprintf(b, sizeof(b), "%.1f", y - 2 < top ? top :
+			    y - 2);
+			attr(n, "y", b);
+			snprintf(b, sizeof(b), "%.1f", bw + 4);
+			attr(n, "width", b);
+			snprintf(b, sizeof(b), "%.1f", h - bottom - (y - 2 <
+			    top ? top : y - 2));
+			attr(n, "height", b);
+			attr(n, "fill", "none");
+			attr(n, "stroke", "#333");
+			attr(n, "stroke-dasharray", "4 3");
+		}
+		snprintf(b, sizeof(b), "%lld", tot);
+		if (slot >= 22)
+			svg_text(g, x + bw / 2, y - 3, "middle", b);
+		svg_text(g, x + bw / 2, h - bottom + 14, "middle", c);
+		if (slot >= 60) {
+			snprintf(b, sizeof(b), "%.10s", str(r,
+			    "collected_at"));
+			svg_text(g, x + bw / 2, h - bottom + 27, "middle", b);
+		}
+		if (ispart)
+			svg_text(g, x + bw / 2, h - bottom + (slot >= 60 ? 40 :
+			    27), "middle", "partial");
 	}
 	legend = el_class(s, "p", "legend", NULL);
 	for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--) {
 		snprintf(c, sizeof(c), "sev sev-%s", severity_name(sev));
 		el_class(legend, "span", c, severity_name(sev));
 	}
+	el(legend, "span", "dashed outline, pale: partial run");
 }
 
 static void
@@ -846,8 +1412,10 @@ html_render(json_t *doc, FILE *out)
 		const char	*label;
 	} toc[] = {
 		{ "summary", "Summary" }, { "sources", "Sources" },
+		{ "resolved", "Resolved" },
 		{ "findings", "Findings" }, { "waived", "Waived" },
-		{ "rules", "Remediation" }, { "drift", "Drift" },
+		{ "rules", "Rules" }, { "controls", "Controls" },
+		{ "drift", "Drift" },
 		{ "critical-values", "Critical values" },
 		{ "freeze", "Freeze" }, { "trend", "Trend" },
 		{ "evidence", "Evidence" },
@@ -904,9 +1472,11 @@ html_render(json_t *doc, FILE *out)
 	main = el(body, "main", NULL);
 	html_summary(main, doc);
 	html_sources(main, doc);
+	html_resolved(main, doc);
 	html_findings(main, doc);
 	html_waived(main, doc);
 	html_rules(main, doc);
+	html_controls(main, doc);
 	html_drift(main, doc);
 	html_critical(main, doc);
 	html_freeze(main, doc);
@@ -921,7 +1491,7 @@ html_render(json_t *doc, FILE *out)
 	n = el(body, "script", NULL);
 	xmlAddChild(n, xmlNewText((const xmlChar *)report_js));
 
-	htmlDocDumpMemoryFormat(hd, &mem, &len, 1);
+	htmlDocDumpMemoryFormat(hd, &mem, &len, 0);
 	if (mem == NULL || len <= 0 ||
 	    fwrite(mem, 1, (size_t)len, out) != (size_t)len)
 		r = VGL_ERR_IO;

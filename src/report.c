@@ -302,6 +302,244 @@ finding_account(json_t *f)
 		json_object_set_new(f, "account_id", json_string(res));
 }
 
+/* The comma-separated frameworks header as an array of trimmed names. */
+static json_t *
+frameworks_array(const char *s)
+{
+	json_t		*a = json_array();
+	const char	*p, *e;
+
+	for (p = s; p != NULL && *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (e > p)
+			json_array_append_new(a, json_stringn(p, (size_t)(e - p)));
+		while (*e != '\0' && *e != ',')
+			e++;
+	}
+	return a;
+}
+
+/* 1 when type is one of the source types the run collected. */
+static int
+has_type(json_t *types, const char *type)
+{
+	size_t	 i;
+	json_t	*v;
+
+	json_array_foreach(types, i, v) {
+		if (strcmp(json_string_value(v), type) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+rule_result(json_t *o)
+{
+	const char	*res;
+
+	if (json_integer_value(json_object_get(o, "fail")) > 0)
+		res = "failed";
+	else if (json_integer_value(json_object_get(o, "error")) > 0)
+		res = "error";
+	else if (json_integer_value(json_object_get(o, "waived")) > 0)
+		res = "waived";
+	else
+		res = "passed";
+	json_object_set_new(o, "result", json_string(res));
+}
+
+/*
+ * Every rule of the catalog with its result in run: failed (an unwaived
+ * fail finding), else error (an error finding), else waived (only waived
+ * findings), else passed; or
+ * not_evaluated (its provider's source type was not collected in the
+ * run); then rules that have findings but are no longer in the catalog.
+ */
+static json_t *
+report_rules(struct store *st, long long run, const struct ruleset *rs)
+{
+	json_t		*arr, *byrule, *o, *types;
+	sqlite3_stmt	*s;
+	const struct rule *r;
+	const char	*k, *type;
+	size_t		 i;
+
+	types = json_array();
+	if ((s = prep(st, "SELECT DISTINCT type FROM main.sources WHERE "
+	    "type IS NOT NULL AND run IN (?1, (SELECT snapshot_run FROM "
+	    "main.runs WHERE id = ?1))", run)) == NULL) {
+		json_decref(types);
+		return NULL;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(types, json_string(
+		    (const char *)sqlite3_column_text(s, 0)));
+	sqlite3_finalize(s);
+
+	byrule = json_object();
+	if ((s = prep(st, "SELECT rule, max(title), max(severity), "
+	    "max(provider), sum(status = 'fail'), sum(status = 'waived'), "
+	    "sum(status NOT IN ('fail', 'waived')) FROM main.findings WHERE "
+	    "run = ? GROUP BY rule", run)) == NULL) {
+		json_decref(types);
+		json_decref(byrule);
+		return NULL;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			continue;
+		o = json_pack("{s:o, s:o, s:o, s:o, s:I, s:I, s:I}",
+		    "id", col_json(s, 0), "title", col_json(s, 1),
+		    "severity", col_json(s, 2), "provider", col_json(s, 3),
+		    "fail", (json_int_t)sqlite3_column_int64(s, 4),
+		    "waived", (json_int_t)sqlite3_column_int64(s, 5),
+		    "error", (json_int_t)sqlite3_column_int64(s, 6));
+		json_object_set_new(o, "frameworks", json_array());
+		rule_result(o);
+		json_object_set_new(byrule, json_string_value(json_object_get(o,
+		    "id")), o);
+	}
+	sqlite3_finalize(s);
+
+	arr = json_array();
+	for (i = 0; rs != NULL && i < rs->n; i++) {
+		r = &rs->v[i];
+		if ((o = json_object_get(byrule, r->id)) != NULL) {
+			json_incref(o);
+			json_object_del(byrule, r->id);
+		} else {
+			o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i}",
+			    "id", r->id, "title", r->title != NULL ? r->title :
+			    "", "severity", severity_name(r->severity),
+			    "provider", r->provider != NULL ? r->provider : "",
+			    "fail", 0, "waived", 0, "error", 0);
+			type = rules_source_type(r->provider);
+			if (type != NULL && !has_type(types, type))
+				json_object_set_new(o, "result",
+				    json_string("not_evaluated"));
+			else
+				rule_result(o);
+		}
+		/* The catalog's own title and severity, when it has them. */
+		if (r->title != NULL)
+			json_object_set_new(o, "title", json_string(r->title));
+		json_object_set_new(o, "severity",
+		    json_string(severity_name(r->severity)));
+		json_object_set_new(o, "frameworks",
+		    frameworks_array(r->frameworks));
+		if (r->remediation != NULL)
+			json_object_set_new(o, "remediation",
+			    json_string(r->remediation));
+		json_array_append_new(arr, o);
+	}
+	json_object_foreach(byrule, k, o)
+		json_array_append(arr, o);
+	json_decref(byrule);
+	json_decref(types);
+	return arr;
+}
+
+/*
+ * The previous evaluated run (as for findings' "new") with its summary,
+ * or null; and the unwaived fail findings of that run that are gone from
+ * this one although their rule ran cleanly (passed, failed or waived,
+ * with no error finding): a rule that errored on any source, or was not
+ * evaluated, resolves nothing.
+ */
+static int
+report_previous(struct store *st, long long run, json_t *doc)
+{
+	json_t		*prev, *sum, *arr, *rules, *rids, *o;
+	sqlite3_stmt	*s;
+	const char	*res, *rule;
+	long long	 p;
+	long		 total;
+	size_t		 i;
+
+	if ((s = prep(st, STORE_PREV_RUN_SQL, run)) == NULL)
+		return -1;
+	p = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	arr = json_array();
+	if (p <= 0) {
+		json_object_set_new(doc, "previous", json_null());
+		json_object_set_new(doc, "resolved", arr);
+		return 0;
+	}
+	if ((sum = report_summary(st, p, &total)) == NULL) {
+		json_decref(arr);
+		return -1;
+	}
+	prev = json_pack("{s:I, s:o}", "run", (json_int_t)p, "summary", sum);
+	if ((s = prep(st, "SELECT collected_at FROM main.runs WHERE id = ?",
+	    p)) != NULL) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			json_object_set_new(prev, "collected_at",
+			    col_json(s, 0));
+		sqlite3_finalize(s);
+	}
+	json_object_set_new(doc, "previous", prev);
+
+	/* A rule's result, looked up once per rule. */
+	rules = json_object_get(doc, "rules");
+	rids = json_object();
+	json_array_foreach(rules, i, prev)
+		json_object_set(rids, json_string_value(json_object_get(prev,
+		    "id")), prev);
+	if ((s = prep(st, "SELECT p.rule, p.title, p.severity, p.provider, "
+	    "p.source, p.resource FROM main.findings p WHERE p.run = ?2 AND "
+	    "p.status = 'fail' AND NOT EXISTS (SELECT 1 FROM main.findings c "
+	    "WHERE c.run = ?1 AND c.rule = p.rule AND c.resource = p.resource) "
+	    "ORDER BY CASE p.severity WHEN 'critical' THEN 0 WHEN 'high' THEN "
+	    "1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, p.rule, "
+	    "p.resource", run)) == NULL) {
+		json_decref(rids);
+		json_decref(arr);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 2, p);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		rule = (const char *)sqlite3_column_text(s, 0);
+		o = rule != NULL ? json_object_get(rids, rule) : NULL;
+		res = json_string_value(json_object_get(o, "result"));
+		if (res == NULL || json_integer_value(json_object_get(o,
+		    "error")) > 0 || (strcmp(res, "passed") != 0 &&
+		    strcmp(res, "failed") != 0 && strcmp(res, "waived") != 0))
+			continue;
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
+		    "s:o, s:o}", "rule", col_json(s, 0), "title",
+		    col_json(s, 1), "severity", col_json(s, 2), "provider",
+		    col_json(s, 3), "source", col_json(s, 4), "resource",
+		    col_json(s, 5)));
+	}
+	sqlite3_finalize(s);
+	json_decref(rids);
+	json_object_set_new(doc, "resolved", arr);
+	return 0;
+}
+
+/* Adds each pin's expected_sha256 (the policy's digest) to its entry. */
+static void
+report_pins_expected(struct store *st, long long run, json_t *cv)
+{
+	sqlite3_stmt	*s;
+	size_t		 i = 0;
+
+	if ((s = prep(st, "SELECT expected_sha256 FROM main.critical_values "
+	    "WHERE run = ? ORDER BY rowid", run)) == NULL)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW && i < json_array_size(cv))
+		json_object_set_new(json_array_get(cv, i++), "expected_sha256",
+		    col_json(s, 0));
+	sqlite3_finalize(s);
+}
+
 json_t *
 report_build(struct store *st, long long run, const struct ruleset *rs,
     long max_findings)
@@ -419,6 +657,12 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 	json_object_set_new(doc, "freeze", freeze_report_json(st->db, run));
 	json_object_set_new(doc, "critical_values",
 	    critical_values_json(st->db, run));
+	report_pins_expected(st, run, json_object_get(doc, "critical_values"));
+	if ((arr = report_rules(st, run, rs)) == NULL)
+		goto fail_doc;
+	json_object_set_new(doc, "rules", arr);
+	if (report_previous(st, run, doc) != 0)
+		goto fail_doc;
 	if ((arr = report_history(st, run)) == NULL)
 		goto fail_doc;
 	json_object_set_new(doc, "history", arr);

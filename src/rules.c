@@ -1877,6 +1877,19 @@ provider_source_type(const char *provider)
 	return provider;
 }
 
+const char *
+rules_source_type(const char *provider)
+{
+	size_t	 i;
+
+	for (i = 0; provider != NULL &&
+	    i < sizeof(provider_types) / sizeof(provider_types[0]); i++) {
+		if (strcmp(provider, provider_types[i].provider) == 0)
+			return provider_types[i].type;
+	}
+	return NULL;
+}
+
 int
 rules_applies(const struct rule *r, const struct policy *pol)
 {

@@ -75,6 +75,9 @@ const struct rule *rules_find(const struct ruleset *, const char *id);
  */
 int	 rules_applies(const struct rule *, const struct policy *);
 
+/* The source type a rule provider stands for (aws, rdap...), or NULL. */
+const char *rules_source_type(const char *provider);
+
 /*
  * Prepares every rule against db (which has the full schema): SQL errors,
  * more than one statement, a statement that writes, a missing `resource`

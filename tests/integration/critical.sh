@@ -148,6 +148,9 @@ expect_json "$T/audit/report.json" \
     "[c for c in d['critical_values'] if c['name'] == 'wallet-api'][0]['observed_sha256'] == '$WALLET_SHA'" \
     "a non-public pin is reported by the SHA-256 of its value"
 expect_json "$T/audit/report.json" \
+    "[c for c in d['critical_values'] if c['name'] == 'bundle'][0]['expected_sha256'] == '$BODY_SHA' and all(len(c['expected_sha256']) == 64 for c in d['critical_values'])" \
+    "every pin carries the expected SHA-256 (the report's expected column)"
+expect_json "$T/audit/report.json" \
     "all('observed' not in c for c in d['critical_values'] if c['name'] in ('wallet-api', 'bundle', 'dns-ns', 'broken'))" \
     "non-public pins carry no observed value"
 expect_json "$T/audit/report.json" \

@@ -87,11 +87,20 @@ class P(HTMLParser):
             self.cursec = a.get("id")
         if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy":
             self.csp = a.get("content")
-        if tag == "tr" and "finding" in (a.get("class") or "").split():
-            self.rows.append(a)
+        if tag == "tbody":
+            self.group = a
+        if tag == "tbody" and "group" in (a.get("class") or "").split():
+            self.ingroup = True
+        elif tag in ("tbody", "thead", "table"):
+            self.ingroup = False
+        if tag == "tr" and getattr(self, "ingroup", False) and \
+                a.get("class") != "rule-head":
+            # A rule's rows share its tbody's rule, severity, provider;
+            # a row without data-status is a fail finding.
+            self.rows.append(dict(self.group, **dict({"data-status": "fail"}, **a)))
         if tag == "tr" and "failed" in (a.get("class") or "").split():
             self.failed_rows.append(a)
-        if tag == "g" and a.get("class") == "run":
+        if tag == "g" and "run" in (a.get("class") or "").split():
             self.runs.append(a.get("data-run"))
         if tag == "div" and a.get("id") == "filters":
             self.filters_hidden = "hidden" in a
