@@ -43,9 +43,6 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-#ifndef VIGIL_DATADIR
-#define VIGIL_DATADIR	"/usr/local/share/vigil"
-#endif
 
 int
 aws_iam_action_match(const char *p, const char *s)
