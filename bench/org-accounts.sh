@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/org-accounts.sh: one collection of a large AWS organisation.
 #
-# Starts tests/fakes/fake_aws.py as the management account of an
+# Starts tests/fakes/aws/fake_aws.py as the management account of an
 # organisation of ACCOUNTS member accounts (default 200) with USERS users
 # each (default 50) and LATENCY_MS of latency on every answer (default
 # 20), then times `vigil collect` of an aws source with "organization"
@@ -26,8 +26,8 @@ cleanup() {
 	rm -rf "$dir"
 }
 trap cleanup EXIT
-python3 "$top/tests/fakes/fake_aws.py" --port-file "$dir/port" \
-    --pid-file "$dir/pid" --fixture "$top/tests/fakes/aws_fixture_test.json" \
+python3 "$top/tests/fakes/aws/fake_aws.py" --port-file "$dir/port" \
+    --pid-file "$dir/pid" --fixture "$top/tests/fakes/aws/aws_fixture_test.json" \
     --org-accounts "$accounts" --org-users "$users" --org-missing-role 0 \
     --latency-ms "$lat" --log "$dir/req.jsonl" >"$dir/fake.err" 2>&1 &
 pid=$!

@@ -5,7 +5,7 @@
  * through one http_client whose source name is "critical_values", so a
  * --record DIR holds them under DIR/critical_values/ and --replay answers
  * them from there; aws_ssm pins go through the same client (signed by
- * source-aws.c).  dns pins are asked one after another (source-dns.c);
+ * aws/collect.c).  dns pins are asked one after another (dns/collect.c);
  * their answer sets are recorded in DIR/critical_values.dns.json.
  *
  * A pin that is not public has its observed value registered with
@@ -29,10 +29,10 @@
 
 #include <jansson.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "buf.h"
 #include "critical.h"
-#include "dns.h"
+#include "dns/dns.h"
 #include "http.h"
 #include "log.h"
 #include "vigil.h"

@@ -1,7 +1,7 @@
 /*
  * freeze.c: the reversible lockdown (SPEC section 8): checks of the
  * freeze section, the journal (table freeze_journal), and the plan,
- * apply, status and thaw procedures over the providers (freeze-aws.c).
+ * apply, status and thaw procedures over the providers (aws/freeze.c).
  *
  * Journal rules: a step's row, with its prior state, is committed as
  * "started" before its write is sent, and set to "done" after; a write

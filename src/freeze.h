@@ -8,8 +8,8 @@
  *    "params": {...what the write needs...},
  *    "prior": {...the state before the step...}}
  * OPs: create_policy, attach_user_policy, attach_role_policy,
- * deactivate_key, enable_transfer_lock (freeze-aws.c),
- * strip_role_permissions (freeze-discord.c).
+ * deactivate_key, enable_transfer_lock (aws/freeze.c),
+ * strip_role_permissions (discord/freeze.c).
  *
  * Journal: one row per step, inserted as "started" (with its prior state)
  * and committed before the step's write is sent, then set to "done";
@@ -48,7 +48,7 @@ int	 freeze_status(const struct policy *, sqlite3 *,
 int	 freeze_thaw(const struct policy *, sqlite3 *,
 	    const struct freeze_opts *);
 
-/* ---- the AWS provider (freeze-aws.c) -------------------------------- */
+/* ---- the AWS provider (aws/freeze.c) -------------------------------- */
 
 struct freeze_aws;
 
@@ -84,7 +84,7 @@ json_t	*freeze_aws_snapshot(struct freeze_aws *);
 /* One line describing a step (new string). */
 char	*freeze_step_text(json_t *step);
 
-/* ---- the Discord provider (freeze-discord.c) ----------------------- */
+/* ---- the Discord provider (discord/freeze.c) ----------------------- */
 
 struct freeze_discord;
 

@@ -1960,7 +1960,7 @@ mark_blind_waivers(struct eval *ev, const struct rule *r)
 }
 
 /*
- * An AWS organisation source (aws-org.c) that failed names the accounts
+ * An AWS organisation source (aws/org.c) that failed names the accounts
  * it could not audit in aws_org_accounts: one more error finding for
  * each, resource "source:NAME/account:ID", so that no account is
  * silently skipped and each is reported on its own.

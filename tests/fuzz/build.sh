@@ -17,13 +17,14 @@ LIBS="$(pkg-config --libs libcurl jansson openssl libxml-2.0 sqlite3) \
  -lldap -llber -lresolv -lm -lpthread"
 mkdir -p "$out/obj"
 objs=
-for f in "$src"/src/*.c; do
-	b=$(basename "$f" .c)
+for f in $(cd "$src" && find src -name '*.c' | sort); do
+	b=$(echo "${f#src/}" | sed 's,/,-,g; s,\.c$,,')
 	[ "$b" = vigil ] && continue
+	f=$src/$f
 	o=$out/obj/$b.o
 	if [ ! -f "$o" ] || [ "$f" -nt "$o" ] || [ -n "$(find "$src/src" "$bld/src" \
 	    -name '*.h' -newer "$o" 2>/dev/null | head -n 1)" ]; then
-		echo "  CC(fuzz) src/$b.c"
+		echo "  CC(fuzz) ${f#"$src"/}"
 		# shellcheck disable=SC2086
 		$CLANG $CFLAGS -fsanitize=fuzzer-no-link -c "$f" -o "$o"
 	fi

@@ -1,5 +1,5 @@
 /*
- * fuzz-aws-reply.c: the AWS reply parsers exposed by source-aws.c: the
+ * fuzz-aws-reply.c: the AWS reply parsers exposed by aws/collect.c: the
  * error body (Query/REST XML and JSON 1.1), the credential report CSV,
  * the SSM GetParameter JSON 1.1 reply and IAM/report times.  Every input
  * goes through each of them.
@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "fuzz.h"
 
 int

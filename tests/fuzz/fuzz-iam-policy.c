@@ -1,8 +1,8 @@
 /*
  * fuzz-iam-policy.c: IAM policy documents as IAM returns them (URL-
- * encoded or plain JSON): decoding, the admin analysis (source-aws.c),
+ * encoded or plain JSON): decoding, the admin analysis (aws/collect.c),
  * the statement flattening and the trust-policy analysis
- * (aws-iam-policy.c), and the action wildcard matcher (first line the
+ * (aws/iam-policy.c), and the action wildcard matcher (first line the
  * pattern, the rest the action).
  */
 #include "config.h"
@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "aws-iam-policy.h"
-#include "aws.h"
+#include "aws/iam-policy.h"
+#include "aws/aws.h"
 #include "fuzz.h"
 
 int

@@ -111,7 +111,7 @@ def aws_seeds():
 
 def iam_seeds():
     docs = []
-    for f in sorted(glob.glob(rel("tests/fakes/aws_fixture_*.json")) + [rel("tests/cases/aws/demo_fixture.json")]):
+    for f in sorted(glob.glob(rel("tests/fakes/aws/aws_fixture_*.json")) + [rel("tests/cases/aws/demo_fixture.json")]):
         d = json.load(open(f))
 
         def walk(v):

@@ -1,6 +1,6 @@
 #!/bin/sh
 # atlassian.sh: drives the real vigil binary against
-# tests/fakes/fake_atlassian.py (SPEC sections 4-6, apis.md section 3):
+# tests/fakes/atlassian/fake_atlassian.py (SPEC sections 4-6, apis.md section 3):
 # the atlassian.* rules flag exactly the intended accounts, paging fetches
 # everything, Bearer and Basic credentials are used where they belong and
 # never appear in outputs, the store or a recording, 429 is waited out,
@@ -11,7 +11,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FIXTURE=$TEST_SRCDIR/tests/fakes/atlassian_fixture.json
+FIXTURE=$TEST_SRCDIR/tests/fakes/atlassian/atlassian_fixture.json
 ADMIN_KEY=ATCTT3xFfGN0-fake-org-admin-key-7d1f9e
 API_TOKEN=ATATT3xFfGF0-fake-site-api-token-4c2a8b
 EMAIL=vigil-audit@examplelabs.com

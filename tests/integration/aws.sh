@@ -1,5 +1,5 @@
 #!/bin/sh
-# aws.sh: drives the real vigil binary against tests/fakes/fake_aws.py
+# aws.sh: drives the real vigil binary against tests/fakes/aws/fake_aws.py
 # (SPEC sections 4-6, 10): an audit of the test account with every
 # service's endpoint pointed at the fake, SigV4 checked by botocore on
 # every request, the minimal request count, exact aws.* findings, a wrong
@@ -13,7 +13,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+FIX=$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json
 CASES=$TEST_SRCDIR/tests/cases/aws
 ACCOUNT=123456789012
 AKID=AKIDFAKEAUDITOR00001
@@ -475,7 +475,7 @@ cd "$T" || exit 99
 
 ADM=210987654321
 B="arn:aws:iam::$ADM"
-start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws_fixture_admin.json" ||
+start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws/aws_fixture_admin.json" ||
     not_ok "fake_aws (admin twins) starts"
 mkcase admin "$FAKE_PORT" "$ADM"
 cd "$T/admin" || exit 99

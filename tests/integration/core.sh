@@ -4,7 +4,7 @@
 # fake RDAP server.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 MAN=$TEST_SRCDIR/docs/vigil.1
 
 # ---- help and man page agree ------------------------------------------

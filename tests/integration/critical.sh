@@ -1,7 +1,7 @@
 #!/bin/sh
 # critical.sh: critical values (SPEC section 7) against real servers:
 # tests/fakes/fake_config.py (a config API, a frontend bundle, an RDAP
-# answer), tests/fakes/fake_aws.py (SSM) and Knot DNS (the dns.sh zones).
+# answer), tests/fakes/aws/fake_aws.py (SSM) and Knot DNS (the dns.sh zones).
 # An audit reads every pin: ok, changed and unreadable pins, the findings
 # of drift.critical_value_changed/unreadable, the JSON report's
 # critical_values, a non-public value absent from the store, the report,
@@ -77,7 +77,7 @@ start_fake fake_config --state "$T/state.json" --log "$T/config.log" ||
     { not_ok "fake_config starts"; finish; }
 CPORT=$FAKE_PORT
 C="http://127.0.0.1:$CPORT"
-start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws_fixture_test.json" ||
+start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json" ||
     { not_ok "fake_aws starts"; finish; }
 APORT=$FAKE_PORT
 start_knot || { not_ok "knotd starts"; finish; }

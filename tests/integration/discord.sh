@@ -1,5 +1,5 @@
 #!/bin/sh
-# discord.sh: drives the real vigil binary against tests/fakes/fake_discord.py
+# discord.sh: drives the real vigil binary against tests/fakes/discord/fake_discord.py
 # (SPEC sections 4-6): the discord source's tables, every discord.* rule,
 # the minimum number of requests, member paging, the bot token kept out of
 # every output, 401 / missing intent / missing permission failures, rate

@@ -5,7 +5,7 @@
 # pairs), the rows of dns_records, record then replay with the server
 # stopped, a stopped server and a silent one (source failed, exit 3,
 # within a bounded time).  The registrar/DNS depth rules run with an rdap
-# source (tests/fakes/fake_rdap.py serving tests/fakes/dns/rdap) for the
+# source (tests/fakes/rdap/fake_rdap.py serving tests/fakes/dns/rdap) for the
 # same zones and lame nameservers (tests/fakes/dns/lame.py) on other
 # loopback addresses at Knot's port.
 

@@ -5,7 +5,7 @@
 # one new), audit again, and check drift, the JSON report and evaluate.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 
 # Two fixture sets with fixed dates (the shared fixtures' relative expiry
 # would change between the audits).
@@ -170,7 +170,7 @@ unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_REGION
 AWS_ACCESS_KEY_ID=AKIDFAKEAUDITOR00001
 AWS_SECRET_ACCESS_KEY='fakeSecretKey/ForVigilTests+0000000000001'
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
-AFIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+AFIX=$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json
 # The changed account: bob gets AdministratorAccess, eve is a new user in
 # the admins group, mail.example.com points elsewhere, the MX TTL drops.
 "$PYTHON" - "$AFIX" "$T/aws_changed.json" <<'PY'

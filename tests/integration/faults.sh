@@ -59,17 +59,17 @@ with os.fdopen(fd, "w") as f:
 EOF
 check "a service account key is generated" test -s "$T/keys/sa.json"
 
-start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws_fixture_clean.json" ||
+start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws/aws_fixture_clean.json" ||
     not_ok "fake_aws starts"
 P_aws=$FAKE_PORT
-start_fake fake_rdap --fixtures "$TEST_SRCDIR/tests/fakes/rdap_fixtures" ||
+start_fake fake_rdap --fixtures "$TEST_SRCDIR/tests/fakes/rdap/fixtures" ||
     not_ok "fake_rdap starts"
 P_rdap=$FAKE_PORT
 start_fake fake_gws --public-key "$T/keys/sa.pub" --client-email "$SA_EMAIL" \
     --subject "$SUBJECT" --key-id fakekeyid0001 --page-size 50 \
     --issued "$T/issued.txt" || not_ok "fake_gws starts"
 P_gws=$FAKE_PORT
-start_fake fake_atlassian --fixture "$TEST_SRCDIR/tests/fakes/atlassian_fixture.json" \
+start_fake fake_atlassian --fixture "$TEST_SRCDIR/tests/fakes/atlassian/atlassian_fixture.json" \
     --admin-key "$VGL_ATL_KEY" --email "$ATL_EMAIL" \
     --api-token "$VGL_ATL_TOKEN" || not_ok "fake_atlassian starts"
 P_atlassian=$FAKE_PORT

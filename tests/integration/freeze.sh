@@ -1,6 +1,6 @@
 #!/bin/sh
 # freeze.sh: `vigil freeze plan|apply|status|thaw` (SPEC section 8)
-# against tests/fakes/fake_aws.py with the test fixture: plan reads only,
+# against tests/fakes/aws/fake_aws.py with the test fixture: plan reads only,
 # apply's refusals (no break-glass, no --yes without a terminal, an
 # action of another build), apply's exact effect (read back from the
 # fake's GET /_state), idempotence, status after a regained key, apply
@@ -8,13 +8,13 @@
 # (the fake's complete state before apply == after thaw), a write failure
 # (--fail-action) that exits 4 and resumes, and no secret in any output
 # or in the store.  Then AWS + Route 53 + Discord together
-# (tests/fakes/fake_discord.py --scenario freeze): apply/thaw, a SIGKILL
+# (tests/fakes/discord/fake_discord.py --scenario freeze): apply/thaw, a SIGKILL
 # during apply then resume, a write failing persistently (exit 4) then
 # thaw, each compared against both fakes' complete state.
 
 . "$(dirname "$0")/lib.sh"
 
-FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+FIX=$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json
 ACCOUNT=123456789012
 A="arn:aws:iam::$ACCOUNT"
 SECRET='fakeSecretKey/ForVigilTests+0000000000001'

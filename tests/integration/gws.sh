@@ -1,5 +1,5 @@
 #!/bin/sh
-# gws.sh: drives the real vigil binary against tests/fakes/fake_gws.py
+# gws.sh: drives the real vigil binary against tests/fakes/gws/fake_gws.py
 # (SPEC sections 4-6): the service account JWT bearer flow with a key
 # generated here (the fake verifies the RS256 signature and the claims),
 # paged Admin SDK lists, tokens.list and asps.list per user, the Reports

@@ -8,7 +8,7 @@
 # under the CSP; screenshots at desktop and phone width are not blank.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 
 pycheck() {	# name, then the script on stdin, args after
 	_n=$1

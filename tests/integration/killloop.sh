@@ -2,7 +2,7 @@
 # killloop.sh: kill loops (issue 12 item 5).  SIGKILL at random points of
 # `collect`, `audit`, `baseline accept`, `freeze apply` and `freeze thaw`,
 # at least KILLS landed kills per command (a kill lands when the process
-# was still running), against tests/fakes/fake_aws.py (the freeze
+# was still running), against tests/fakes/aws/fake_aws.py (the freeze
 # fixture, AWS + Route 53) behind tests/fakes/fault_proxy.py with a small
 # latency, so that kills land mid-run.  The store loops (collect, audit,
 # baseline accept; their own work dir and store) run in the background
@@ -23,7 +23,7 @@ KILLS=${KILLS:-50}
 # A fast command (baseline accept takes a few ms on an idle machine)
 # lets many kills arrive after it ended: allow enough attempts.
 MAXITER=$((KILLS * 6 + 20))
-FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+FIX=$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json
 ACCOUNT=123456789012
 A="arn:aws:iam::$ACCOUNT"
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_REGION
@@ -46,7 +46,7 @@ if [ "${LATENCY:-0}" != 0 ]; then
 	    --latency "$LATENCY" || not_ok "fault_proxy (latency) starts"
 	PPORT=$FAKE_PORT
 fi
-start_fake fake_rdap --fixtures "$TEST_SRCDIR/tests/fakes/rdap_fixtures" ||
+start_fake fake_rdap --fixtures "$TEST_SRCDIR/tests/fakes/rdap/fixtures" ||
     not_ok "fake_rdap starts"
 RPORT=$FAKE_PORT
 

@@ -81,15 +81,21 @@ show() {
 
 # ---- fakes -------------------------------------------------------------
 
-# start_fake NAME ARGS...: runs tests/fakes/NAME.py with --port-file and
-# --pid-file in a fresh dir; waits up to 10 s for its port.
+# start_fake NAME ARGS...: runs a provider's fake, tests/fakes/P/fake_P.py
+# for NAME fake_P, or a shared one, tests/fakes/NAME.py, with --port-file
+# and --pid-file in a fresh dir; waits up to 10 s for its port.
+fake_path() {
+	_fp=$TEST_SRCDIR/tests/fakes/${1#fake_}/$1.py
+	[ -f "$_fp" ] || _fp=$TEST_SRCDIR/tests/fakes/$1.py
+	echo "$_fp"
+}
 start_fake() {
 	_name=$1
 	shift
 	_nfakes=$((_nfakes + 1))
 	FAKE_DIR=$T/fake-$_nfakes-$_name
 	mkdir -p "$FAKE_DIR"
-	"$PYTHON" "$TEST_SRCDIR/tests/fakes/$_name.py" \
+	"$PYTHON" "$(fake_path "$_name")" \
 	    --port-file "$FAKE_DIR/port" --pid-file "$FAKE_DIR/pid" "$@" \
 	    >"$FAKE_DIR/stdout" 2>"$FAKE_DIR/stderr" </dev/null &
 	FAKE_PID=$!

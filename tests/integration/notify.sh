@@ -9,7 +9,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 SLACK_TOKEN=SlackT0kenSECRETxyz42
 DISCORD_TOKEN=DiscordT0kenSECRETabc77
 FAIL_TOKEN=FailT0kenSECRETqq11

@@ -1,7 +1,7 @@
 #!/bin/sh
 # org.sh: an AWS organisation in one run (issue 11).  The fake serves
 # the test account as the management account of an organisation of 21
-# members (tests/fakes/fake_aws.py --org-accounts, IAM state generated
+# members (tests/fakes/aws/fake_aws.py --org-accounts, IAM state generated
 # per account); member 7 has no VigilAudit role (AssumeRole
 # AccessDenied) and member 21 is SUSPENDED.  Checked: every ACTIVE
 # account is entered with the ExternalId and collected (rows stamped with
@@ -13,7 +13,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FIX=$TEST_SRCDIR/tests/fakes/aws_fixture_test.json
+FIX=$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json
 IN=$TEST_SRCDIR/tests/cases/aws-org/policy.json.in
 MGMT=123456789012
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_REGION AWS_REGION

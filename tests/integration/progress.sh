@@ -18,7 +18,7 @@ AWS_SECRET_ACCESS_KEY='fakeSecretKey/ForVigilTests+0000000000001'
 DISCORD_BOT_TOKEN=$TOKEN
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY DISCORD_BOT_TOKEN
 
-start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws_fixture_test.json" \
+start_fake fake_aws --fixture "$TEST_SRCDIR/tests/fakes/aws/aws_fixture_test.json" \
     --scenario report-slow || not_ok "fake_aws (report-slow) starts"
 AWS_PORT=$FAKE_PORT
 start_fake fake_discord --token "$TOKEN" --scenario exhaust ||

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rdap.sh: drives the real vigil binary against tests/fakes/fake_rdap.py
+# rdap.sh: drives the real vigil binary against tests/fakes/rdap/fake_rdap.py
 # (SPEC sections 3-6, 9, 10): validate, audit findings and exit codes,
 # query, store mode, new/persisting findings, rate limiting, failing,
 # malformed and hanging registries, record/replay, history and rules.
@@ -9,7 +9,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 CASES=$TEST_SRCDIR/tests/cases/rdap
 REGISTRAR_RULES="registrar.expiring_soon registrar.nameservers_mismatch registrar.transfer_lock_missing"
 

@@ -4,7 +4,7 @@
 # CSV with the formula-injection guard, OCSF Compliance Finding lines.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 
 # Runs a Python check that prints "1 DESC" or "0 DESC" lines; each becomes
 # one TAP result.  A crash of the checker is a failure of its own.

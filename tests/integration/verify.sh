@@ -3,7 +3,7 @@
 # vigil's back with sqlite3; `vigil verify` must name every edited run.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
-FIX=$TEST_SRCDIR/tests/fakes/rdap_fixtures
+FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
 start_fake fake_rdap --fixtures "$FIX" || not_ok "fake_rdap starts"
 cat >policy.json <<JSON
 {"organization": "Example Labs", "state": {"db": "vigil.db"},

@@ -1,6 +1,6 @@
 /*
  * test-aws-iam-policy.c: the IAM policy-document analysis of
- * src/aws-iam-policy.c: wildcard matching, statements (Action,
+ * src/aws/iam-policy.c: wildcard matching, statements (Action,
  * NotAction, Deny, self-only resources, malformed documents), trust
  * policies (any principal, restricting conditions, foreign accounts,
  * OIDC subjects) and the escalation sets file.
@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "aws-iam-policy.h"
+#include "aws/iam-policy.h"
 #include "xmalloc.h"
 #include "tap.h"
 

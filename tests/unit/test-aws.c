@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "xmalloc.h"
 #include "tap.h"
 

@@ -13,7 +13,7 @@
 
 #include "buf.h"
 #include "http.h"
-#include "sigv4.h"
+#include "aws/sigv4.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -1,0 +1,194 @@
+/*
+ * cmd/verify.c: "vigil verify": recompute the evidence of every stored
+ * run (snapshot, findings and rule digests, and the hash chain that links
+ * each run to the one before) and report any difference as tampering.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "log.h"
+#include "rules.h"
+#include "run.h"
+#include "vigil.h"
+#include "xmalloc.h"
+
+static const char *
+col(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*v = sqlite3_column_text(s, i);
+
+	return v != NULL ? (const char *)v : "";
+}
+
+/* rules_sha256 recomputed from the run's rule_files rows. */
+static int
+rules_digest(sqlite3 *db, long long run, char out[65])
+{
+	sqlite3_stmt	*s;
+	struct buf	 b;
+
+	if (sqlite3_prepare_v2(db, "SELECT rule, sha256 FROM main.rule_files "
+	    "WHERE run = ? ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
+		return VGL_ERR_STORE;
+	sqlite3_bind_int64(s, 1, run);
+	buf_init(&b, 0);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		buf_printf(&b, "%s %s\n", col(s, 0), col(s, 1));
+	sqlite3_finalize(s);
+	sha256_hex(b.data, b.len, out);
+	buf_release(&b);
+	return 0;
+}
+
+/* Adds "what" to the run's problem list. */
+static void
+problem(struct buf *b, const char *what)
+{
+	buf_printf(b, "%s%s", b->len > 0 ? "; " : "", what);
+}
+
+static int
+cmd_verify_exec(struct globals *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CMD_GLOBAL_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	struct policy	*p = NULL;
+	struct store	*st = NULL;
+	sqlite3_stmt	*s = NULL;
+	struct buf	 why;
+	const char	*key;
+	char		 d[65], prev_chain[65] = "", empty[65], unev[65];
+	char		 note[64];
+	long long	 id;
+	int		 c, r, nruns = 0, nbad = 0, first = 1;
+
+	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
+	    NULL)) != -1) {
+		if (cmd_global_opt(g, c, optarg))
+			continue;
+		cmd_usage(&cmd_verify_entry, c == 'h' ? stdout : stderr);
+		return c == 'h' ? 0 : VGL_EXIT_USAGE;
+	}
+	if (optind != argc) {
+		cmd_usage(&cmd_verify_entry, stderr);
+		return VGL_EXIT_USAGE;
+	}
+	if ((r = cmd_load_policy(g, &p)) != 0)
+		return r;
+	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
+		goto out;
+	r = VGL_EXIT_USAGE;
+	key = getenv("VIGIL_EVIDENCE_KEY");
+	if (sqlite3_prepare_v2(st->db, "SELECT id, collected_at, "
+	    "policy_sha256, rules_sha256, snapshot_sha256, findings_sha256, "
+	    "prev_chain_hash, chain_hash, chain_hmac, evaluated, snapshot_run "
+	    "FROM main.runs WHERE "
+	    "status IN ('complete', 'partial') ORDER BY id", -1, &s, NULL) !=
+	    SQLITE_OK) {
+		log_error("verify: %s", sqlite3_errmsg(st->db));
+		goto out;
+	}
+	sha256_hex("", 0, empty);
+	sha256_hex(STORE_UNEVALUATED, strlen(STORE_UNEVALUATED), unev);
+	buf_init(&why, 0);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		nruns++;
+		buf_reset(&why);
+		if (store_snapshot_digest(st->db, id, d) != 0 ||
+		    strcmp(d, col(s, 4)) != 0)
+			problem(&why, "snapshot rows (collected data or source "
+			    "status) differ from the recorded digest");
+		if (rules_findings_digest(st->db, id, d) != 0 ||
+		    strcmp(d, col(s, 5)) != 0)
+			problem(&why, "findings differ from the recorded digest");
+		/*
+		 * An unevaluated run records STORE_UNEVALUATED (an older
+		 * vigil: the empty digest) and has no rule files.
+		 */
+		if (rules_digest(st->db, id, d) != 0 ||
+		    (sqlite3_column_int(s, 9) == 0 ? strcmp(d, empty) != 0 ||
+		    (strcmp(col(s, 3), unev) != 0 &&
+		    strcmp(col(s, 3), empty) != 0) : strcmp(d, col(s, 3)) != 0))
+			problem(&why, "rule files differ from the recorded "
+			    "digest");
+		note[0] = '\0';
+		if (sqlite3_column_int(s, 9) == 0)
+			snprintf(note, sizeof(note), " (not evaluated)");
+		if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
+			if (sqlite3_column_int64(s, 10) >= id)
+				problem(&why, "it claims to evaluate a later "
+				    "run");
+			else if (sqlite3_column_int(s, 9) != 0)
+				snprintf(note, sizeof(note), " (evaluation of "
+				    "run %lld)", (long long)
+				    sqlite3_column_int64(s, 10));
+		}
+		if (sqlite3_column_type(s, 7) == SQLITE_NULL)
+			problem(&why, "the run was never sealed");
+		else {
+			if (strcmp(col(s, 6), first ? "" : prev_chain) != 0)
+				problem(&why, first ? "the first run links to "
+				    "a run that is not in the store" : "the "
+				    "link to the previous run is broken (a run "
+				    "was removed or rewritten)");
+			if (sqlite3_column_int(s, 8) &&
+			    (key == NULL || *key == '\0'))
+				problem(&why, "sealed with VIGIL_EVIDENCE_KEY; "
+				    "set it to verify");
+			else {
+				run_chain_hash(col(s, 6), col(s, 2), col(s, 3),
+				    col(s, 4), col(s, 5),
+				    sqlite3_column_int(s, 8) ? key : NULL, d);
+				if (strcmp(d, col(s, 7)) != 0)
+					problem(&why, "the chain hash does not "
+					    "match the run's evidence");
+			}
+		}
+		snprintf(prev_chain, sizeof(prev_chain), "%s", col(s, 7));
+		first = 0;
+		if (why.len > 0) {
+			nbad++;
+			printf("run %lld (%s): TAMPERED: %s\n", id, col(s, 1),
+			    why.data);
+		} else if (!g->quiet)
+			printf("run %lld (%s): ok %.16s%s\n", id, col(s, 1),
+			    col(s, 7), note);
+	}
+	buf_release(&why);
+	if (nbad > 0) {
+		printf("verify: %d of %d run%s failed verification\n", nbad,
+		    nruns, nruns == 1 ? "" : "s");
+		r = VGL_EXIT_FINDINGS;
+	} else {
+		if (!g->quiet)
+			printf("verify: %d run%s, evidence and chain intact\n",
+			    nruns, nruns == 1 ? "" : "s");
+		r = VGL_EXIT_OK;
+	}
+ out:
+	sqlite3_finalize(s);
+	store_close(st);
+	policy_free(p);
+	return r;
+}
+
+/* One line per option of the usage, for --help (and vigil.1). */
+static const struct cmd_opt_help verify_opts[] = {
+	{ NULL, NULL }
+};
+
+const struct cmd_entry cmd_verify_entry = {
+	.name = "verify",
+	.usage = "",
+	.summary = "recompute the evidence hash chain; report any tampering",
+	.opts = verify_opts,
+	.exec = cmd_verify_exec,
+};
