@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "diag.h"
 #include "http.h"
 #include "log.h"
