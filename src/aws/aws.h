@@ -99,8 +99,9 @@ int	 aws_ssm_parse_parameter(const char *body, size_t len, char **value,
  * assume_role_arn; e.g. policy freeze.credentials.NAME), or from the
  * source itself when creds is NULL; assumes the role when one is named;
  * then asks STS who the caller is (checking the source's account_id).
- * Endpoints and region are the source's.  Returns 0, or an error with
- * *error set (no secret in it).
+ * Endpoints and region are the source's.  Through a replaying client no
+ * credentials are read and no role is assumed (the access key id is
+ * then NULL).  Returns 0, or an error with *error set (no secret in it).
  */
 struct aws_conn;
 int	 aws_conn_open(const struct policy_source *, json_t *creds,

@@ -891,12 +891,15 @@ aws_conn_open(const struct policy_source *ps, json_t *creds,
 		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
 		free(def);
 	}
-	if ((r = aws_read_creds(a, error)) != 0)
+	/* A replay needs no credentials (and signs nothing). */
+	a->replay = http_client_replay_time(http) != 0;
+	if (!a->replay && (r = aws_read_creds(a, error)) != 0)
 		goto out;
 	aws_set_signers(a);
-	c->base_akid = xstrdup(a->akid);
+	c->base_akid = a->akid != NULL ? xstrdup(a->akid) : NULL;
 	role = policy_source_str(&c->cps, "assume_role_arn", NULL);
-	if (role != NULL && (r = sts_assume_role(a, role, error)) != 0)
+	if (role != NULL && !a->replay &&
+	    (r = sts_assume_role(a, role, error)) != 0)
 		goto out;
 	/* The account check uses the source's own account_id. */
 	a->ps = ps;

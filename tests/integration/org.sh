@@ -8,8 +8,8 @@
 # account_id), findings per account, one error finding per account that
 # could not be entered, the source failed and exit 3, the temporary
 # secrets never in any output, include/exclude with aws_org_accounts
-# listing the accounts not audited, and drift.new_account after a new
-# account joins.
+# listing the accounts not audited, drift.new_account after a new
+# account joins, and a recorded run replayed without credentials.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -126,6 +126,38 @@ check "external id never in outputs" sh -c \
 check "no session token (FwoGZXIvYXdzEFAKE...) in outputs or store" sh -c \
     "! grep -rqaF 'FwoGZXIvYXdzEFAKE' '$T/all.out' '$T/all.err' '$T/all/all.json' '$T/all/vigil.db'"
 
+# Record and replay: the replay needs no credentials (nor the external
+# id), makes no request, and gives the recorded run's rows and findings.
+# fkeys J: every finding as "rule resource status account_id", sorted.
+fkeys() {
+	json_get "$1" '"\n".join(sorted("%s %s %s %s" % (f["rule"], f["resource"], f["status"], f.get("account_id")) for f in d["findings"]))'
+}
+mkcase "$T/rec" "$PORT"
+cd "$T/rec" && vg rec -p policy.json audit --record "$T/rec/recording" \
+    --json rec.json; cd "$T"
+expect_rc 3 "organisation recorded: exit 3 as live"
+check "no session token or external id in the recording" sh -c \
+    "! grep -rqaF -e 'FwoGZXIvYXdzEFAKE' -e '$VIGIL_TEST_EXTERNAL_ID' '$T/rec/recording'"
+nlog=$(wc -l <"$T/org.log")
+mkdir -p "$T/rep" && cp "$T/rec/policy.json" "$T/rep/"
+cd "$T/rep" && env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+    -u VIGIL_TEST_EXTERNAL_ID "$VIGIL" -p policy.json audit \
+    --replay "$T/rec/recording" --json rep.json >"$T/rep.out" \
+    2>"$T/rep.err" </dev/null
+rc=$?
+cd "$T"
+_tag=rep
+expect_rc 3 "organisation replayed without credentials: exit 3 as recorded"
+expect_eq "$(wc -l <"$T/org.log")" "$nlog" "the replay made no request"
+expect_eq "$(fkeys "$T/rep/rep.json")" "$(fkeys "$T/rec/rec.json")" \
+    "the replay gives the recorded run's findings"
+q="SELECT account_id, count(*) FROM aws_iam_users GROUP BY account_id ORDER BY account_id"
+expect_eq "$(sqlite3 "$T/rep/vigil.db" "$q")" "$(sqlite3 "$T/rec/vigil.db" "$q")" \
+    "the replay stores the recorded run's rows per account"
+q="SELECT account_id, audited, error FROM aws_org_accounts ORDER BY account_id"
+expect_eq "$(sqlite3 "$T/rep/vigil.db" "$q")" "$(sqlite3 "$T/rec/vigil.db" "$q")" \
+    "the replay lists the same accounts and errors"
+
 # include/exclude: the others are listed, not audited, not errors.
 mkcase "$T/inc" "$PORT" ', "include": ["'"$MGMT"'", "member-00[1-5]"], "exclude": ["'"$(m 4)"'"]'
 cd "$T/inc" && vg inc -p policy.json audit --json inc.json; cd "$T"
@@ -162,5 +194,7 @@ expect_contains "$T/bad.err" 'organization.role' "the unknown key is named"
 
 no_crash "all" all
 no_crash "inc" inc
+no_crash "rec" rec
+no_crash "rep" rep
 stop_fakes
 finish
