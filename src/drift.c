@@ -59,6 +59,9 @@ struct drift_table {
  * domains.rdap_server (the RDAP base URL used), dns_records.ttl
  * (through a caching resolver it counts down between runs) and
  * gws_usage.date (the usage report's date moves with every run).
+ * aws_iam_policies is keyed by account too: the ARN of an AWS-managed
+ * policy is the same in every account of an organisation (the other aws
+ * keys, ARNs with the account and global ids, are unique already).
  */
 static const struct drift_table drift_tables[] = {
 	{ "atlassian_api_tokens",	"token_id", NULL },
@@ -68,7 +71,7 @@ static const struct drift_table drift_tables[] = {
 	{ "aws_account",		"account_id", "summary" },
 	{ "aws_iam_access_keys",	"access_key_id", NULL },
 	{ "aws_iam_groups",		"arn", NULL },
-	{ "aws_iam_policies",		"arn", NULL },
+	{ "aws_iam_policies",		"account_id,arn", NULL },
 	{ "aws_iam_roles",		"arn", NULL },
 	{ "aws_iam_users",		"arn", NULL },
 	{ "aws_org_accounts",		"account_id", "error" },

@@ -8,6 +8,7 @@
 SELECT domain AS resource,
        source,
        domain || ' does not renew automatically' || coalesce(' (expires ' || expires || ')', '') AS detail,
+       account_id,
        expires
 FROM route53_domains
 WHERE coalesce(auto_renew, 0) = 0;

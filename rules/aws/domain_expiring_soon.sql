@@ -13,6 +13,7 @@ SELECT domain AS resource,
                            || CAST(julianday(expires) - julianday(:now) AS INTEGER) || ' days)'
                  END
          || CASE WHEN coalesce(auto_renew, 0) = 0 THEN '; auto-renew is off' ELSE '' END AS detail,
+       account_id,
        expires,
        auto_renew
 FROM route53_domains

@@ -10,6 +10,7 @@ SELECT domain AS resource,
        domain || ' has no transfer lock (status: '
          || coalesce((SELECT group_concat(value, ', ') FROM json_each(route53_domains.status)), 'none')
          || ')' AS detail,
+       account_id,
        status
 FROM route53_domains
 WHERE transfer_lock = 0;

@@ -87,6 +87,8 @@ got=$(json_get "$J" 'len([f for f in d["findings"] if f["rule"] == "aws.iam.acce
 expect_eq "$got" 4 "old access keys in members 3, 8, 13, 18"
 expect_json "$J" 'all(f.get("account_id") for f in d["findings"] if f["rule"].startswith("aws.iam.") and f["status"] == "fail")' \
     "every aws.iam fail finding carries its account_id"
+expect_json "$J" 'len([f for f in d["findings"] if f["rule"].startswith("aws.route53.domain_") and f["status"] == "fail"]) > 0 and all(f.get("account_id") == "'$MGMT'" for f in d["findings"] if f["rule"].startswith("aws.route53.domain_") and f["status"] == "fail")' \
+    "Route 53 domain findings carry the account that holds the domain"
 
 # The failed accounts: one error finding each, naming why.
 expect_json "$J" 'any(f["status"] == "error" and f["resource"] == "source:org/account:'"$(m 7)"'" and "AccessDenied" in f["detail"] and f.get("account_id") == "'"$(m 7)"'" for f in d["findings"])' \
@@ -185,6 +187,8 @@ expect_json "$T/inc/inc2.json" '[f["resource"] for f in d["findings"] if f["rule
     "drift.new_account names the account that joined since the baseline"
 expect_json "$T/inc/inc2.json" '[f["account_id"] for f in d["findings"] if f["rule"] == "drift.new_account"] == ["'"$(m 22)"'"]' \
     "the drift finding carries the new account's id"
+n=$(sqlite3 "$T/inc/vigil.db" "SELECT count(*) FROM changes WHERE table_name = 'aws_iam_policies' AND run = (SELECT max(id) FROM runs)")
+expect_eq "$n" 0 "AWS-managed policies (one ARN in every account) are no drift: keyed by account and ARN"
 
 # Policy checks.
 mkcase "$T/bad" "$PORT" ', "role": "x", "include": "all"'
