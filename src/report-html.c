@@ -151,11 +151,15 @@ static const char report_js[] =
 "\tfunction get(r, k) {\n"
 "\t\tif (k === 'status')\n"
 "\t\t\treturn r.getAttribute('data-status') || 'fail';\n"
+"\t\tif (k === 'account')\n"
+"\t\t\treturn r.getAttribute('data-account') || '';\n"
 "\t\treturn r.parentNode.getAttribute('data-' + k);\n"
 "\t}\n"
 "\tvar sel = {};\n"
-"\t['severity', 'status', 'provider', 'rule'].forEach(function (k) {\n"
-"\t\tsel[k] = document.getElementById('filter-' + k);\n"
+"\t['severity', 'status', 'provider', 'rule', 'account']\n"
+"\t    .forEach(function (k) {\n"
+"\t\tvar e = document.getElementById('filter-' + k);\n"
+"\t\tif (e) sel[k] = e;\n"
 "\t});\n"
 "\tvar q = document.getElementById('filter-search');\n"
 "\tvar shown = document.getElementById('filter-shown');\n"
@@ -620,6 +624,117 @@ html_sources(xmlNodePtr main, json_t *doc)
 	}
 }
 
+/*
+ * AWS organisations (issue 11): per account, its name and state (from the
+ * document's "accounts") and the counts of its unwaived fail findings by
+ * severity and of its error findings.  An object account id -> {name,
+ * state, error, SEVERITY..., errors}, or NULL unless the accounts and
+ * findings span more than one account.
+ */
+static json_t *
+account_table(json_t *doc)
+{
+	json_t		*acc = json_object(), *v, *c;
+	const char	*id, *st, *e;
+	size_t		 i;
+	int		 sev;
+	char		 b[1024];
+
+	json_array_foreach(json_object_get(doc, "accounts"), i, v) {
+		if ((id = json_string_value(json_object_get(v,
+		    "account_id"))) == NULL)
+			continue;
+		c = json_object();
+		json_object_set(c, "name", json_object_get(v, "name"));
+		e = json_string_value(json_object_get(v, "error"));
+		if (e != NULL)
+			snprintf(b, sizeof(b), "not audited: %s", e);
+		else if (!json_is_true(json_object_get(v, "audited")))
+			snprintf(b, sizeof(b), "not audited (outside "
+			    "include/exclude)");
+		else
+			snprintf(b, sizeof(b), "audited%s",
+			    json_is_true(json_object_get(v, "management")) ?
+			    " (management account)" : "");
+		json_object_set_new(c, "state", json_string(b));
+		json_object_set_new(c, "error", json_boolean(e != NULL));
+		json_object_set_new(acc, id, c);
+	}
+	json_array_foreach(json_object_get(doc, "findings"), i, v) {
+		id = json_string_value(json_object_get(v, "account_id"));
+		st = str(v, "status");
+		if (id == NULL)
+			continue;
+		if ((c = json_object_get(acc, id)) == NULL) {
+			c = json_object();
+			json_object_set_new(acc, id, c);
+		}
+		if (strcmp(st, "fail") == 0 &&
+		    (sev = severity_parse(str(v, "severity"))) >= 0)
+			count(acc, id, severity_name(sev));
+		else if (strcmp(st, "error") == 0)
+			count(acc, id, "errors");
+	}
+	if (json_object_size(acc) < 2) {
+		json_decref(acc);
+		return NULL;
+	}
+	return acc;
+}
+
+/* The account of a finding as shown: "ID (name)" or "ID". */
+static void
+account_text(xmlNodePtr parent, json_t *acc, const char *id)
+{
+	const char	*name;
+
+	name = json_string_value(json_object_get(json_object_get(acc, id),
+	    "name"));
+	el_class(parent, "span", "mono", id);
+	if (name != NULL) {
+		text(parent, " (");
+		text(parent, name);
+		text(parent, ")");
+	}
+}
+
+static void
+html_accounts(xmlNodePtr main, json_t *doc, json_t *acc)
+{
+	static const char *const cols[] = { "Account", "Name", "#Critical",
+	    "#High", "#Medium", "#Low", "#Info", "#Errors", "State", NULL };
+	xmlNodePtr	 s, tb, tr;
+	json_t		*c;
+	const char	**keys;
+	size_t		 i, n;
+	int		 sev;
+
+	s = section(main, "accounts", "Accounts");
+	el(s, "p", "Findings by AWS account: unwaived failing findings by "
+	    "severity, and error findings (an account that could not be "
+	    "audited is an error, never a pass).");
+	if (num(doc, "findings_omitted") > 0)
+		el_class(s, "p", "alert", "The counts cover the listed "
+		    "findings only.");
+	tb = table_head(s, cols);
+	keys = sorted_keys(acc, &n);
+	for (i = 0; i < n; i++) {
+		c = json_object_get(acc, keys[i]);
+		tr = el(tb, "tr", NULL);
+		attr(tr, "class", json_is_true(json_object_get(c, "error")) ||
+		    num(c, "errors") > 0 ? "account failed" : "account");
+		attr(tr, "data-account", keys[i]);
+		el_class(tr, "th", "mono", keys[i]);
+		el(tr, "td", str(c, "name"));
+		for (sev = SEV_CRITICAL; sev >= SEV_INFO; sev--)
+			td_num(tr, num(c, severity_name(sev)));
+		td_num(tr, num(c, "errors"));
+		el_class(tr, "td", json_is_true(json_object_get(c, "error")) ?
+		    "err" : "state", str(c, "state"));
+	}
+	free(keys);
+}
+
 /* A filter <select> with an "all" option and one option per value. */
 static void
 filter_select(xmlNodePtr box, const char *key, const char *label,
@@ -642,10 +757,12 @@ filter_select(xmlNodePtr box, const char *key, const char *label,
 }
 
 static void
-html_findings(xmlNodePtr main, json_t *doc)
+html_findings(xmlNodePtr main, json_t *doc, json_t *acc)
 {
 	static const char *const cols[] = { "Status", "Resource", "Detail",
 	    "Source", NULL };
+	static const char *const acols[] = { "Status", "Resource", "Detail",
+	    "Source", "Account", NULL };
 	static const char *const statuses[] = { "fail", "waived", "error" };
 	const char	*sevs[SEV_COUNT], *rule = "";
 	xmlNodePtr	 s, box, tb, tr, td, a, in, tbl, th;
@@ -687,6 +804,11 @@ html_findings(xmlNodePtr main, json_t *doc)
 	keys = sorted_keys(rules, &n);
 	filter_select(box, "rule", "Rule", keys, n);
 	free(keys);
+	if (acc != NULL) {
+		keys = sorted_keys(acc, &n);
+		filter_select(box, "account", "Account", keys, n);
+		free(keys);
+	}
 	in = el(el(box, "label", "Search"), "input", NULL);
 	attr(in, "id", "filter-search");
 	attr(in, "type", "search");
@@ -703,7 +825,7 @@ html_findings(xmlNodePtr main, json_t *doc)
 	 * (data-status, absent for fail), resource, detail and source, so
 	 * that a large run stays small.
 	 */
-	tb = table_head(s, cols);
+	tb = table_head(s, acc != NULL ? acols : cols);
 	xmlUnlinkNode(tb);
 	xmlFreeNode(tb);
 	tb = NULL;
@@ -719,7 +841,7 @@ html_findings(xmlNodePtr main, json_t *doc)
 			attr(tb, "data-provider", str(f, "provider"));
 			th = el(el(tb, "tr", NULL), "th", NULL);
 			attr(th->parent, "class", "rule-head");
-			attr(th, "colspan", "4");
+			attr(th, "colspan", acc != NULL ? "5" : "4");
 			sev_badge(th, str(f, "severity"));
 			text(th, " ");
 			a = el_class(th, "a", "mono", rule);
@@ -741,6 +863,14 @@ html_findings(xmlNodePtr main, json_t *doc)
 		el(tr, "td", str(f, "detail"));
 		el(tr, "td", json_is_string(json_object_get(f, "source")) ?
 		    str(f, "source") : "");
+		/* Several accounts: each finding names its own. */
+		if (acc != NULL) {
+			td = el(tr, "td", NULL);
+			if (json_is_string(json_object_get(f, "account_id"))) {
+				attr(tr, "data-account", str(f, "account_id"));
+				account_text(td, acc, str(f, "account_id"));
+			}
+		}
 	}
 }
 
@@ -1403,7 +1533,7 @@ html_render(json_t *doc, FILE *out)
 	htmlDocPtr	 hd;
 	xmlNodePtr	 html, head, body, hdr, main, n, nav;
 	xmlChar		*mem = NULL;
-	json_t		*run, *v;
+	json_t		*run, *v, *acc;
 	size_t		 i;
 	int		 len = 0, r = 0;
 	char		 b[1024], hash[128];
@@ -1463,17 +1593,23 @@ html_render(json_t *doc, FILE *out)
 	if (strcmp(str(run, "status"), "complete") != 0)
 		el_class(hdr, "p", "alert", "This run is incomplete: see the "
 		    "source status.");
+	acc = account_table(doc);
 	nav = el(hdr, "nav", NULL);
 	for (i = 0; i < sizeof(toc) / sizeof(toc[0]); i++) {
 		snprintf(b, sizeof(b), "#%s", toc[i].id);
 		attr(el(nav, "a", toc[i].label), "href", b);
+		if (acc != NULL && strcmp(toc[i].id, "sources") == 0)
+			attr(el(nav, "a", "Accounts"), "href", "#accounts");
 	}
 
 	main = el(body, "main", NULL);
 	html_summary(main, doc);
 	html_sources(main, doc);
+	if (acc != NULL)
+		html_accounts(main, doc, acc);
 	html_resolved(main, doc);
-	html_findings(main, doc);
+	html_findings(main, doc, acc);
+	json_decref(acc);
 	html_waived(main, doc);
 	html_rules(main, doc);
 	html_controls(main, doc);

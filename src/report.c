@@ -302,6 +302,38 @@ finding_account(json_t *f)
 		json_object_set_new(f, "account_id", json_string(res));
 }
 
+/*
+ * The accounts of the run's AWS organisations (aws_org_accounts of the
+ * snapshot the run evaluated), for reports that group by account: set as
+ * "accounts" only when there is one.
+ */
+static int
+report_accounts(struct store *st, long long run, json_t *doc)
+{
+	sqlite3_stmt	*s;
+	json_t		*arr;
+
+	if ((s = prep(st, "SELECT source, account_id, name, status, "
+	    "management, audited, error FROM main.aws_org_accounts WHERE "
+	    "run = coalesce((SELECT snapshot_run FROM main.runs WHERE id = "
+	    "?1), ?1) ORDER BY account_id, source", run)) == NULL)
+		return -1;
+	arr = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
+		    "s:b, s:b, s:o}", "source", col_json(s, 0), "account_id",
+		    col_json(s, 1), "name", col_json(s, 2), "status",
+		    col_json(s, 3), "management", sqlite3_column_int(s, 4),
+		    "audited", sqlite3_column_int(s, 5), "error",
+		    col_json(s, 6)));
+	sqlite3_finalize(s);
+	if (json_array_size(arr) > 0)
+		json_object_set_new(doc, "accounts", arr);
+	else
+		json_decref(arr);
+	return 0;
+}
+
 /* The comma-separated frameworks header as an array of trimmed names. */
 static json_t *
 frameworks_array(const char *s)
@@ -661,7 +693,8 @@ report_build(struct store *st, long long run, const struct ruleset *rs,
 	if ((arr = report_rules(st, run, rs)) == NULL)
 		goto fail_doc;
 	json_object_set_new(doc, "rules", arr);
-	if (report_previous(st, run, doc) != 0)
+	if (report_previous(st, run, doc) != 0 ||
+	    report_accounts(st, run, doc) != 0)
 		goto fail_doc;
 	if ((arr = report_history(st, run)) == NULL)
 		goto fail_doc;

@@ -104,6 +104,65 @@ expect_contains "$T/txt.out" "  $(m 7)       0 failed, " \
 expect_lacks "$T/all.out" "by account:" \
     "no per-account counts under the shortened terminal summary"
 
+# The HTML report: a per-account table (names from aws_org_accounts,
+# counts by severity, the state of an account that could not be entered)
+# and the account of each finding; the JSON lists the accounts.
+cd "$T/all" && vg html -p policy.json report --format html -o all.html; cd "$T"
+expect_rc 0 "the HTML report of the organisation run"
+expect_json "$J" 'len(d["accounts"]) == 22 and [a["name"] for a in d["accounts"] if a["account_id"] == "'"$(m 7)"'"] == ["member-007"]' \
+    "the JSON report lists the organisation's accounts with their names"
+"$PYTHON" - "$T/all/all.html" "$J" "$(m 7)" "$(m 1)" "$MGMT" >"$T/html.res" 2>"$T/html.pyerr" <<'EOF'
+import json, sys
+from html.parser import HTMLParser
+src = open(sys.argv[1], encoding="utf-8").read()
+doc = json.load(open(sys.argv[2], encoding="utf-8"))
+m7, m1, mgmt = sys.argv[3], sys.argv[4], sys.argv[5]
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.cur, self.sec = [], None, None
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            self.sec = a.get("id")
+        if tag == "tr":
+            self.cur = {"sec": self.sec, "a": a, "cells": []}
+            self.rows.append(self.cur)
+        if tag in ("td", "th") and self.cur is not None:
+            self.cur["cells"].append("")
+    def handle_data(self, d):
+        if self.cur is not None and self.cur["cells"]:
+            self.cur["cells"][-1] += d
+p = P()
+p.feed(src)
+def t(c, d):
+    print("%d %s" % (1 if c else 0, d))
+acct = {r["a"]["data-account"]: r for r in p.rows
+        if r["sec"] == "accounts" and "data-account" in r["a"]}
+t(len(acct) == 22, "the accounts table has one row per account (%d)" % len(acct))
+r7 = acct.get(m7, {"cells": ["", ""], "a": {}})
+t("failed" in r7["a"].get("class", "") and "AccessDenied" in r7["cells"][-1]
+  and r7["cells"][1] == "member-007",
+  "member 7: its name, failed, the AssumeRole error")
+r1 = acct.get(m1, {"cells": ["", "", "0", "0"]})
+want = sum(1 for f in doc["findings"] if f.get("account_id") == m1 and
+           f["status"] == "fail" and f["severity"] == "high")
+t(r1["cells"][3] == str(want) and want > 0,
+  "member 1: its high findings counted (%s of %d)" % (r1["cells"][3], want))
+t("management" in acct.get(mgmt, {"cells": [""]})["cells"][-1],
+  "the management account is marked")
+fr = [r for r in p.rows if r["sec"] == "findings" and "data-account" in r["a"]]
+withacct = [f for f in doc["findings"] if f.get("account_id")]
+t(len(fr) == len(withacct) and len(fr) > 0 and
+  all(r["cells"][4].startswith(r["a"]["data-account"]) for r in fr),
+  "every finding with an account shows it (%d of %d)" % (len(fr), len(withacct)))
+t('id="filter-account"' in src, "the findings can be filtered by account")
+EOF
+while read -r _res _desc; do
+	if [ "$_res" = 1 ]; then ok "$_desc"; else not_ok "$_desc"; fi
+done <"$T/html.res"
+check "the HTML checker ran" test ! -s "$T/html.pyerr"
+
 # Wire: ListAccounts paged, AssumeRole with the ExternalId, the
 # management account never assumed into.
 n=$("$PYTHON" -c '
