@@ -130,8 +130,9 @@ int	 cmd_global_opt(struct globals *, int c, const char *arg);
 
 /*
  * collect's options, which audit shares: its args start with a struct
- * cmd_collect_args, its longopts with CMD_COLLECT_LONGOPTS, and it calls
- * cmd_collect_option() and cmd_collect_check().
+ * cmd_collect_args, its longopts with CMD_COLLECT_LONGOPTS, its help with
+ * CMD_COLLECT_HELP, and it calls cmd_collect_option() and
+ * cmd_collect_check().
  */
 #define CMD_OPT_ONLY		1004
 #define CMD_OPT_RECORD		1005
@@ -141,6 +142,15 @@ int	 cmd_global_opt(struct globals *, int c, const char *arg);
 	{ "record", required_argument, NULL, CMD_OPT_RECORD },		\
 	{ "replay", required_argument, NULL, CMD_OPT_REPLAY },		\
 	CMD_LONGOPT_WAIT
+#define CMD_COLLECT_HELP						\
+	{ "--only SRC,...",						\
+	    "collect only these sources (names from the policy)" },	\
+	{ "--record DIR",						\
+	    "also store every exchange in DIR, secrets redacted" },	\
+	{ "--replay DIR",						\
+	    "answer every request from the recording in DIR, offline" }
+#define CMD_WAIT_HELP							\
+	{ "--wait", "wait for another run holding the store's lock" }
 struct cmd_collect_args {
 	struct collect_opts	 co;
 	const char		*only;

@@ -164,18 +164,13 @@ cmd_audit_exec(struct cmd_ctx *ctx)
 
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help audit_opts[] = {
-	{ "--only SRC,...",
-	    "collect only these sources (names from the policy)" },
-	{ "--record DIR",
-	    "also store every exchange in DIR, secrets redacted" },
-	{ "--replay DIR",
-	    "answer every request from the recording in DIR, offline" },
+	CMD_COLLECT_HELP,
 	{ "--fail-on SEV",
 	    "lowest severity that makes the exit status 1 (default high)" },
 	{ "--report FILE", "also write the HTML report to FILE (mode 0600)" },
 	{ "--json FILE", "also write the JSON report to FILE (mode 0600)" },
 	{ "--notify", "send the run's email and webhooks once it is stored" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 

@@ -195,7 +195,7 @@ static const struct cmd_opt_help baseline_opts[] = {
 	{ "--run N", "accept run N (default: the last committed run)" },
 	{ "--note TEXT", "why the run is accepted (required, not blank)" },
 	{ "--by NAME", "who accepts it (default: the user running vigil)" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 

@@ -74,13 +74,8 @@ cmd_collect_exec(struct cmd_ctx *ctx)
 
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help collect_opts[] = {
-	{ "--only SRC,...",
-	    "collect only these sources (names from the policy)" },
-	{ "--record DIR",
-	    "also store every exchange in DIR, secrets redacted" },
-	{ "--replay DIR",
-	    "answer every request from the recording in DIR, offline" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_COLLECT_HELP,
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 

@@ -76,7 +76,7 @@ static const struct cmd_opt_help evaluate_opts[] = {
 	{ "--run N", "the stored run to evaluate again (default: the last)" },
 	{ "--fail-on SEV",
 	    "lowest severity that makes the exit status 1 (default high)" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 

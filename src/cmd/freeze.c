@@ -73,7 +73,7 @@ cmd_freeze_exec(struct cmd_ctx *ctx)
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help freeze_opts[] = {
 	{ "--yes", "apply or thaw without asking for 'yes' on the terminal" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
