@@ -1,5 +1,6 @@
 /*
- * cmd.c: the command table and shared command plumbing.
+ * cmd.c: the command table, and cmd_run(): the one prologue (options,
+ * operands, policy, rules, store, run) and epilogue of every command.
  */
 #include "config.h"
 
@@ -145,7 +146,8 @@ cmd_load_policy_all(struct globals *g, struct policy **out,
 	return 0;
 }
 
-int
+/* Loads the policy (diags printed); 0 or VGL_EXIT_USAGE. */
+static int
 cmd_load_policy(struct globals *g, struct policy **out)
 {
 	struct diags	 d = { 0 };
@@ -165,7 +167,8 @@ cmd_load_policy(struct globals *g, struct policy **out)
 	return 0;
 }
 
-int
+/* Loads the rule catalog for p (diags printed); 0 or VGL_EXIT_USAGE. */
+static int
 cmd_load_rules(const struct policy *p, struct ruleset *rs)
 {
 	struct diags	 d = { 0 };
@@ -191,7 +194,8 @@ cmd_load_rules(const struct policy *p, struct ruleset *rs)
 	return r;
 }
 
-const char *
+/* The db path: --db, else state.db, else $VIGIL_DB, else ./vigil.db. */
+static const char *
 cmd_db_path(const struct globals *g, const struct policy *p)
 {
 	const char	*s;
@@ -205,14 +209,13 @@ cmd_db_path(const struct globals *g, const struct policy *p)
 	return "./vigil.db";
 }
 
-int
+/* Opens the store (flags from store.h); 0 or VGL_EXIT_USAGE (said). */
+static int
 cmd_open_store(const struct globals *g, const struct policy *p, int flags,
     struct store **st)
 {
-	int	 r;
-
-	if ((r = store_open(cmd_db_path(g, p), flags, st)) != 0)
-		return r == VGL_ERR_LOCKED ? VGL_EXIT_USAGE : VGL_EXIT_USAGE;
+	if (store_open(cmd_db_path(g, p), flags, st) != 0)
+		return VGL_EXIT_USAGE;
 	return 0;
 }
 
@@ -242,4 +245,111 @@ cmd_resolve_run(struct store *st, const char *arg, long long *run)
 	}
 	*run = v;
 	return 0;
+}
+
+/* What ctx->needs, in order: 0 or the exit status (the error said). */
+static int
+prepare(struct cmd_ctx *ctx)
+{
+	int	 r;
+
+	if ((ctx->needs & CMD_POLICY) &&
+	    (r = cmd_load_policy(ctx->g, &ctx->p)) != 0)
+		return r;
+	if ((ctx->needs & CMD_RULES) &&
+	    (r = cmd_load_rules(ctx->p, &ctx->rs)) != 0) {
+		if (ctx->e->rules_missing == NULL)
+			return r;
+		log_warn("%s", ctx->e->rules_missing);
+	}
+	if ((ctx->needs & (CMD_STORE_RO | CMD_STORE_RW)) &&
+	    (r = cmd_open_store(ctx->g, ctx->p, (ctx->needs & CMD_STORE_RO) ?
+	    STORE_READONLY : ctx->store_flags, &ctx->st)) != 0)
+		return r;
+	if ((ctx->needs & CMD_RUN) &&
+	    (r = cmd_resolve_run(ctx->st, ctx->run_arg, &ctx->run)) != 0)
+		return r;
+	if ((ctx->needs & CMD_EVALUATED) &&
+	    !store_run_evaluated(ctx->st, ctx->run)) {
+		log_error("run %lld was collected but never evaluated: it has "
+		    "no findings yet, which is not a clean run; 'vigil "
+		    "evaluate --run %lld' evaluates it", ctx->run, ctx->run);
+		return VGL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * The options of e: -1 when they all parsed, else the exit status (the
+ * error or the usage said; 0 for --help).
+ */
+static int
+parse_options(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option globals[] = { CMD_GLOBAL_LONGOPTS };
+	const struct cmd_entry *e = ctx->e;
+	struct option	*lo;
+	char		*so;
+	size_t		 n = 0, ng = sizeof(globals) / sizeof(globals[0]);
+	int		 c, r = -1;
+
+	while (e->longopts != NULL && e->longopts[n].name != NULL)
+		n++;
+	lo = xcalloc(ng + n + 1, sizeof(*lo));
+	memcpy(lo, globals, sizeof(globals));
+	if (n > 0)
+		memcpy(lo + ng, e->longopts, n * sizeof(*lo));
+	so = xasprintf("%s%s", CMD_GLOBAL_SHORTOPTS,
+	    e->shortopts != NULL ? e->shortopts : "");
+	while (r < 0 && (c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (cmd_global_opt(ctx->g, c, optarg))
+			continue;
+		if (c == CMD_OPT_WAIT)
+			ctx->store_flags |= STORE_WAIT;
+		else if (c == CMD_OPT_RUN)
+			ctx->run_arg = optarg;
+		else if (c == 'h' || e->option == NULL ||
+		    (r = e->option(ctx, c, optarg)) < 0) {
+			cmd_usage(e, c == 'h' ? stdout : stderr);
+			r = c == 'h' ? 0 : VGL_EXIT_USAGE;
+		} else if (r == 0)
+			r = -1;
+	}
+	free(so);
+	free(lo);
+	return r;
+}
+
+int
+cmd_run(const struct cmd_entry *e, struct globals *g, int argc,
+    char **argv)
+{
+	struct cmd_ctx	 ctx;
+	int		 r;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.e = e;
+	ctx.g = g;
+	ctx.needs = e->needs;
+	if (e->args_size > 0)
+		ctx.args = xcalloc(1, e->args_size);
+	if ((r = parse_options(&ctx, argc, argv)) >= 0)
+		goto out;
+	ctx.argc = argc - optind;
+	ctx.argv = argv + optind;
+	if (ctx.argc < e->nargs_min || ctx.argc > e->nargs_max) {
+		cmd_usage(e, stderr);
+		r = VGL_EXIT_USAGE;
+		goto out;
+	}
+	if (e->check != NULL && (r = e->check(&ctx)) != 0)
+		goto out;
+	if ((r = prepare(&ctx)) == 0)
+		r = e->exec(&ctx);
+ out:
+	rules_release(&ctx.rs);
+	store_close(ctx.st);
+	policy_free(ctx.p);
+	free(ctx.args);
+	return r;
 }

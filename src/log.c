@@ -33,12 +33,6 @@ log_set_level(int l)
 	log_level = l;
 }
 
-int
-log_get_level(void)
-{
-	return log_level;
-}
-
 void
 log_add_secret(const char *s)
 {

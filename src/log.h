@@ -20,7 +20,6 @@ enum log_level {
 };
 
 void	 log_set_level(int);
-int	 log_get_level(void);
 /* Registers a secret (copied); strings shorter than 4 bytes are ignored. */
 void	 log_add_secret(const char *);
 /* Forgets every registered secret (wiping the copies). */

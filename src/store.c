@@ -719,12 +719,6 @@ snap_run(const struct snapshot *sn)
 	return sn->run;
 }
 
-sqlite3 *
-snap_db(struct snapshot *sn)
-{
-	return sn->st->db;
-}
-
 static sqlite3_stmt *
 snap_stmt(struct snapshot *sn, const char *sql)
 {
@@ -866,22 +860,6 @@ snap_source(struct snapshot *sn, const char *name, const char *type,
 	sqlite3_reset(s);
  out:
 	pthread_mutex_unlock(&sn->mtx);
-	return r;
-}
-
-int
-snap_set_collected_at(struct snapshot *sn, const char *when)
-{
-	sqlite3_stmt	*s;
-	int		 r;
-
-	if (sqlite3_prepare_v2(sn->st->db, "UPDATE main.runs SET "
-	    "collected_at = ? WHERE id = ?", -1, &s, NULL) != SQLITE_OK)
-		return VGL_ERR_STORE;
-	sqlite3_bind_text(s, 1, when, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, sn->run);
-	r = sqlite3_step(s) == SQLITE_DONE ? 0 : VGL_ERR_STORE;
-	sqlite3_finalize(s);
 	return r;
 }
 

@@ -93,9 +93,6 @@ int	 snap_source(struct snapshot *, const char *name, const char *type,
 	    const char *status, const char *error, long resources,
 	    long requests, long duration_ms);
 long long snap_run(const struct snapshot *);
-sqlite3	*snap_db(struct snapshot *);
-/* Sets the collected_at of the run (replay: the recording's time). */
-int	 snap_set_collected_at(struct snapshot *, const char *);
 /*
  * Copies the snapshot rows of run from (sources, expected,
  * critical_values and every source table) into this run and records

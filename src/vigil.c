@@ -104,7 +104,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;	/* full reinitialisation of getopt */
-	r = cmd_table[i]->exec(&g, argc, argv);
+	r = cmd_run(cmd_table[i], &g, argc, argv);
 	http_global_cleanup();
 	log_clear_secrets();
 	return r;

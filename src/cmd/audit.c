@@ -16,10 +16,6 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-#define OPT_ONLY	'o'
-#define OPT_RECORD	2000
-#define OPT_REPLAY	2001
-#define OPT_WAIT	2002
 #define OPT_FAIL_ON	2003
 #define OPT_JSON	2004
 #define OPT_REPORT	2005
@@ -53,93 +49,67 @@ audit_failed_sources(json_t *doc)
 	}
 }
 
+/* The options of audit, parsed into cmd_ctx.args. */
+struct audit_args {
+	struct cmd_collect_args	 col;	/* first: collect's options */
+	const char		*json_path, *html_path;
+	int			 fail_on, fail_on_set, notify;
+};
+
+static const struct option audit_longopts[] = {
+	CMD_COLLECT_LONGOPTS,
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "notify", no_argument, NULL, OPT_NOTIFY },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
-cmd_audit_exec(struct globals *g, int argc, char **argv)
+audit_option(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "record", required_argument, NULL, OPT_RECORD },
-		{ "replay", required_argument, NULL, OPT_REPLAY },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "json", required_argument, NULL, OPT_JSON },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "notify", no_argument, NULL, OPT_NOTIFY },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct collect_opts	 co = { 0 };
+	struct audit_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_FAIL_ON:
+		if ((a->fail_on = severity_parse(arg)) < 0) {
+			log_error("--fail-on: unknown severity '%s' (info, "
+			    "low, medium, high, critical)", arg);
+			return VGL_EXIT_USAGE;
+		}
+		a->fail_on_set = 1;
+		return 0;
+	case OPT_JSON:
+		a->json_path = arg;
+		return 0;
+	case OPT_REPORT:
+		a->html_path = arg;
+		return 0;
+	case OPT_NOTIFY:
+		a->notify = 1;
+		return 0;
+	}
+	return cmd_collect_option(ctx, c, arg);
+}
+
+static int
+cmd_audit_exec(struct cmd_ctx *ctx)
+{
+	struct audit_args	*a = ctx->args;
 	struct collect_result	 res;
 	struct eval_summary	 sum;
-	struct policy		*p = NULL;
-	struct store		*st = NULL;
+	struct store		*st = ctx->st;
 	struct snapshot		*sn = NULL;
-	struct ruleset		 rs = { 0 };
 	json_t			*doc = NULL, *prevdoc = NULL;
 	long long		 prev;
-	const char		*only = NULL, *json_path = NULL;
-	const char		*html_path = NULL;
-	int			 c, r, flags = 0, fail_on = SEV_HIGH;
-	int			 notify = 0;
+	int			 r = VGL_EXIT_USAGE;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_ONLY:
-			only = optarg;
-			break;
-		case OPT_RECORD:
-			co.record_dir = optarg;
-			break;
-		case OPT_REPLAY:
-			co.replay_dir = optarg;
-			break;
-		case OPT_WAIT:
-			flags |= STORE_WAIT;
-			break;
-		case OPT_FAIL_ON:
-			if ((fail_on = severity_parse(optarg)) < 0) {
-				log_error("--fail-on: unknown severity '%s' "
-				    "(info, low, medium, high, critical)",
-				    optarg);
-				return VGL_EXIT_USAGE;
-			}
-			break;
-		case OPT_JSON:
-			json_path = optarg;
-			break;
-		case OPT_REPORT:
-			html_path = optarg;
-			break;
-		case OPT_NOTIFY:
-			notify = 1;
-			break;
-		default:
-			cmd_usage(&cmd_audit_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc || (co.record_dir != NULL &&
-	    co.replay_dir != NULL)) {
-		cmd_usage(&cmd_audit_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	/* Rules are checked before anything is collected or stored. */
-	if ((r = cmd_load_rules(p, &rs)) != 0)
-		goto out;
-	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
-	run_set_progress(!g->no_progress && !g->quiet);
-	if (run_collect(st, p, only, &co, g->quiet, &res, &sn) != 0)
+	run_set_progress(!ctx->g->no_progress && !ctx->g->quiet);
+	if (run_collect(st, ctx->p, a->col.only, &a->col.co, ctx->g->quiet,
+	    &res, &sn) != 0)
 		goto out;
 	/* Collection, drift, rules and seal commit as one: all or nothing. */
-	if (run_evaluate(st, p, &rs, res.run, &sum) != 0) {
+	if (run_evaluate(st, ctx->p, &ctx->rs, res.run, &sum) != 0) {
 		snap_abort(sn);
 		log_error("cannot evaluate run %lld: nothing was stored",
 		    res.run);
@@ -150,8 +120,8 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		    res.run);
 		goto out;
 	}
-	if (!g->quiet) {
-		if ((doc = report_build(st, res.run, &rs,
+	if (!ctx->g->quiet) {
+		if ((doc = report_build(st, res.run, &ctx->rs,
 		    REPORT_SUMMARY_FINDINGS)) == NULL)
 			goto out;
 		putchar('\n');
@@ -160,54 +130,47 @@ cmd_audit_exec(struct globals *g, int argc, char **argv)
 		doc = NULL;
 	} else if (res.nfailed > 0) {
 		/* Quiet, but a failed source is still one loud line. */
-		if ((doc = report_build(st, res.run, &rs, 0)) == NULL)
+		if ((doc = report_build(st, res.run, &ctx->rs, 0)) == NULL)
 			goto out;
 		audit_failed_sources(doc);
 		json_decref(doc);
 		doc = NULL;
 	}
-	if (json_path != NULL || html_path != NULL || notify) {
-		if ((doc = report_build(st, res.run, &rs, -1)) == NULL)
+	if (a->json_path != NULL || a->html_path != NULL || a->notify) {
+		if ((doc = report_build(st, res.run, &ctx->rs, -1)) == NULL)
 			goto out;
-		if (json_path != NULL &&
-		    report_write(&report_json, doc, json_path) != 0)
+		if (a->json_path != NULL &&
+		    report_write(&report_json, doc, a->json_path) != 0)
 			goto out;
-		if (html_path != NULL &&
-		    report_write(&report_html, doc, html_path) != 0)
+		if (a->html_path != NULL &&
+		    report_write(&report_html, doc, a->html_path) != 0)
 			goto out;
 	}
 	/* "when": "changes" compares with the previous run. */
-	if (notify && (prev = store_prev_run(st, res.run)) > 0 &&
-	    (prevdoc = report_build(st, prev, &rs, -1)) == NULL)
+	if (a->notify && (prev = store_prev_run(st, res.run)) > 0 &&
+	    (prevdoc = report_build(st, prev, &ctx->rs, -1)) == NULL)
 		goto out;
-	r = run_exit_code(st, res.run, fail_on);
+	r = run_exit_code(st, res.run, a->fail_on_set ? a->fail_on :
+	    SEV_HIGH);
 	/* The run is stored: a failed send is 4, but 3 (incomplete) wins. */
-	if (notify && notify_run(p, doc, prevdoc, 0, stdout) != 0 &&
+	if (a->notify && notify_run(ctx->p, doc, prevdoc, 0, stdout) != 0 &&
 	    r != VGL_EXIT_INCOMPLETE)
 		r = VGL_EXIT_WRITE;
  out:
 	json_decref(prevdoc);
 	json_decref(doc);
-	rules_release(&rs);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help audit_opts[] = {
-	{ "--only SRC,...",
-	    "collect only these sources (names from the policy)" },
-	{ "--record DIR",
-	    "also store every exchange in DIR, secrets redacted" },
-	{ "--replay DIR",
-	    "answer every request from the recording in DIR, offline" },
+	CMD_COLLECT_HELP,
 	{ "--fail-on SEV",
 	    "lowest severity that makes the exit status 1 (default high)" },
 	{ "--report FILE", "also write the HTML report to FILE (mode 0600)" },
 	{ "--json FILE", "also write the JSON report to FILE (mode 0600)" },
 	{ "--notify", "send the run's email and webhooks once it is stored" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
@@ -218,5 +181,11 @@ const struct cmd_entry cmd_audit_entry = {
 	    "[--wait]",
 	.summary = "collect, evaluate, store and summarise (the nightly job)",
 	.opts = audit_opts,
+	.longopts = audit_longopts,
+	.args_size = sizeof(struct audit_args),
+	.option = audit_option,
+	.check = cmd_collect_check,
+	/* Rules are checked before anything is collected or stored. */
+	.needs = CMD_POLICY | CMD_RULES | CMD_STORE_RW,
 	.exec = cmd_audit_exec,
 };

@@ -17,10 +17,8 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-#define OPT_RUN		'r'
 #define OPT_NOTE	2100
 #define OPT_BY		2101
-#define OPT_WAIT	2002
 
 /* Prints s with control characters as '?', so that output is inert. */
 static void
@@ -94,100 +92,94 @@ baseline_list(struct store *st)
 	return 0;
 }
 
-static int
-cmd_baseline_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ "by", required_argument, NULL, OPT_BY },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy	*p = NULL;
-	struct store	*st = NULL;
-	const char	*sub, *run_arg = NULL, *note = NULL, *by = NULL;
-	char		*name = NULL, *status = NULL;
-	long long	 run, id = 0;
-	int		 c, r, flags = 0;
+/* The options of baseline, parsed into cmd_ctx.args. */
+struct baseline_args {
+	const char	*note, *by;
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_RUN:
-			run_arg = optarg;
-			break;
-		case OPT_NOTE:
-			note = optarg;
-			break;
-		case OPT_BY:
-			by = optarg;
-			break;
-		case OPT_WAIT:
-			flags |= STORE_WAIT;
-			break;
-		default:
-			cmd_usage(&cmd_baseline_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
+static const struct option baseline_longopts[] = {
+	CMD_LONGOPT_RUN,
+	{ "note", required_argument, NULL, OPT_NOTE },
+	{ "by", required_argument, NULL, OPT_BY },
+	CMD_LONGOPT_WAIT,
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+baseline_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	struct baseline_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_NOTE:
+		a->note = arg;
+		return 0;
+	case OPT_BY:
+		a->by = arg;
+		return 0;
 	}
-	if (optind != argc - 1) {
-		cmd_usage(&cmd_baseline_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	sub = argv[optind];
+	return -1;
+}
+
+/* The subcommand decides what is needed: list reads, accept writes. */
+static int
+baseline_check(struct cmd_ctx *ctx)
+{
+	struct baseline_args	*a = ctx->args;
+	const char		*sub = ctx->argv[0];
+
 	if (strcmp(sub, "list") == 0) {
-		if (run_arg != NULL || note != NULL || by != NULL) {
+		if (ctx->run_arg != NULL || a->note != NULL || a->by != NULL) {
 			log_error("baseline list takes no --run, --note or "
 			    "--by");
 			return VGL_EXIT_USAGE;
 		}
-		if ((r = cmd_load_policy(g, &p)) != 0)
-			return r;
-		if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) == 0)
-			r = baseline_list(st);
-		goto out;
+		ctx->needs = CMD_POLICY | CMD_STORE_RO;
+		return 0;
 	}
 	if (strcmp(sub, "accept") != 0) {
 		log_error("baseline: unknown subcommand '%s' (accept, list)",
 		    sub);
-		cmd_usage(&cmd_baseline_entry, stderr);
+		cmd_usage(ctx->e, stderr);
 		return VGL_EXIT_USAGE;
 	}
 	/* The why is the point of a baseline: it is required. */
-	if (note == NULL || blank(note)) {
+	if (a->note == NULL || blank(a->note)) {
 		log_error("baseline accept needs --note TEXT: why this state "
 		    "is accepted (e.g. a ticket or review reference)");
 		return VGL_EXIT_USAGE;
 	}
-	if (by != NULL && blank(by)) {
+	if (a->by != NULL && blank(a->by)) {
 		log_error("--by: empty name");
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
-		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
-		goto out;
-	if (store_run_info(st, run, NULL, &status) == 0 &&
+	ctx->needs = CMD_POLICY | CMD_STORE_RW | CMD_RUN;
+	return 0;
+}
+
+static int
+cmd_baseline_exec(struct cmd_ctx *ctx)
+{
+	struct baseline_args	*a = ctx->args;
+	char			*name = NULL, *status = NULL;
+	long long		 id = 0;
+	int			 r = VGL_EXIT_USAGE;
+
+	if (!(ctx->needs & CMD_RUN))
+		return baseline_list(ctx->st);
+	if (store_run_info(ctx->st, ctx->run, NULL, &status) == 0 &&
 	    strcmp(status, "complete") != 0)
 		log_warn("run %lld is %s: the sources that failed in it have "
-		    "no accepted state and are not compared", run, status);
-	name = who(by);
-	if (drift_accept(st, run, name, note, &id) != 0) {
-		r = VGL_EXIT_USAGE;
+		    "no accepted state and are not compared", ctx->run,
+		    status);
+	name = who(a->by);
+	if (drift_accept(ctx->st, ctx->run, name, a->note, &id) != 0)
 		goto out;
-	}
-	if (!g->quiet) {
-		printf("baseline %lld: run %lld accepted by ", id, run);
+	if (!ctx->g->quiet) {
+		printf("baseline %lld: run %lld accepted by ", id, ctx->run);
 		put_inert(name);
 		printf(": ");
-		put_inert(note);
+		put_inert(a->note);
 		printf("\nlater runs' drift is computed against it; 'vigil "
 		    "evaluate --run N' recomputes a stored run's changes\n");
 	}
@@ -195,8 +187,6 @@ cmd_baseline_exec(struct globals *g, int argc, char **argv)
  out:
 	free(name);
 	free(status);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -205,7 +195,7 @@ static const struct cmd_opt_help baseline_opts[] = {
 	{ "--run N", "accept run N (default: the last committed run)" },
 	{ "--note TEXT", "why the run is accepted (required, not blank)" },
 	{ "--by NAME", "who accepts it (default: the user running vigil)" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
@@ -214,5 +204,11 @@ const struct cmd_entry cmd_baseline_entry = {
 	.usage = "accept [--run N] --note TEXT [--by NAME] [--wait] | list",
 	.summary = "accept a run as the baseline (who, when, why); list them",
 	.opts = baseline_opts,
+	.longopts = baseline_longopts,
+	.args_size = sizeof(struct baseline_args),
+	.option = baseline_option,
+	.nargs_min = 1,
+	.nargs_max = 1,
+	.check = baseline_check,
 	.exec = cmd_baseline_exec,
 };

@@ -10,96 +10,72 @@
 #include "run.h"
 #include "vigil.h"
 
-#define OPT_ONLY	'o'
-#define OPT_RECORD	2000
-#define OPT_REPLAY	2001
-#define OPT_WAIT	2002
+static const struct option collect_longopts[] = {
+	CMD_COLLECT_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
 
-static int
-cmd_collect_exec(struct globals *g, int argc, char **argv)
+int
+cmd_collect_option(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "record", required_argument, NULL, OPT_RECORD },
-		{ "replay", required_argument, NULL, OPT_REPLAY },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct collect_opts	 co = { 0 };
-	struct collect_result	 res;
-	struct policy		*p = NULL;
-	struct store		*st = NULL;
-	struct snapshot		*sn = NULL;
-	const char		*only = NULL;
-	int			 c, r, flags = 0;
+	struct cmd_collect_args	*a = ctx->args;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_ONLY:
-			only = optarg;
-			break;
-		case OPT_RECORD:
-			co.record_dir = optarg;
-			break;
-		case OPT_REPLAY:
-			co.replay_dir = optarg;
-			break;
-		case OPT_WAIT:
-			flags |= STORE_WAIT;
-			break;
-		default:
-			cmd_usage(&cmd_collect_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
+	switch (c) {
+	case CMD_OPT_ONLY:
+		a->only = arg;
+		return 0;
+	case CMD_OPT_RECORD:
+		a->co.record_dir = arg;
+		return 0;
+	case CMD_OPT_REPLAY:
+		a->co.replay_dir = arg;
+		return 0;
 	}
-	if (optind != argc || (co.record_dir != NULL &&
-	    co.replay_dir != NULL)) {
-		cmd_usage(&cmd_collect_entry, stderr);
+	return -1;
+}
+
+int
+cmd_collect_check(struct cmd_ctx *ctx)
+{
+	struct cmd_collect_args	*a = ctx->args;
+
+	if (a->co.record_dir != NULL && a->co.replay_dir != NULL) {
+		cmd_usage(ctx->e, stderr);
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
-		goto out;
-	run_set_progress(!g->no_progress && !g->quiet);
-	if (run_collect(st, p, only, &co, g->quiet, &res, &sn) != 0) {
-		r = VGL_EXIT_USAGE;
-		goto out;
-	}
+	return 0;
+}
+
+static int
+cmd_collect_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_collect_args	*a = ctx->args;
+	struct collect_result	 res;
+	struct snapshot		*sn = NULL;
+
+	run_set_progress(!ctx->g->no_progress && !ctx->g->quiet);
+	if (run_collect(ctx->st, ctx->p, a->only, &a->co, ctx->g->quiet,
+	    &res, &sn) != 0)
+		return VGL_EXIT_USAGE;
 	/* Sealed and committed as collected: marked unevaluated. */
-	if (run_commit(st, sn) != 0) {
+	if (run_commit(ctx->st, sn) != 0) {
 		log_error("cannot store run %lld: nothing was stored",
 		    res.run);
-		r = VGL_EXIT_USAGE;
-		goto out;
+		return VGL_EXIT_USAGE;
 	}
-	if (!g->quiet)
+	if (!ctx->g->quiet)
 		printf("run %lld: %d source%s, %d failed, %ld resources, "
 		    "%ld requests; not evaluated ('vigil evaluate --run "
 		    "%lld' evaluates it)\n", res.run, res.nsources,
 		    res.nsources == 1 ? "" : "s", res.nfailed, res.resources,
 		    res.requests, res.run);
-	r = res.nfailed > 0 ? VGL_EXIT_INCOMPLETE : VGL_EXIT_OK;
- out:
-	store_close(st);
-	policy_free(p);
-	return r;
+	return res.nfailed > 0 ? VGL_EXIT_INCOMPLETE : VGL_EXIT_OK;
 }
 
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help collect_opts[] = {
-	{ "--only SRC,...",
-	    "collect only these sources (names from the policy)" },
-	{ "--record DIR",
-	    "also store every exchange in DIR, secrets redacted" },
-	{ "--replay DIR",
-	    "answer every request from the recording in DIR, offline" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_COLLECT_HELP,
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
@@ -108,5 +84,10 @@ const struct cmd_entry cmd_collect_entry = {
 	.usage = "[--only SRC,...] [--record DIR | --replay DIR] [--wait]",
 	.summary = "enumerate the sources into a new run",
 	.opts = collect_opts,
+	.longopts = collect_longopts,
+	.args_size = sizeof(struct cmd_collect_args),
+	.option = cmd_collect_option,
+	.check = cmd_collect_check,
+	.needs = CMD_POLICY | CMD_STORE_RW,
 	.exec = cmd_collect_exec,
 };

@@ -20,7 +20,6 @@
 #include "log.h"
 #include "vigil.h"
 
-#define OPT_RUN		'r'
 #define OPT_AGAINST	2110
 #define OPT_JSON	2111
 
@@ -81,55 +80,48 @@ print_text(json_t *changes)
 	}
 }
 
-static int
-cmd_drift_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "against", required_argument, NULL, OPT_AGAINST },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct baseline	 b = { 0 };
-	struct policy	*p = NULL;
-	struct store	*st = NULL;
-	json_t		*changes = NULL, *doc = NULL, *ns;
-	const char	*run_arg = NULL, *against_arg = "baseline";
-	char		*skipped = NULL, *s, *q;
-	long long	 run, against;
-	int		 c, r, json = 0;
+/* The options of drift, parsed into cmd_ctx.args. */
+struct drift_args {
+	const char	*against;
+	int		 json;
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_RUN:
-			run_arg = optarg;
-			break;
-		case OPT_AGAINST:
-			against_arg = optarg;
-			break;
-		case OPT_JSON:
-			json = 1;
-			break;
-		default:
-			cmd_usage(&cmd_drift_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
+static const struct option drift_longopts[] = {
+	CMD_LONGOPT_RUN,
+	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+drift_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	struct drift_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_AGAINST:
+		a->against = arg;
+		return 0;
+	case OPT_JSON:
+		a->json = 1;
+		return 0;
 	}
-	if (optind != argc) {
-		cmd_usage(&cmd_drift_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
-		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
-		goto out;
+	return -1;
+}
+
+static int
+cmd_drift_exec(struct cmd_ctx *ctx)
+{
+	struct drift_args	*a = ctx->args;
+	struct baseline	 b = { 0 };
+	struct store	*st = ctx->st;
+	json_t		*changes = NULL, *doc = NULL, *ns;
+	const char	*against_arg = a->against != NULL ? a->against :
+			    "baseline";
+	char		*skipped = NULL, *s, *q;
+	long long	 run = ctx->run, against;
+	int		 r;
+
 	r = VGL_EXIT_USAGE;
 	if (strcmp(against_arg, "baseline") == 0) {
 		if (drift_baseline(st->db, &b) != 0)
@@ -149,7 +141,7 @@ cmd_drift_exec(struct globals *g, int argc, char **argv)
 	if (drift_compute(st->db, run, against, 0, &skipped) != 0)
 		goto out;
 	changes = drift_computed_json(st->db, run);
-	if (json) {
+	if (a->json) {
 		doc = json_pack("{s:I, s:I, s:o}", "run", (json_int_t)run,
 		    "against", (json_int_t)against, "changes", changes);
 		changes = NULL;
@@ -202,8 +194,6 @@ cmd_drift_exec(struct globals *g, int argc, char **argv)
 	json_decref(doc);
 	free(skipped);
 	drift_baseline_release(&b);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -221,5 +211,9 @@ const struct cmd_entry cmd_drift_entry = {
 	.usage = "[--run N] [--against baseline|RUN] [--json]",
 	.summary = "list changes since the baseline (or a run)",
 	.opts = drift_opts,
+	.longopts = drift_longopts,
+	.args_size = sizeof(struct drift_args),
+	.option = drift_option,
+	.needs = CMD_POLICY | CMD_STORE_RO | CMD_RUN,
 	.exec = cmd_drift_exec,
 };

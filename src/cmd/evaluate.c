@@ -12,86 +12,62 @@
 #include "run.h"
 #include "vigil.h"
 
-#define OPT_RUN		'r'
 #define OPT_FAIL_ON	2003
-#define OPT_WAIT	2002
+
+/* The options of evaluate, parsed into cmd_ctx.args. */
+struct evaluate_args {
+	int	 fail_on, fail_on_set;
+};
+
+static const struct option evaluate_longopts[] = {
+	CMD_LONGOPT_RUN,
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	CMD_LONGOPT_WAIT,
+	{ NULL, 0, NULL, 0 }
+};
 
 static int
-cmd_evaluate_exec(struct globals *g, int argc, char **argv)
+evaluate_option(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct eval_summary	 sum;
-	struct policy		*p = NULL;
-	struct store		*st = NULL;
-	struct ruleset		 rs = { 0 };
-	json_t			*doc = NULL;
-	const char		*run_arg = NULL;
-	long long		 run, from;
-	int			 c, r, flags = 0, fail_on = SEV_HIGH;
+	struct evaluate_args	*a = ctx->args;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_RUN:
-			run_arg = optarg;
-			break;
-		case OPT_FAIL_ON:
-			if ((fail_on = severity_parse(optarg)) < 0) {
-				log_error("--fail-on: unknown severity '%s'",
-				    optarg);
-				return VGL_EXIT_USAGE;
-			}
-			break;
-		case OPT_WAIT:
-			flags |= STORE_WAIT;
-			break;
-		default:
-			cmd_usage(&cmd_evaluate_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cmd_usage(&cmd_evaluate_entry, stderr);
+	if (c != OPT_FAIL_ON)
+		return -1;
+	if ((a->fail_on = severity_parse(arg)) < 0) {
+		log_error("--fail-on: unknown severity '%s'", arg);
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_load_rules(p, &rs)) != 0)
-		goto out;
-	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
-		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &from)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
+	a->fail_on_set = 1;
+	return 0;
+}
+
+static int
+cmd_evaluate_exec(struct cmd_ctx *ctx)
+{
+	struct evaluate_args	*a = ctx->args;
+	struct eval_summary	 sum;
+	json_t			*doc = NULL;
+	long long		 run, from = ctx->run;
+	int			 r = VGL_EXIT_USAGE;
+
 	/* A new run: the stored one, findings and seal, stays as it is. */
-	if (run_reevaluate(st, p, &rs, from, &run, &sum) != 0) {
+	if (run_reevaluate(ctx->st, ctx->p, &ctx->rs, from, &run, &sum) != 0) {
 		log_error("cannot evaluate run %lld: nothing was stored",
 		    from);
 		goto out;
 	}
-	if (!g->quiet)
+	if (!ctx->g->quiet)
 		printf("run %lld: evaluation of run %lld's snapshot\n", run,
-		    store_run_snapshot_of(st, run));
-	if ((doc = report_build(st, run, &rs,
+		    store_run_snapshot_of(ctx->st, run));
+	if ((doc = report_build(ctx->st, run, &ctx->rs,
 	    REPORT_SUMMARY_FINDINGS)) == NULL)
 		goto out;
-	if (!g->quiet)
+	if (!ctx->g->quiet)
 		report_text.render(doc, stdout);
-	r = run_exit_code(st, run, fail_on);
+	r = run_exit_code(ctx->st, run, a->fail_on_set ? a->fail_on :
+	    SEV_HIGH);
  out:
 	json_decref(doc);
-	rules_release(&rs);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -100,7 +76,7 @@ static const struct cmd_opt_help evaluate_opts[] = {
 	{ "--run N", "the stored run to evaluate again (default: the last)" },
 	{ "--fail-on SEV",
 	    "lowest severity that makes the exit status 1 (default high)" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
@@ -109,5 +85,9 @@ const struct cmd_entry cmd_evaluate_entry = {
 	.usage = "[--run N] [--fail-on SEV] [--wait]",
 	.summary = "re-run the rules on a stored run (no network)",
 	.opts = evaluate_opts,
+	.longopts = evaluate_longopts,
+	.args_size = sizeof(struct evaluate_args),
+	.option = evaluate_option,
+	.needs = CMD_POLICY | CMD_RULES | CMD_STORE_RW | CMD_RUN,
 	.exec = cmd_evaluate_exec,
 };

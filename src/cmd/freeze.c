@@ -13,82 +13,67 @@
 #include "vigil.h"
 
 #define OPT_YES	2200
-#define OPT_WAIT	2201
+
+static const struct option freeze_longopts[] = {
+	{ "yes", no_argument, NULL, OPT_YES },
+	CMD_LONGOPT_WAIT,
+	{ NULL, 0, NULL, 0 }
+};
 
 static int
-cmd_freeze_exec(struct globals *g, int argc, char **argv)
+freeze_option(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "yes", no_argument, NULL, OPT_YES },
-		{ "wait", no_argument, NULL, OPT_WAIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct freeze_opts	 fo = { 0 };
-	struct policy		*p = NULL;
-	struct store		*st = NULL;
-	const char		*sub;
-	int			 c, r, flags = 0;
+	struct freeze_opts	*fo = ctx->args;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_YES:
-			fo.yes = 1;
-			break;
-		case OPT_WAIT:
-			flags |= STORE_WAIT;
-			break;
-		default:
-			cmd_usage(&cmd_freeze_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		cmd_usage(&cmd_freeze_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	sub = argv[optind];
+	if (c != OPT_YES)
+		return -1;
+	fo->yes = 1;
+	return 0;
+}
+
+/* The subcommand decides what is needed: plan reads no store. */
+static int
+freeze_check(struct cmd_ctx *ctx)
+{
+	struct freeze_opts	*fo = ctx->args;
+	const char		*sub = ctx->argv[0];
+
 	if (strcmp(sub, "plan") != 0 && strcmp(sub, "apply") != 0 &&
 	    strcmp(sub, "status") != 0 && strcmp(sub, "thaw") != 0) {
 		log_error("freeze: unknown subcommand '%s' (plan, apply, "
 		    "status, thaw)", sub);
-		cmd_usage(&cmd_freeze_entry, stderr);
+		cmd_usage(ctx->e, stderr);
 		return VGL_EXIT_USAGE;
 	}
-	if (fo.yes && (strcmp(sub, "plan") == 0 || strcmp(sub, "status") ==
+	if (fo->yes && (strcmp(sub, "plan") == 0 || strcmp(sub, "status") ==
 	    0)) {
 		log_error("freeze %s changes nothing: --yes is for apply and "
 		    "thaw", sub);
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if (strcmp(sub, "plan") == 0) {
-		r = freeze_plan(p, &fo);
-		goto out;
-	}
-	if ((r = cmd_open_store(g, p, flags, &st)) != 0)
-		goto out;
+	if (strcmp(sub, "plan") == 0)
+		ctx->needs = CMD_POLICY;
+	return 0;
+}
+
+static int
+cmd_freeze_exec(struct cmd_ctx *ctx)
+{
+	const char	*sub = ctx->argv[0];
+
+	if (strcmp(sub, "plan") == 0)
+		return freeze_plan(ctx->p, ctx->args);
 	if (strcmp(sub, "apply") == 0)
-		r = freeze_apply(p, st->db, &fo);
-	else if (strcmp(sub, "status") == 0)
-		r = freeze_status(p, st->db, &fo);
-	else
-		r = freeze_thaw(p, st->db, &fo);
- out:
-	store_close(st);
-	policy_free(p);
-	return r;
+		return freeze_apply(ctx->p, ctx->st->db, ctx->args);
+	if (strcmp(sub, "status") == 0)
+		return freeze_status(ctx->p, ctx->st->db, ctx->args);
+	return freeze_thaw(ctx->p, ctx->st->db, ctx->args);
 }
 
 /* One line per option of the usage, for --help (and vigil.1). */
 static const struct cmd_opt_help freeze_opts[] = {
 	{ "--yes", "apply or thaw without asking for 'yes' on the terminal" },
-	{ "--wait", "wait for another run holding the store's lock" },
+	CMD_WAIT_HELP,
 	{ NULL, NULL }
 };
 
@@ -99,5 +84,12 @@ const struct cmd_entry cmd_freeze_entry = {
 	.summary = "the reversible lockdown: plan, apply, check or thaw the "
 	    "freeze section of the policy",
 	.opts = freeze_opts,
+	.longopts = freeze_longopts,
+	.args_size = sizeof(struct freeze_opts),
+	.option = freeze_option,
+	.nargs_min = 1,
+	.nargs_max = 1,
+	.check = freeze_check,
+	.needs = CMD_POLICY | CMD_STORE_RW,
 	.exec = cmd_freeze_exec,
 };

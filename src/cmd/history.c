@@ -13,50 +13,36 @@
 
 #define OPT_LIMIT	'n'
 
-static int
-cmd_history_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "limit", required_argument, NULL, OPT_LIMIT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy	*p = NULL;
-	struct store	*st = NULL;
-	sqlite3_stmt	*s = NULL;
-	char		*end;
-	long		 limit = 20;
-	int		 c, r;
+static const struct option history_longopts[] = {
+	{ "limit", required_argument, NULL, OPT_LIMIT },
+	{ NULL, 0, NULL, 0 }
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_LIMIT:
-			errno = 0;
-			limit = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || limit <= 0) {
-				log_error("--limit: '%s' is not a positive "
-				    "number", optarg);
-				return VGL_EXIT_USAGE;
-			}
-			break;
-		default:
-			cmd_usage(&cmd_history_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cmd_usage(&cmd_history_entry, stderr);
+static int
+history_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	long	*limit = ctx->args;
+	char	*end;
+
+	if (c != OPT_LIMIT)
+		return -1;
+	errno = 0;
+	*limit = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || *limit <= 0) {
+		log_error("--limit: '%s' is not a positive number", arg);
 		return VGL_EXIT_USAGE;
 	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
+	return 0;
+}
+
+static int
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	struct store	*st = ctx->st;
+	sqlite3_stmt	*s = NULL;
+	long		 limit = *(long *)ctx->args;
+	int		 r = VGL_EXIT_USAGE;
+
 	if (sqlite3_prepare_v2(st->db, "SELECT r.id, r.collected_at, "
 	    "r.status, "
 	    "(SELECT count(*) FROM main.findings f WHERE f.run = r.id AND "
@@ -76,7 +62,7 @@ cmd_history_exec(struct globals *g, int argc, char **argv)
 		log_error("history: %s", sqlite3_errmsg(st->db));
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, limit);
+	sqlite3_bind_int64(s, 1, limit > 0 ? limit : 20);
 	printf("%-5s %-20s %-8s %4s %4s %4s %4s %4s %4s  %s\n", "RUN",
 	    "COLLECTED", "STATUS", "CRIT", "HIGH", "MED", "LOW", "INFO",
 	    "ERR", "CHAIN");
@@ -106,8 +92,6 @@ cmd_history_exec(struct globals *g, int argc, char **argv)
 	r = 0;
  out:
 	sqlite3_finalize(s);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -122,5 +106,9 @@ const struct cmd_entry cmd_history_entry = {
 	.usage = "[--limit N]",
 	.summary = "past runs: time, status, counts by severity, hash",
 	.opts = history_opts,
+	.longopts = history_longopts,
+	.args_size = sizeof(long),	/* --limit, 0: the default */
+	.option = history_option,
+	.needs = CMD_POLICY | CMD_STORE_RO,
 	.exec = cmd_history_exec,
 };

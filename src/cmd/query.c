@@ -12,7 +12,6 @@
 #include "log.h"
 #include "vigil.h"
 
-#define OPT_RUN		'r'
 #define OPT_JSON	2010
 #define OPT_HEADER	2011
 
@@ -39,62 +38,52 @@ put_safe(const char *s)
 		putchar((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s);
 }
 
-static int
-cmd_query_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "header", no_argument, NULL, OPT_HEADER },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy	*p = NULL;
-	struct store	*st = NULL;
-	sqlite3_stmt	*s = NULL;
-	const char	*run_arg = NULL, *tail;
-	json_t		*rows = NULL;
-	long long	 run;
-	int		 c, r, i, n, as_json = 0, header = 0, rc;
+/* The options of query, parsed into cmd_ctx.args. */
+struct query_args {
+	int	 json, header;
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_RUN:
-			run_arg = optarg;
-			break;
-		case OPT_JSON:
-			as_json = 1;
-			break;
-		case OPT_HEADER:
-			header = 1;
-			break;
-		default:
-			cmd_usage(&cmd_query_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
+static const struct option query_longopts[] = {
+	CMD_LONGOPT_RUN,
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+query_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	struct query_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_JSON:
+		a->json = 1;
+		return 0;
+	case OPT_HEADER:
+		a->header = 1;
+		return 0;
 	}
-	if (optind != argc - 1) {
-		cmd_usage(&cmd_query_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
-		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
+	return -1;
+}
+
+static int
+cmd_query_exec(struct cmd_ctx *ctx)
+{
+	struct query_args	*a = ctx->args;
+	struct store		*st = ctx->st;
+	sqlite3_stmt		*s = NULL;
+	const char		*tail;
+	json_t			*rows = NULL;
+	long long		 run = ctx->run;
+	int			 r = VGL_EXIT_USAGE, i, n, rc;
+
 	if (store_use_run(st->db, run) != 0)
 		goto out;
 	if (!store_run_evaluated(st, run))
 		log_warn("run %lld was never evaluated: its snapshot is "
 		    "there, its findings and changes are not", run);
 	sqlite3_set_authorizer(st->db, query_auth, NULL);
-	rc = sqlite3_prepare_v2(st->db, argv[optind], -1, &s, &tail);
+	rc = sqlite3_prepare_v2(st->db, ctx->argv[0], -1, &s, &tail);
 	sqlite3_set_authorizer(st->db, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		log_error("query: %s%s", sqlite3_errmsg(st->db),
@@ -114,15 +103,15 @@ cmd_query_exec(struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	n = sqlite3_column_count(s);
-	if (as_json)
+	if (a->json)
 		rows = json_array();
-	else if (header) {
+	else if (a->header) {
 		for (i = 0; i < n; i++)
 			printf("%s%s", i ? "|" : "", sqlite3_column_name(s, i));
 		putchar('\n');
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		json_t *o = as_json ? json_object() : NULL;
+		json_t *o = a->json ? json_object() : NULL;
 
 		for (i = 0; i < n; i++) {
 			const char *v = (const char *)sqlite3_column_text(s,
@@ -170,8 +159,6 @@ cmd_query_exec(struct globals *g, int argc, char **argv)
  out:
 	json_decref(rows);
 	sqlite3_finalize(s);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -188,5 +175,11 @@ const struct cmd_entry cmd_query_entry = {
 	.usage = "[--run N] [--json | --header] SQL",
 	.summary = "read-only SQL over a run's snapshot, for investigation",
 	.opts = query_opts,
+	.longopts = query_longopts,
+	.args_size = sizeof(struct query_args),
+	.option = query_option,
+	.nargs_min = 1,
+	.nargs_max = 1,
+	.needs = CMD_POLICY | CMD_STORE_RO | CMD_RUN,
 	.exec = cmd_query_exec,
 };

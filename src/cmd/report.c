@@ -11,85 +11,54 @@
 #include "report.h"
 #include "vigil.h"
 
-#define OPT_RUN		'r'
 #define OPT_FORMAT	'f'
 #define OPT_OUTPUT	'o'
 
-static int
-cmd_report_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "run", required_argument, NULL, OPT_RUN },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "output", required_argument, NULL, OPT_OUTPUT },
-		{ NULL, 0, NULL, 0 }
-	};
-	const struct report_format *fmt = &report_text;
-	struct policy		*p = NULL;
-	struct store		*st = NULL;
-	struct ruleset		 rs = { 0 };
-	json_t			*doc = NULL;
-	const char		*run_arg = NULL, *out_path = NULL;
-	long long		 run;
-	int			 c, r;
+/* The options of report, parsed into cmd_ctx.args. */
+struct report_args {
+	const struct report_format *fmt;
+	const char	*out_path;
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS "o:",
-	    longopts, NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_RUN:
-			run_arg = optarg;
-			break;
-		case OPT_FORMAT:
-			if ((fmt = report_format_find(optarg)) == NULL) {
-				log_error("--format: unknown format '%s' "
-				    "(known: %s)", optarg,
-				    report_format_names());
-				return VGL_EXIT_USAGE;
-			}
-			break;
-		case OPT_OUTPUT:
-			out_path = optarg;
-			break;
-		default:
-			cmd_usage(&cmd_report_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
+static const struct option report_longopts[] = {
+	CMD_LONGOPT_RUN,
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+report_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	struct report_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_FORMAT:
+		if ((a->fmt = report_format_find(arg)) == NULL) {
+			log_error("--format: unknown format '%s' (known: %s)",
+			    arg, report_format_names());
+			return VGL_EXIT_USAGE;
 		}
+		return 0;
+	case OPT_OUTPUT:
+		a->out_path = arg;
+		return 0;
 	}
-	if (optind != argc) {
-		cmd_usage(&cmd_report_entry, stderr);
+	return -1;
+}
+
+static int
+cmd_report_exec(struct cmd_ctx *ctx)
+{
+	struct report_args	*a = ctx->args;
+	json_t			*doc;
+	int			 r;
+
+	if ((doc = report_build(ctx->st, ctx->run, &ctx->rs, -1)) == NULL)
 		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	/* Remediation text comes from the catalog; a report works without. */
-	if (cmd_load_rules(p, &rs) != 0)
-		log_warn("rules could not be loaded; the report omits "
-		    "remediation");
-	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
-		goto out;
-	if ((r = cmd_resolve_run(st, run_arg, &run)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
-	if (!store_run_evaluated(st, run)) {
-		log_error("run %lld was collected but never evaluated: it has "
-		    "no findings yet, which is not a clean run; 'vigil "
-		    "evaluate --run %lld' evaluates it", run, run);
-		goto out;
-	}
-	if ((doc = report_build(st, run, &rs, -1)) == NULL)
-		goto out;
-	if (report_write(fmt, doc, out_path) != 0)
-		goto out;
-	r = 0;
- out:
+	r = report_write(a->fmt != NULL ? a->fmt : &report_text, doc,
+	    a->out_path) != 0 ? VGL_EXIT_USAGE : 0;
 	json_decref(doc);
-	rules_release(&rs);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -106,5 +75,14 @@ const struct cmd_entry cmd_report_entry = {
 	.usage = "[--run N] --format html|json|text|csv|ocsf [-o FILE]",
 	.summary = "render a stored run",
 	.opts = report_opts,
+	.longopts = report_longopts,
+	.shortopts = "o:",
+	.args_size = sizeof(struct report_args),
+	.option = report_option,
+	.needs = CMD_POLICY | CMD_RULES | CMD_STORE_RO | CMD_RUN |
+	    CMD_EVALUATED,
+	/* Remediation text comes from the catalog; a report works without. */
+	.rules_missing = "rules could not be loaded; the report omits "
+	    "remediation",
 	.exec = cmd_report_exec,
 };

@@ -84,60 +84,56 @@ rule_in_framework(const struct rule *r, const char *name)
 	return 0;
 }
 
-static int
-cmd_rules_exec(struct globals *g, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "framework", required_argument, NULL, 'F' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy		*p = NULL;
-	struct ruleset		 rs = { 0 };
-	const struct rule	*ru;
-	const char		*sub = "list", *framework = NULL;
-	size_t			 i, nshown = 0;
-	int			 c, r;
+static const struct option rules_longopts[] = {
+	{ "framework", required_argument, NULL, 'F' },
+	{ NULL, 0, NULL, 0 }
+};
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		if (c == 'F') {
-			framework = optarg;
-			continue;
-		}
-		cmd_usage(&cmd_rules_entry, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : VGL_EXIT_USAGE;
-	}
-	if (optind < argc)
-		sub = argv[optind++];
-	if (framework != NULL && strcmp(sub, "list") != 0) {
-		cmd_usage(&cmd_rules_entry, stderr);
+static int
+rules_option(struct cmd_ctx *ctx, int c, const char *arg)
+{
+	if (c != 'F')
+		return -1;
+	*(const char **)ctx->args = arg;
+	return 0;
+}
+
+/* list [--framework NAME] (the default) or show ID. */
+static int
+rules_subcommand(struct cmd_ctx *ctx)
+{
+	const char	*sub = ctx->argc > 0 ? ctx->argv[0] : "list";
+
+	if ((*(const char **)ctx->args != NULL && strcmp(sub, "list") != 0) ||
+	    !((strcmp(sub, "list") == 0 && ctx->argc <= 1) ||
+	    (strcmp(sub, "show") == 0 && ctx->argc == 2))) {
+		cmd_usage(ctx->e, stderr);
 		return VGL_EXIT_USAGE;
 	}
-	if (!((strcmp(sub, "list") == 0 && optind == argc) ||
-	    (strcmp(sub, "show") == 0 && optind == argc - 1))) {
-		cmd_usage(&cmd_rules_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_load_rules(p, &rs)) != 0)
-		goto out;
+	return 0;
+}
+
+static int
+cmd_rules_exec(struct cmd_ctx *ctx)
+{
+	const struct ruleset	*rs = &ctx->rs;
+	const struct rule	*ru;
+	const char		*sub = ctx->argc > 0 ? ctx->argv[0] : "list";
+	const char		*framework = *(const char **)ctx->args;
+	size_t			 i, nshown = 0;
+
 	if (strcmp(sub, "show") == 0) {
-		if ((ru = rules_find(&rs, argv[optind])) == NULL) {
-			log_error("no rule '%s' in the catalog", argv[optind]);
-			r = VGL_EXIT_USAGE;
-			goto out;
+		if ((ru = rules_find(rs, ctx->argv[1])) == NULL) {
+			log_error("no rule '%s' in the catalog", ctx->argv[1]);
+			return VGL_EXIT_USAGE;
 		}
 		rule_show(ru);
-		goto out;
+		return 0;
 	}
 	printf("%-45s %-9s %-10s %s\n", "ID", "SEVERITY", "PROVIDER",
 	    "TITLE");
-	for (i = 0; i < rs.n; i++) {
-		ru = &rs.v[i];
+	for (i = 0; i < rs->n; i++) {
+		ru = &rs->v[i];
 		if (framework != NULL && !rule_in_framework(ru, framework))
 			continue;
 		nshown++;
@@ -156,12 +152,9 @@ cmd_rules_exec(struct globals *g, int argc, char **argv)
 		log_error("no rule maps to framework '%s' (frameworks look "
 		    "like CIS-AWS-3.0, CIS-GWS-1.3, SCUBA-GWS, SEAL)",
 		    framework);
-		r = VGL_EXIT_USAGE;
+		return VGL_EXIT_USAGE;
 	}
- out:
-	rules_release(&rs);
-	policy_free(p);
-	return r;
+	return 0;
 }
 
 /* One line per option of the usage, for --help (and vigil.1). */
@@ -176,5 +169,11 @@ const struct cmd_entry cmd_rules_entry = {
 	.usage = "[list [--framework NAME] | show ID]",
 	.summary = "the rule catalog as loaded, with severities and parameters",
 	.opts = rules_opts,
+	.longopts = rules_longopts,
+	.args_size = sizeof(const char *),	/* --framework */
+	.option = rules_option,
+	.nargs_max = 2,
+	.check = rules_subcommand,
+	.needs = CMD_POLICY | CMD_RULES,
 	.exec = cmd_rules_exec,
 };

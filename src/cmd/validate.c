@@ -12,39 +12,23 @@
 #include "vigil.h"
 
 static int
-cmd_validate_exec(struct globals *g, int argc, char **argv)
+cmd_validate_exec(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy	*p = NULL;
-	struct ruleset	 rs = { 0 };
+	struct policy	*p;
 	struct diags	 d = { 0 }, w = { 0 };
 	struct store	*mem = NULL;
-	int		 c, r;
+	int		 r;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		cmd_usage(&cmd_validate_entry, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : VGL_EXIT_USAGE;
-	}
-	if (optind != argc) {
-		cmd_usage(&cmd_validate_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
 	/* Every check runs, on whatever loaded, so that one run reports
 	 * every mistake of the policy, its rules and its pins. */
-	if ((r = cmd_load_policy_all(g, &p, &d)) != 0)
+	if ((r = cmd_load_policy_all(ctx->g, &ctx->p, &d)) != 0)
 		return r;
 	r = VGL_EXIT_USAGE;
-	if (p != NULL) {
-		rules_load(p, &rs, &d);
+	if ((p = ctx->p) != NULL) {
+		rules_load(p, &ctx->rs, &d);
 		if (store_open(NULL, STORE_MEMORY, &mem) != 0)
 			goto out;
-		rules_check(&rs, p, mem->db, &d);
+		rules_check(&ctx->rs, p, mem->db, &d);
 		critical_check(p, &d);
 		/* Unset variables are warnings: validate runs where the
 		 * secrets may not be (CI, a workstation). */
@@ -58,17 +42,15 @@ cmd_validate_exec(struct globals *g, int argc, char **argv)
 		goto out;
 	}
 	diags_print(&w);
-	if (!g->quiet)
+	if (!ctx->g->quiet)
 		printf("policy %s: ok, %zu source%s, %zu rule%s\n", p->path,
-		    p->nsources, p->nsources == 1 ? "" : "s", rs.n,
-		    rs.n == 1 ? "" : "s");
+		    p->nsources, p->nsources == 1 ? "" : "s", ctx->rs.n,
+		    ctx->rs.n == 1 ? "" : "s");
 	r = 0;
  out:
 	store_close(mem);
 	diags_release(&d);
 	diags_release(&w);
-	rules_release(&rs);
-	policy_free(p);
 	return r;
 }
 
@@ -82,5 +64,7 @@ const struct cmd_entry cmd_validate_entry = {
 	.usage = "",
 	.summary = "check the policy and every rule; no network",
 	.opts = validate_opts,
+	/* The policy even with errors, so that every mistake is listed. */
+	.needs = 0,
 	.exec = cmd_validate_exec,
 };

@@ -53,38 +53,17 @@ problem(struct buf *b, const char *what)
 }
 
 static int
-cmd_verify_exec(struct globals *g, int argc, char **argv)
+cmd_verify_exec(struct cmd_ctx *ctx)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
-	struct policy	*p = NULL;
-	struct store	*st = NULL;
+	struct store	*st = ctx->st;
 	sqlite3_stmt	*s = NULL;
 	struct buf	 why;
 	const char	*key;
 	char		 d[65], prev_chain[65] = "", empty[65], unev[65];
 	char		 note[64];
 	long long	 id;
-	int		 c, r, nruns = 0, nbad = 0, first = 1;
+	int		 r = VGL_EXIT_USAGE, nruns = 0, nbad = 0, first = 1;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		cmd_usage(&cmd_verify_entry, c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : VGL_EXIT_USAGE;
-	}
-	if (optind != argc) {
-		cmd_usage(&cmd_verify_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
-	if ((r = cmd_open_store(g, p, STORE_READONLY, &st)) != 0)
-		goto out;
-	r = VGL_EXIT_USAGE;
 	key = getenv("VIGIL_EVIDENCE_KEY");
 	if (sqlite3_prepare_v2(st->db, "SELECT id, collected_at, "
 	    "policy_sha256, rules_sha256, snapshot_sha256, findings_sha256, "
@@ -158,7 +137,7 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 			nbad++;
 			printf("run %lld (%s): TAMPERED: %s\n", id, col(s, 1),
 			    why.data);
-		} else if (!g->quiet)
+		} else if (!ctx->g->quiet)
 			printf("run %lld (%s): ok %.16s%s\n", id, col(s, 1),
 			    col(s, 7), note);
 	}
@@ -168,15 +147,13 @@ cmd_verify_exec(struct globals *g, int argc, char **argv)
 		    nruns, nruns == 1 ? "" : "s");
 		r = VGL_EXIT_FINDINGS;
 	} else {
-		if (!g->quiet)
+		if (!ctx->g->quiet)
 			printf("verify: %d run%s, evidence and chain intact\n",
 			    nruns, nruns == 1 ? "" : "s");
 		r = VGL_EXIT_OK;
 	}
  out:
 	sqlite3_finalize(s);
-	store_close(st);
-	policy_free(p);
 	return r;
 }
 
@@ -190,5 +167,6 @@ const struct cmd_entry cmd_verify_entry = {
 	.usage = "",
 	.summary = "recompute the evidence hash chain; report any tampering",
 	.opts = verify_opts,
+	.needs = CMD_POLICY | CMD_STORE_RO,
 	.exec = cmd_verify_exec,
 };

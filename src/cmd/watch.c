@@ -174,53 +174,53 @@ parse_num(const char *s, long min, long *out)
 	return 0;
 }
 
+/* The options of watch, parsed into cmd_ctx.args; 0: the default. */
+struct watch_args {
+	long	 interval, count;
+};
+
+static const struct option watch_longopts[] = {
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ NULL, 0, NULL, 0 }
+};
+
 static int
-cmd_watch_exec(struct globals *g, int argc, char **argv)
+watch_option(struct cmd_ctx *ctx, int c, const char *arg)
 {
-	static const struct option longopts[] = {
-		CMD_GLOBAL_LONGOPTS,
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct watch_args	*a = ctx->args;
+
+	switch (c) {
+	case OPT_INTERVAL:
+		if (parse_num(arg, 1, &a->interval) == 0)
+			return 0;
+		log_error("--interval: a whole number of seconds >= 1");
+		return VGL_EXIT_USAGE;
+	case OPT_COUNT:
+		if (parse_num(arg, 1, &a->count) == 0)
+			return 0;
+		log_error("--count: a number of rounds >= 1");
+		return VGL_EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int
+cmd_watch_exec(struct cmd_ctx *ctx)
+{
+	struct watch_args	*a = ctx->args;
 	struct critical_result	*res = NULL;
 	struct sigaction	 sa;
-	struct policy		*p = NULL;
+	struct policy		*p = ctx->p;
 	char			**prev = NULL, *st, *line;
 	char			 now[32];
-	long			 interval = 60, count = 0, round = 0;
+	long			 interval, count = a->count, round = 0;
 	size_t			 i, n = 0, nprev = 0;
 	struct buf		 what, text;
 	double			 t0;
-	int			 c, r, bad = 0, was, ok;
+	int			 r, bad = 0, was, ok;
 
-	while ((c = getopt_long(argc, argv, CMD_GLOBAL_SHORTOPTS, longopts,
-	    NULL)) != -1) {
-		if (cmd_global_opt(g, c, optarg))
-			continue;
-		switch (c) {
-		case OPT_INTERVAL:
-			if (parse_num(optarg, 1, &interval) == 0)
-				break;
-			log_error("--interval: a whole number of seconds >= 1");
-			return VGL_EXIT_USAGE;
-		case OPT_COUNT:
-			if (parse_num(optarg, 1, &count) == 0)
-				break;
-			log_error("--count: a number of rounds >= 1");
-			return VGL_EXIT_USAGE;
-		default:
-			cmd_usage(&cmd_watch_entry, c == 'h' ? stdout :
-			    stderr);
-			return c == 'h' ? 0 : VGL_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		cmd_usage(&cmd_watch_entry, stderr);
-		return VGL_EXIT_USAGE;
-	}
-	if ((r = cmd_load_policy(g, &p)) != 0)
-		return r;
+	interval = a->interval > 0 ? a->interval : 60;
 	if (json_array_size(p->critical_values) == 0) {
 		log_error("%s: no critical_values to watch", p->path);
 		r = VGL_EXIT_USAGE;
@@ -305,7 +305,6 @@ cmd_watch_exec(struct globals *g, int argc, char **argv)
 	for (i = 0; i < nprev; i++)
 		free(prev[i]);
 	free(prev);
-	policy_free(p);
 	return r;
 }
 
@@ -323,5 +322,9 @@ const struct cmd_entry cmd_watch_entry = {
 	.summary = "re-read the critical values every interval; alert on "
 	    "change",
 	.opts = watch_opts,
+	.longopts = watch_longopts,
+	.args_size = sizeof(struct watch_args),
+	.option = watch_option,
+	.needs = CMD_POLICY,
 	.exec = cmd_watch_exec,
 };
