@@ -31,7 +31,7 @@ expect_rc 0 "bench/run --size 0.0002 exits 0"
 show "$T/run.err"
 
 "$PYTHON" "$RUN" --size 0.001 --scale 1,2 --only dns,ldap --latency-ms 0 \
-    --rows 100 --findings 20 >"$T/scale.out" 2>"$T/scale.err"
+    --rows 0 --findings 0 >"$T/scale.out" 2>"$T/scale.err"
 rc=$?
 expect_rc 0 "bench/run --scale 1,2 --only dns,ldap exits 0"
 show "$T/scale.err"
