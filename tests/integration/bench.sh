@@ -22,6 +22,36 @@ for b in /usr/sbin/slapd /usr/sbin/knotd; do
 	fi
 done
 RUN=$TEST_SRCDIR/bench/run
+
+# fault_proxy.py --rate-limit: N requests a window pass (to an upstream
+# that is not there: 502), the next gets the provider's throttle reply.
+for style in aws google atlassian; do
+	start_fake fault_proxy --fault none --upstream 1 --rate-limit 2 \
+	    --rate-window 60 --rate-style "$style" --log "$T/rl-$style.log" ||
+	    not_ok "fault_proxy --rate-style $style starts"
+	"$PYTHON" - "$FAKE_PORT" "$style" >"$T/rl-$style.out" 2>&1 <<'PY'
+import http.client, json, sys
+port, style = int(sys.argv[1]), sys.argv[2]
+got = []
+for i in range(3):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request("GET", "/x")
+    r = c.getresponse()
+    got.append((r.status, r.getheader("Retry-After"), r.read().decode()))
+    c.close()
+want = {"aws": 400, "google": 403, "atlassian": 429}[style]
+body = {"aws": "<Code>Throttling</Code>", "google": "userRateLimitExceeded",
+        "atlassian": "Rate limit exceeded"}[style]
+ok = [g[0] for g in got] == [502, 502, want] and body in got[2][2] and \
+    (got[2][1] is not None) == (style == "atlassian")
+print("ok" if ok else "bad %r" % got)
+PY
+	expect_eq "$(cat "$T/rl-$style.out")" ok \
+	    "fault_proxy --rate-limit 2 --rate-style $style: the third request gets the provider's throttle reply"
+	expect_eq "$(grep -c '"throttled": true' "$T/rl-$style.log")" 1 \
+	    "fault_proxy logs the throttled request ($style)"
+	stop_fake "$FAKE_DIR"
+done
 export VIGIL VIGIL_RULES_DIR="$TEST_SRCDIR/rules"
 
 "$PYTHON" "$RUN" --size 0.0002 --latency-ms 0 --quota-scale 10 \
