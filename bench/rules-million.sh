@@ -38,5 +38,6 @@ rows=$(sqlite3 "$db" "SELECT count(*) FROM domains WHERE run = 1")
 read -r secs kb <<EOT
 $(tail -n 1 "$dir/time")
 EOT
-found=$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE run = 1")
+found=$(sqlite3 "$db" "SELECT count(*) FROM findings WHERE run =
+    (SELECT max(id) FROM runs WHERE evaluated = 1)")
 echo "rules-million: $rows domain rows, $found findings, evaluate ${secs} s, peak RSS $((kb / 1024)) MiB"

@@ -33,8 +33,21 @@ address still verifies at the fake.  FAULT is one of:
 --latency S delays every forwarded answer by S seconds.  Each request is
 appended to the log (when given) as a JSON line {"method", "path",
 "fault"}.  SIGTERM stops the proxy.
+
+Rate limits (for bench/run): --rate-limit N --rate-window W lets at most N
+requests through in each fixed window of W seconds (counted when a
+request arrives); a request beyond that gets the provider's own throttle
+reply, chosen by --rate-style, and is logged with "throttled": true:
+  aws        400 <ErrorResponse> Throttling / Rate exceeded (Query XML)
+  google     403 usageLimits userRateLimitExceeded (no Retry-After)
+  atlassian  429 with Retry-After and X-RateLimit-Limit, -Remaining,
+             -Reset (ISO 8601); X-RateLimit-* also on every answer
+Without --rate-limit nothing is throttled.  --nodelay sets TCP_NODELAY
+on the client connections (no 40 ms Nagle/delayed-ACK stall between an
+answer's headers and body on a kept-alive connection).
 """
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -63,6 +76,21 @@ class State:
         self.opts = opts
         self.lock = threading.Lock()
         self.n = 0
+        self.win_start = 0.0
+        self.win_used = 0
+
+    def take(self):
+        """(allowed, remaining, seconds to the window's end)."""
+        o = self.opts
+        with self.lock:
+            now = time.monotonic()
+            if now - self.win_start >= o.rate_window:
+                self.win_start, self.win_used = now, 0
+            left = max(0.0, o.rate_window - (now - self.win_start))
+            if self.win_used >= o.rate_limit:
+                return False, 0, left
+            self.win_used += 1
+            return True, o.rate_limit - self.win_used, left
 
     def next(self):
         with self.lock:
@@ -75,6 +103,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        if self.server.st.opts.nodelay:
+            self.connection.setsockopt(socket.IPPROTO_TCP,
+                                       socket.TCP_NODELAY, 1)
 
     def send(self, status, body, ctype="application/json", extra=()):
         data = body.encode() if isinstance(body, str) else body
@@ -106,11 +140,27 @@ class Handler(BaseHTTPRequestHandler):
         n = st.next()
         ln = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(ln) if ln > 0 else b""
+        rl = []
+        allowed = True
+        if o.rate_limit > 0:
+            allowed, remaining, left = st.take()
+            if o.rate_style == "atlassian":
+                reset = datetime.datetime.now(datetime.timezone.utc) + \
+                    datetime.timedelta(seconds=left)
+                rl = [("X-RateLimit-Limit", str(o.rate_limit)),
+                      ("X-RateLimit-Remaining", str(remaining)),
+                      ("X-RateLimit-Reset",
+                       reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))]
         if o.log:
-            with open(o.log, "a") as f:
-                f.write(json.dumps({"method": self.command,
-                                    "path": self.path, "n": n,
-                                    "fault": o.fault}) + "\n")
+            entry = {"method": self.command, "path": self.path, "n": n,
+                     "fault": o.fault}
+            if not allowed:
+                entry["throttled"] = True
+            with st.lock:
+                with open(o.log, "a") as f:
+                    f.write(json.dumps(entry) + "\n")
+        if not allowed:
+            return self.throttle(rl, left)
         f = o.fault
         if f == "hang":
             while not stopping.wait(0.2):
@@ -144,6 +194,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, pad)
         try:
             status, rh, data = self.upstream(body)
+            rh = rh + rl
         except OSError as e:
             return self.send(502, '{"message": "upstream: %s"}' % e)
         if o.latency > 0:
@@ -167,6 +218,26 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return
         self.wfile.write(data)
+
+    def throttle(self, rl, left):
+        style = self.server.st.opts.rate_style
+        if style == "aws":
+            return self.send(
+                400, '<ErrorResponse xmlns="https://iam.amazonaws.com/doc/'
+                '2010-05-08/"><Error><Type>Sender</Type><Code>Throttling'
+                '</Code><Message>Rate exceeded</Message></Error><RequestId>'
+                'fault-proxy-throttle</RequestId></ErrorResponse>',
+                ctype="text/xml")
+        if style == "google":
+            return self.send(403, json.dumps({"error": {
+                "code": 403, "message": "Quota exceeded for quota metric "
+                "'Queries' and limit 'Queries per minute per user'",
+                "errors": [{"domain": "usageLimits", "reason":
+                            "userRateLimitExceeded", "message":
+                            "Quota exceeded"}]}}))
+        return self.send(429, '{"code": 429, "message": "Rate limit '
+                         'exceeded"}', extra=rl + [("Retry-After",
+                                                    str(int(left) + 1))])
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = handle_any
 
@@ -207,6 +278,11 @@ def main():
     ap.add_argument("--count", type=int, default=3)
     ap.add_argument("--latency", type=float, default=0.0)
     ap.add_argument("--log")
+    ap.add_argument("--rate-limit", type=int, default=0)
+    ap.add_argument("--rate-window", type=float, default=1.0)
+    ap.add_argument("--rate-style", default="atlassian",
+                    choices=["aws", "google", "atlassian"])
+    ap.add_argument("--nodelay", action="store_true")
     o = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *a: stopping.set())

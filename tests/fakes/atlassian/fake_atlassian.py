@@ -24,6 +24,11 @@ it), with the shapes of apis.md section 3 and deliberately small pages:
   GET /rest/api/3/group/member?groupId=G&startAt=S&maxResults=M
       [&includeInactiveUsers=true]   Basic; values[] users, isLast, total
 
+For bench/run: --page-size N makes every page N long (default 2; the v2
+and site pages still at most the limit/maxResults asked), and the
+fixture's templates are then expanded once, when the first request
+comes (a bench run is minutes long; the templates count days).
+
 A wrong or missing credential gets 401 (Atlassian's error shape); an
 unknown org 404.  Strings "{{now-Nd}}" in the fixture become ISO-8601 UTC
 times N days before the request.
@@ -99,6 +104,23 @@ class Server(ThreadingHTTPServer):
         self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
         self.lock = threading.Lock()
         self.seen = {}
+        self.cache = (None, None)
+
+    def fixture(self, now):
+        """The fixture with its templates expanded at now; with
+        --page-size expanded once (and the users by account id)."""
+        if not self.opts.page_size:
+            return expand(self.fx, now)
+        with self.lock:
+            if self.cache[0] is None:
+                fx = expand(self.fx, now)
+                self.cache = (fx, {x["account_id"]: x for x in fx["users"]})
+            return self.cache[0]
+
+    def users_by_id(self, fx):
+        if self.opts.page_size:
+            return self.cache[1]
+        return {x["account_id"]: x for x in fx["users"]}
 
     def first(self, what):
         with self.lock:
@@ -182,7 +204,7 @@ class Handler(BaseHTTPRequestHandler):
         u = urllib.parse.urlsplit(self.path)
         q = {k: v[-1] for k, v in urllib.parse.parse_qs(u.query).items()}
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        fx = expand(self.server.fx, now)
+        fx = self.server.fixture(now)
         org = fx["org_id"]
         sc = self.server.scenarios
         if u.path.startswith("/admin/"):
@@ -269,7 +291,7 @@ class Handler(BaseHTTPRequestHandler):
                 if not g:
                     return self.send(404, {"errorMessages": [
                         "Specified group does not exist."], "errors": {}})
-                byid = {x["account_id"]: x for x in fx["users"]}
+                byid = self.server.users_by_id(fx)
                 members = []
                 for aid in g[0]["members"]:
                     x = byid[aid]
@@ -307,7 +329,11 @@ def main():
     ap.add_argument("--api-token", required=True)
     ap.add_argument("--log")
     ap.add_argument("--scenario", action="append")
+    ap.add_argument("--page-size", type=int, default=0)
     opts = ap.parse_args()
+    if opts.page_size:
+        global V1_PAGE, V2_PAGE, SITE_PAGE
+        V1_PAGE = V2_PAGE = SITE_PAGE = opts.page_size
 
     srv = Server(("127.0.0.1", 0), Handler, opts)
 

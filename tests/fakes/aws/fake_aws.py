@@ -812,6 +812,23 @@ class Iam:
             body += x("Marker", make_marker("keys:" + name, start + n))
         return body
 
+    def ListMFADevices(self, q):
+        # Used by bench/run's AWS CLI loop (aws iam list-mfa-devices).
+        name = q.get("UserName") or self.ident.get("user") or ""
+        u = self.user(name)
+        devs = u.get("mfa_devices", [])
+        start = read_marker("mfa:" + name, q.get("Marker"))
+        n = self.st.page_size(q.get("MaxItems"), 100, 1000)
+        page = devs[start:start + n]
+        more = start + n < len(devs)
+        body = members("MFADevices", page, lambda d: (
+            x("UserName", name) + x("SerialNumber", d["serial"]) +
+            x("EnableDate", iso(d["enable_date"]))))
+        body += x("IsTruncated", more)
+        if more:
+            body += x("Marker", make_marker("mfa:" + name, start + n))
+        return body
+
     def GetAccessKeyLastUsed(self, q):
         kid = q.get("AccessKeyId", "")
         for u in self.fx.get("users", []):

@@ -58,6 +58,10 @@ For the freeze (any scenario):
 --page-size N gives at most N members per page whatever the limit asked
 (a server that answers less than asked).
 
+For bench/run: --members N makes the guild N members (default 2500),
+--bucket-limit N lets each default route bucket allow N requests per
+second (default 10; the exhaust scenario's members bucket stays 2).
+
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
 is named <img src=x onerror=alert(1)>); roles @everyone (MENTION_EVERYONE and bits above
@@ -79,6 +83,7 @@ the token).  SIGTERM or SIGINT stops the server.
 """
 
 import argparse
+import bisect
 import copy
 import datetime
 import json
@@ -171,7 +176,7 @@ def member(u, roles, day):
             "pending": False, "communication_disabled_until": None}
 
 
-def build_members():
+def build_members(nmembers=None):
     ms = [
         member(user(OWNER_ID, "guildowner"), [], 0),
         member(user(U_ALICE, "alice"), [R_ADMIN], 1),
@@ -182,7 +187,7 @@ def build_members():
         member(user(U_MODBOT, HOSTILE, True), [R_ADMIN], 5),
     ]
     base = 1200000000000001000
-    for i in range(NMEMBERS - len(ms)):
+    for i in range((nmembers or NMEMBERS) - len(ms)):
         uid = str(base + i * 7)
         ms.append(member(user(uid, "member%04d" % i),
                          [R_HELPERS] if i % 10 == 0 else [], i))
@@ -191,6 +196,7 @@ def build_members():
 
 
 MEMBERS = build_members()
+MEMBER_IDS = [int(m["user"]["id"]) for m in MEMBERS]
 
 WEBHOOKS = [
     {"id": "1500000000000000001", "type": 1, "guild_id": GUILD_ID,
@@ -270,15 +276,16 @@ class Server(ThreadingHTTPServer):
         for s in self.scenarios:
             if s not in SCENARIOS:
                 raise SystemExit("fake_discord: unknown scenario %r" % s)
+        bl = opts.bucket_limit
         members_limit, members_window = (2, 1.0) if "exhaust" in \
-            self.scenarios else (10, 1.0)
+            self.scenarios else (bl, 1.0)
         self.buckets = {
-            "guild": Bucket("b0c1a2f3guild", 10, 1.0),
-            "roles": Bucket("b0c1a2f3roles", 10, 1.0),
+            "guild": Bucket("b0c1a2f3guild", bl, 1.0),
+            "roles": Bucket("b0c1a2f3roles", bl, 1.0),
             "members": Bucket("b0c1a2f3members", members_limit,
                               members_window),
-            "webhooks": Bucket("b0c1a2f3webhooks", 10, 1.0),
-            "channels": Bucket("b0c1a2f3channels", 10, 1.0),
+            "webhooks": Bucket("b0c1a2f3webhooks", bl, 1.0),
+            "channels": Bucket("b0c1a2f3channels", bl, 1.0),
         }
         self.global_done = False
         self.freeze_setup(opts)
@@ -441,10 +448,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.send(400, {"message": "Invalid Form Body",
                                 "code": 50035}, rl)
                 return
-            page = [m for m in MEMBERS if int(m["user"]["id"]) > after]
+            i = bisect.bisect_right(MEMBER_IDS, after)
             if srv.page_size:
                 limit = min(limit, srv.page_size)
-            self.send(200, page[:limit], rl)
+            self.send(200, MEMBERS[i:i + limit], rl)
 
 
 def _member(uid):
@@ -573,7 +580,15 @@ def main():
     ap.add_argument("--patch-delay", type=float, default=0.0)
     ap.add_argument("--page-size", type=int, default=0,
                     help="at most N members per page, whatever the limit")
+    ap.add_argument("--members", type=int, default=0,
+                    help="the guild's member count (default %d)" % NMEMBERS)
+    ap.add_argument("--bucket-limit", type=int, default=10,
+                    help="requests per second of each route bucket")
     opts = ap.parse_args()
+    if opts.members:
+        global MEMBERS, MEMBER_IDS
+        MEMBERS = build_members(opts.members)
+        MEMBER_IDS = [int(m["user"]["id"]) for m in MEMBERS]
 
     srv = Server(("127.0.0.1", 0), Handler, opts)
 

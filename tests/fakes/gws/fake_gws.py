@@ -22,6 +22,12 @@ Usage:
               --client-email E --subject S [--customer-id ID]
               [--log REQLOG.jsonl] [--issued FILE] [--page-size N]
               [--scenario normal|ratelimit|forbidden|degraded]
+              [--bulk-users N]
+
+--bulk-users N (for bench/run) adds N generated users (bulkNNNNNN@example.com,
+one in ten without 2-Step Verification, one in fifty never logged in)
+after the ten above; lookups by user key then use an index and the usage
+report of a date is built once.
 
 Scenarios: ratelimit: the first attempt of users page 1 gets 403
 userRateLimitExceeded, of roles page 1 429 rateLimitExceeded, of one
@@ -217,6 +223,34 @@ def directory(now, customer_id, degraded=False):
     return users, roles, assignments, tokens, asps, keys
 
 
+def bulk_users(now, customer_id, n):
+    """n generated users for bench/run (ids 2000000 and up)."""
+    out = []
+    for i in range(n):
+        uid = str(2000000 + i)
+        name = "bulk%06d" % i
+        out.append({
+            "kind": "admin#directory#user", "id": uid,
+            "etag": '"etag-%s"' % uid,
+            "primaryEmail": "%s@example.com" % name,
+            "name": {"givenName": "Bulk", "familyName": "%06d" % i,
+                     "fullName": "Bulk %06d" % i},
+            "isAdmin": False, "isDelegatedAdmin": False,
+            "lastLoginTime": NEVER if i % 50 == 0 else
+            gtime(1 + i % 100, now),
+            "creationTime": gtime(400 + i % 300, now),
+            "agreedToTerms": True, "suspended": False, "archived": False,
+            "changePasswordAtNextLogin": False, "ipWhitelisted": False,
+            "emails": [{"address": "%s@example.com" % name,
+                        "primary": True}],
+            "customerId": customer_id, "orgUnitPath": "/Bulk",
+            "isMailboxSetup": True,
+            "isEnrolledIn2Sv": i % 10 != 0, "isEnforcedIn2Sv": i % 10 != 0,
+            "includeInGlobalAddressList": True,
+        })
+    return out
+
+
 def b64d(s):
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
 
@@ -242,11 +276,27 @@ class State:
              self.now, args.customer_id, args.scenario == "degraded")
         with open(args.public_key, "rb") as f:
             self.pub = serialization.load_pem_public_key(f.read())
+        self.bykey = None
+        self.usage_cache = None
+        if args.bulk_users:
+            self.users.extend(bulk_users(self.now, args.customer_id,
+                                         args.bulk_users))
+            self.bykey = {}
+            for u in self.users:
+                self.bykey[u["id"]] = u
+                self.bykey[u["primaryEmail"]] = u
+            self.usage_cache = {}
         self.issued = set()
         self.throttled = set()
         self.token_url = None
         self.log = open(args.log, "a") if args.log else None
         self.issued_f = open(args.issued, "a") if args.issued else None
+
+    def find_user(self, key):
+        if self.bykey is not None:
+            return self.bykey.get(key)
+        return next((x for x in self.users if key in
+                     (x["id"], x["primaryEmail"])), None)
 
     def write_log(self, entry):
         if self.log is None:
@@ -486,8 +536,7 @@ class Handler(BaseHTTPRequestHandler):
         if call == "userUsageReport.get":
             return self.usage(rest[5], q)
         if call == "asps.list":
-            user = next((x for x in st.users if rest[1] in
-                         (x["id"], x["primaryEmail"])), None)
+            user = st.find_user(rest[1])
             if user is None:
                 return google_error(404, "notFound",
                                     "Resource Not Found: userKey")
@@ -497,8 +546,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, out
         if call == "tokens.list":
             key = rest[1]
-            user = next((x for x in st.users if key in
-                         (x["id"], x["primaryEmail"])), None)
+            user = st.find_user(key)
             if user is None:
                 return google_error(404, "notFound",
                                     "Resource Not Found: userKey")
@@ -545,6 +593,17 @@ def usage_method(self, date, q):
                        "after a few hours." % date,
             "data": [{"key": "application", "value": "accounts"}]}]
         return 200, out
+    ckey = (date, ",".join(want))
+    reports = None
+    if st.usage_cache is not None:
+        with st.lock:
+            reports = st.usage_cache.get(ckey)
+    if reports is not None:
+        pg = page(reports, q, 1000, st.args.page_size, "usageReports")
+        if pg is None:
+            return google_error(400, "invalid", "Invalid pageToken")
+        out.update(pg)
+        return 200, out
     reports = []
     end = datetime.datetime.combine(day, datetime.time(23, 59),
                                     datetime.timezone.utc) + \
@@ -582,6 +641,9 @@ def usage_method(self, date, q):
                        "profileId": user["id"], "entityId": user["id"],
                        "type": "USER"},
             "parameters": params})
+    if st.usage_cache is not None:
+        with st.lock:
+            st.usage_cache[ckey] = reports
     pg = page(reports, q, 1000, st.args.page_size, "usageReports")
     if pg is None:
         return google_error(400, "invalid", "Invalid pageToken")
@@ -611,6 +673,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--issued")
     ap.add_argument("--page-size", type=int, default=2)
+    ap.add_argument("--bulk-users", type=int, default=0)
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "ratelimit", "forbidden",
                              "degraded"])
