@@ -53,6 +53,7 @@
 #include "aws/iam-policy.h"
 #include "aws/org.h"
 #include "aws/aws.h"
+#include "aws/provider.h"
 #include "buf.h"
 #include "log.h"
 #include "aws/sigv4.h"
@@ -3157,4 +3158,9 @@ const struct source_type source_aws = {
 	.schema = aws_schema,
 	.check = aws_check,
 	.collect = aws_collect,
+	.identity = aws_identity,
+	.drift = aws_drift,
+	.scope = &aws_scope,
+	.critical = aws_critical,
+	.finding_account = aws_finding_account,
 };
