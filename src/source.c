@@ -13,7 +13,18 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-/* One row per provider type; keep sorted by name. */
+/*
+ * One row per provider type, defined in its folder (src/<provider>/);
+ * keep sorted by name.
+ */
+extern const struct source_type source_atlassian;
+extern const struct source_type source_aws;
+extern const struct source_type source_discord;
+extern const struct source_type source_dns;
+extern const struct source_type source_gws;
+extern const struct source_type source_ldap;
+extern const struct source_type source_rdap;
+
 const struct source_type *const source_types[] = {
 	&source_atlassian,
 	&source_aws,

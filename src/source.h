@@ -24,12 +24,12 @@ struct source_ctx {
 	struct snapshot			*snap;
 	struct http_client		*http;
 	const char			*now;	/* run's collection time */
-	/* The run's record/replay dirs (non-HTTP sources: dns). */
+	/* The run's record/replay dirs (sources that do not speak HTTP). */
 	const struct collect_opts	*co;
 	long				 resources; /* rows written */
-	long				 requests; /* sent without http (DNS) */
+	long				 requests; /* sent without http */
 	char				*error;	/* set on failure */
-	/* AWS: the account every row written is stamped with (or NULL). */
+	/* The account every row written is stamped with (or NULL). */
 	const char			*account_id;
 	void				*priv;
 	/* Told the source's current wait (source_status); set by run.c. */
@@ -149,14 +149,8 @@ struct source_type {
 	int		(*collect)(struct source_ctx *);
 };
 
+/* Every provider, NULL-terminated (source.c: its one table entry). */
 extern const struct source_type *const source_types[];
-extern const struct source_type source_atlassian;
-extern const struct source_type source_aws;
-extern const struct source_type source_discord;
-extern const struct source_type source_dns;
-extern const struct source_type source_gws;
-extern const struct source_type source_ldap;
-extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);
 
