@@ -81,6 +81,7 @@ type_names(void)
 	const struct critical_reader	*rd;
 	const char			*last = "http_body";
 	struct buf			 b;
+	char				*r;
 	size_t				 i;
 
 	buf_init(&b, 0);
@@ -93,7 +94,9 @@ type_names(void)
 		}
 	buf_printf(&b, " or %s", last);
 	buf_append(&b, "", 1);
-	return xstrdup(b.data);
+	r = xstrdup(b.data);
+	buf_release(&b);
+	return r;
 }
 
 static const char *
