@@ -1,12 +1,15 @@
 /*
  * critical.c: critical values (pins, SPEC section 7; critical.h).
  *
- * Every HTTP pin (http_json, http_body, rdap) is read concurrently
- * through one http_client whose source name is "critical_values", so a
- * --record DIR holds them under DIR/critical_values/ and --replay answers
- * them from there; aws_ssm pins go through the same client (signed by
- * aws/collect.c).  dns pins are asked one after another (dns/collect.c);
- * their answer sets are recorded in DIR/critical_values.dns.json.
+ * http_json and http_body are read here; every other pin type is a
+ * provider's (struct critical_reader in its source type, source.h).
+ * Every HTTP pin (http_json, http_body, a reader with a url) is read
+ * concurrently through one http_client whose source name is
+ * "critical_values", so a --record DIR holds them under
+ * DIR/critical_values/ and --replay answers them from there; a reader
+ * with read is called one pin after another with the same client.  The
+ * answers of a reader with record set are recorded in
+ * DIR/critical_values.RECORD.json.
  *
  * A pin that is not public has its observed value registered with
  * log_add_secret() as soon as it is known (the HTTP response callback
@@ -29,10 +32,8 @@
 
 #include <jansson.h>
 
-#include "aws/aws.h"
 #include "buf.h"
 #include "critical.h"
-#include "dns/dns.h"
 #include "http.h"
 #include "log.h"
 #include "vigil.h"
@@ -40,31 +41,63 @@
 
 #define CV_SOURCE	"critical_values"
 #define CV_PUBLIC_MAX	65536	/* longest observed value stored */
-#define CV_RDAP_DEFAULT	"https://rdap.org"
 
 struct pin {
 	json_t			*obj;		/* the pin (borrowed) */
 	json_t			*src;		/* its "source" */
 	const char		*type;
+	const struct critical_reader *rd; /* a provider's type, or NULL */
 	struct critical_result	*res;
 	struct http_req		*req;
 	char			*value;		/* observed, or NULL */
-	char			 value_sha256[65]; /* replayed dns: hash only */
+	char			 value_sha256[65]; /* replayed: hash only */
 	int			 public;
 	int			 replay;
 };
 
-static const char *const type_keys[][6] = {
-	{ "http_json", "url", "pointer", NULL },
-	{ "http_body", "url", NULL },
-	{ "dns", "name", "rrtype", "nameserver", "timeout_s", NULL },
-	{ "aws_ssm", "source", "parameter", NULL },
-	{ "rdap", "domain", "field", "endpoint", "source", NULL },
-};
+/* The provider-neutral pin types: http_json needs both keys. */
+static const char *const http_json_keys[] = { "url", "pointer", NULL };
+static const char *const http_body_keys[] = { "url", NULL };
 
-static const char *const rdap_fields[] = {
-	"nameservers", "status", "registrar", "expires", NULL
-};
+/* The provider's reader of pin type type, or NULL. */
+static const struct critical_reader *
+find_reader(const char *type)
+{
+	const struct critical_reader	*rd;
+	size_t				 i;
+
+	for (i = 0; type != NULL && source_types[i] != NULL; i++)
+		for (rd = source_types[i]->critical; rd != NULL &&
+		    rd->type != NULL; rd++)
+			if (strcmp(rd->type, type) == 0)
+				return rd;
+	return NULL;
+}
+
+/* "http_json, http_body, ... or LAST": every pin type.  A new string. */
+static char *
+type_names(void)
+{
+	const struct critical_reader	*rd;
+	const char			*last = "http_body";
+	struct buf			 b;
+	char				*r;
+	size_t				 i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, "http_json");
+	for (i = 0; source_types[i] != NULL; i++)
+		for (rd = source_types[i]->critical; rd != NULL &&
+		    rd->type != NULL; rd++) {
+			buf_printf(&b, ", %s", last);
+			last = rd->type;
+		}
+	buf_printf(&b, " or %s", last);
+	buf_append(&b, "", 1);
+	r = xstrdup(b.data);
+	buf_release(&b);
+	return r;
+}
 
 static const char *
 src_str(json_t *src, const char *key)
@@ -89,46 +122,17 @@ why_add(struct whys *w, const char *fmt, ...)
 	va_end(ap);
 }
 
-/*
- * Checks that s names a source of type type in the policy; suggests the
- * nearest name of such a source when it does not.
- */
-static void
-check_source_ref(const struct policy *p, const char *s, const char *type,
-    struct whys *w)
-{
-	const struct policy_source	 *ps;
-	const char			**names;
-	const char			 *near;
-	size_t				  i, n = 0;
-
-	if ((ps = policy_source_find(p, s)) != NULL && ps->type != NULL &&
-	    strcmp(ps->type, type) == 0)
-		return;
-	names = xcalloc(p->nsources + 1, sizeof(*names));
-	for (i = 0; i < p->nsources; i++)
-		if (p->sources[i].name != NULL && p->sources[i].type != NULL &&
-		    strcmp(p->sources[i].type, type) == 0)
-			names[n++] = p->sources[i].name;
-	if (ps != NULL)
-		why_add(w, "source '%s' is a %s source, not %s", s,
-		    ps->type != NULL ? ps->type : "?", type);
-	else if ((near = diag_suggest(s, names, n)) != NULL)
-		why_add(w, "no %s source named '%s' in the policy; did you "
-		    "mean '%s'?", type, s, near);
-	else
-		why_add(w, "no %s source named '%s' in the policy", type, s);
-	free(names);
-}
-
 /* The problems of a pin's "source" object. */
 static void
 source_problems(const struct policy *p, json_t *pin, struct whys *w)
 {
-	json_t		*src, *v;
-	const char	*type, *key, *s, *near;
-	size_t		 i, j;
-	int		 known;
+	const struct critical_reader	*rd = NULL;
+	const char *const		*keys;
+	json_t				*src, *v, *probs;
+	const char			*type, *key, *s, *near;
+	char				*names;
+	size_t				 i, j, nreq;
+	int				 known;
 
 	src = json_object_get(pin, "source");
 	if (!json_is_object(src)) {
@@ -139,25 +143,32 @@ source_problems(const struct policy *p, json_t *pin, struct whys *w)
 		why_add(w, "'source' has no 'type'");
 		return;
 	}
-	for (i = 0; i < sizeof(type_keys) / sizeof(type_keys[0]); i++)
-		if (strcmp(type_keys[i][0], type) == 0)
-			break;
-	if (i == sizeof(type_keys) / sizeof(type_keys[0])) {
-		why_add(w, "unknown source type '%s'; use http_json, "
-		    "http_body, dns, aws_ssm or rdap", type);
+	if (strcmp(type, "http_json") == 0) {
+		keys = http_json_keys;
+		nreq = 2;
+	} else if (strcmp(type, "http_body") == 0) {
+		keys = http_body_keys;
+		nreq = 1;
+	} else if ((rd = find_reader(type)) != NULL) {
+		keys = rd->keys;
+		nreq = (size_t)rd->nrequired;
+	} else {
+		names = type_names();
+		why_add(w, "unknown source type '%s'; use %s", type, names);
+		free(names);
 		return;
 	}
 	json_object_foreach(src, key, v) {
 		if (strcmp(key, "type") == 0)
 			continue;
 		known = 0;
-		for (j = 1; type_keys[i][j] != NULL; j++)
-			if (strcmp(type_keys[i][j], key) == 0)
+		for (j = 0; keys[j] != NULL; j++)
+			if (strcmp(keys[j], key) == 0)
 				known = 1;
 		if (!known) {
-			for (j = 1; type_keys[i][j] != NULL; j++)
+			for (j = 0; keys[j] != NULL; j++)
 				;
-			near = diag_suggest(key, &type_keys[i][1], j - 1);
+			near = diag_suggest(key, keys, j);
 			if (near != NULL)
 				why_add(w, "unknown key '%s' in a %s source; "
 				    "did you mean '%s'?", key, type, near);
@@ -172,13 +183,10 @@ source_problems(const struct policy *p, json_t *pin, struct whys *w)
 			    strcmp(key, "timeout_s") == 0 ? "number" :
 			    "string");
 	}
-	/* The first keys of each type are required (bar rdap's options). */
-	for (j = 1; j <= 2 && type_keys[i][j] != NULL; j++) {
-		if (strcmp(type, "http_body") == 0 && j == 2)
-			break;
-		if (json_object_get(src, type_keys[i][j]) == NULL)
-			why_add(w, "a %s source needs '%s'", type,
-			    type_keys[i][j]);
+	/* The first keys of each type are required. */
+	for (j = 0; j < nreq && keys[j] != NULL; j++) {
+		if (json_object_get(src, keys[j]) == NULL)
+			why_add(w, "a %s source needs '%s'", type, keys[j]);
 	}
 	if ((s = src_str(src, "url")) != NULL) {
 		if (strncmp(s, "https://", 8) != 0 &&
@@ -191,25 +199,12 @@ source_problems(const struct policy *p, json_t *pin, struct whys *w)
 	if ((s = src_str(src, "pointer")) != NULL && *s != '\0' && *s != '/')
 		why_add(w, "'pointer' must be a JSON Pointer (RFC 6901): "
 		    "empty or starting with '/'");
-	if (strcmp(type, "aws_ssm") == 0 &&
-	    (s = src_str(src, "source")) != NULL)
-		check_source_ref(p, s, "aws", w);
-	if (strcmp(type, "rdap") == 0) {
-		if ((s = src_str(src, "field")) != NULL) {
-			for (j = 0; rdap_fields[j] != NULL; j++)
-				if (strcmp(rdap_fields[j], s) == 0)
-					break;
-			if (rdap_fields[j] == NULL)
-				why_add(w, "unknown rdap field '%s'; use "
-				    "nameservers, status, registrar or "
-				    "expires", s);
-		}
-		if ((s = src_str(src, "source")) != NULL)
-			check_source_ref(p, s, "rdap", w);
-		if ((s = src_str(src, "endpoint")) != NULL &&
-		    http_url_insecure(s))
-			why_add(w, "plain http:// is allowed only to "
-			    "loopback addresses");
+	if (rd != NULL && rd->check != NULL) {
+		probs = json_array();
+		rd->check(p, src, probs);
+		json_array_foreach(probs, i, v)
+			why_add(w, "%s", json_string_value(v));
+		json_decref(probs);
 	}
 }
 
@@ -394,101 +389,6 @@ pin_value(struct pin *pn, char *v)
 	pn->value = v;
 }
 
-static char *
-rdap_field(json_t *obj, const char *field)
-{
-	json_t		*a, *e, *x, *out;
-	const char	*s;
-	size_t		 i, j;
-	char		*r, *n;
-
-	out = json_array();
-	if (strcmp(field, "nameservers") == 0) {
-		json_array_foreach(json_object_get(obj, "nameservers"), i, e) {
-			if ((s = src_str(e, "ldhName")) == NULL)
-				continue;
-			n = xstrdup(s);
-			for (j = 0; n[j] != '\0'; j++)
-				n[j] = (char)tolower((unsigned char)n[j]);
-			while (j > 0 && n[j - 1] == '.')
-				n[--j] = '\0';
-			json_array_append_new(out, json_string(n));
-			free(n);
-		}
-	} else if (strcmp(field, "status") == 0) {
-		json_array_foreach(json_object_get(obj, "status"), i, e)
-			if (json_is_string(e))
-				json_array_append(out, e);
-	} else if (strcmp(field, "registrar") == 0) {
-		json_array_foreach(json_object_get(obj, "entities"), i, e) {
-			int reg = 0;
-
-			json_array_foreach(json_object_get(e, "roles"), j, x)
-				if ((s = json_string_value(x)) != NULL &&
-				    strcasecmp(s, "registrar") == 0)
-					reg = 1;
-			if (!reg)
-				continue;
-			a = json_array_get(json_object_get(e, "vcardArray"), 1);
-			json_array_foreach(a, j, x) {
-				if ((s = json_string_value(json_array_get(x,
-				    0))) != NULL && strcmp(s, "fn") == 0 &&
-				    json_is_string(json_array_get(x, 3))) {
-					json_array_append(out,
-					    json_array_get(x, 3));
-					break;
-				}
-			}
-			break;
-		}
-	} else {	/* expires */
-		json_array_foreach(json_object_get(obj, "events"), i, e) {
-			s = src_str(e, "eventAction");
-			if (s != NULL && strcasecmp(s, "expiration") == 0 &&
-			    json_is_string(json_object_get(e, "eventDate"))) {
-				long long	 t;
-				char		 d[32];
-
-				s = src_str(e, "eventDate");
-				if (iso8601_parse(s, &t) == 0) {
-					iso8601_utc(t, d, sizeof(d));
-					json_array_append_new(out,
-					    json_string(d));
-				} else
-					json_array_append_new(out,
-					    json_string(s));
-				break;
-			}
-		}
-	}
-	if (json_array_size(out) == 0) {
-		json_decref(out);
-		return NULL;
-	}
-	/* Sorted and joined, so that order in the answer does not count. */
-	for (i = 1; i < json_array_size(out); i++)
-		for (j = i; j > 0 && strcmp(json_string_value(
-		    json_array_get(out, j - 1)), json_string_value(
-		    json_array_get(out, j))) > 0; j--) {
-			x = json_incref(json_array_get(out, j - 1));
-			json_array_set(out, j - 1, json_array_get(out, j));
-			json_array_set_new(out, j, x);
-		}
-	{
-		struct buf b;
-
-		buf_init(&b, 0);
-		json_array_foreach(out, i, e)
-			buf_printf(&b, "%s%s", i > 0 ? "," : "",
-			    json_string_value(e));
-		buf_append(&b, "", 1);
-		r = xstrdup(b.data);
-		buf_release(&b);
-	}
-	json_decref(out);
-	return r;
-}
-
 /*
  * The final response of an HTTP pin, before it is recorded: extracts the
  * value (and registers it for redaction unless the pin is public).
@@ -516,15 +416,14 @@ http_done(struct http_req *q, void *arg)
 		    je.text);
 		return;
 	}
-	if (strcmp(pn->type, "rdap") == 0) {
-		char *val = rdap_field(doc, src_str(pn->src, "field"));
+	if (pn->rd != NULL && pn->rd->value != NULL) {
+		char *err = NULL, *val = pn->rd->value(doc, pn->src, &err);
 
 		if (val == NULL)
-			pin_fail(pn, "the RDAP answer for %s has no %s",
-			    src_str(pn->src, "domain"),
-			    src_str(pn->src, "field"));
+			pin_fail(pn, "%s", err != NULL ? err : "no value");
 		else
 			pin_value(pn, val);
+		free(err);
 		json_decref(doc);
 		return;
 	}
@@ -536,49 +435,26 @@ http_done(struct http_req *q, void *arg)
 	json_decref(doc);
 }
 
-static char *
-rdap_url(const struct policy *p, json_t *src)
-{
-	const struct policy_source *ps = NULL;
-	const char	*s;
-	char		*base, *u;
-	size_t		 i, n;
-
-	if ((s = src_str(src, "endpoint")) != NULL)
-		base = xstrdup(s);
-	else {
-		if ((s = src_str(src, "source")) != NULL)
-			ps = policy_source_find(p, s);
-		for (i = 0; ps == NULL && i < p->nsources; i++)
-			if (strcmp(p->sources[i].type, "rdap") == 0)
-				ps = &p->sources[i];
-		base = ps != NULL ? source_endpoint(ps, NULL,
-		    CV_RDAP_DEFAULT) : xstrdup(CV_RDAP_DEFAULT);
-	}
-	n = strlen(base);
-	while (n > 0 && base[n - 1] == '/')
-		base[--n] = '\0';
-	u = xasprintf("%s/domain/%s", base, src_str(src, "domain"));
-	free(base);
-	return u;
-}
-
-/* dns: record/replay of the answer sets in DIR/critical_values.dns.json. */
+/*
+ * A reader's record/replay of its answers in
+ * DIR/critical_values.NAME.json.
+ */
 static json_t *
-dns_replay_load(const struct collect_opts *co)
+answers_replay_load(const struct collect_opts *co, const char *name)
 {
 	json_t		*j;
 	json_error_t	 e;
 	char		*path;
 
-	path = xasprintf("%s/" CV_SOURCE ".dns.json", co->replay_dir);
+	path = xasprintf("%s/" CV_SOURCE ".%s.json", co->replay_dir, name);
 	j = json_load_file(path, 0, &e);
 	free(path);
 	return j != NULL ? j : json_object();
 }
 
 static void
-dns_record_save(const struct collect_opts *co, json_t *rec)
+answers_record_save(const struct collect_opts *co, const char *name,
+    json_t *rec)
 {
 	char	*path, *txt, *red;
 	FILE	*f;
@@ -587,7 +463,7 @@ dns_record_save(const struct collect_opts *co, json_t *rec)
 	txt = json_dumps(rec, JSON_INDENT(2) | JSON_SORT_KEYS);
 	red = log_redact(txt != NULL ? txt : "{}");
 	free(txt);
-	path = xasprintf("%s/" CV_SOURCE ".dns.json", co->record_dir);
+	path = xasprintf("%s/" CV_SOURCE ".%s.json", co->record_dir, name);
 	(void)mkdir(co->record_dir, 0700);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
 	    (f = fdopen(fd, "w")) == NULL) {
@@ -603,19 +479,15 @@ dns_record_save(const struct collect_opts *co, json_t *rec)
 	free(red);
 }
 
+/* A pin of a reader with read (and its answer recorded in rec). */
 static void
-read_dns(const struct policy *p, struct pin *pn,
-    const struct collect_opts *co, json_t *rec)
+read_direct(const struct policy *p, struct pin *pn,
+    const struct collect_opts *co, json_t *rec, struct http_client *http)
 {
-	const struct policy_source *ps = NULL;
-	const char	*ns;
-	char		**vals = NULL, *err = NULL;
-	size_t		 i, n = 0;
-	struct buf	 b;
+	char		*val = NULL, *err = NULL;
 	json_t		*e;
-	double		 t;
 
-	if (co != NULL && co->replay_dir != NULL) {
+	if (pn->rd->record != NULL && co != NULL && co->replay_dir != NULL) {
 		e = json_object_get(rec, pn->res->name);
 		if (e == NULL)
 			pin_fail(pn, "not in the recording");
@@ -631,31 +503,15 @@ read_dns(const struct policy *p, struct pin *pn,
 			pin_fail(pn, "malformed recording");
 		return;
 	}
-	if ((ns = src_str(pn->src, "nameserver")) == NULL) {
-		for (i = 0; ps == NULL && i < p->nsources; i++)
-			if (strcmp(p->sources[i].type, "dns") == 0)
-				ps = &p->sources[i];
-		ns = ps != NULL ? policy_source_str(ps, "nameserver", NULL) :
-		    NULL;
-	}
-	t = json_number_value(json_object_get(pn->src, "timeout_s"));
-	if (t <= 0)
-		t = ps != NULL ? policy_source_num(ps, "timeout_s", 5) : 5;
-	if (dns_answer_set(ns, t, src_str(pn->src, "name"),
-	    src_str(pn->src, "rrtype"), &vals, &n, &err) != 0) {
-		pin_fail(pn, "%s", err);
+	if (pn->rd->read(p, pn->src, http, !pn->public, &val, &err) != 0) {
+		pin_fail(pn, "%s", err != NULL ? err : "cannot read");
 		free(err);
-	} else {
-		buf_init(&b, 0);
-		for (i = 0; i < n; i++) {
-			buf_printf(&b, "%s%s", i > 0 ? "," : "", vals[i]);
-			free(vals[i]);
-		}
-		buf_append(&b, "", 1);
-		free(vals);
-		pin_value(pn, xstrdup(b.data));
-		buf_release(&b);
-	}
+		if (val != NULL)
+			freestr_secret(val);
+	} else if (val == NULL)
+		pin_fail(pn, "no value");
+	else
+		pin_value(pn, val);
 	/* A value that is not public is recorded as its hash only. */
 	if (rec != NULL && pn->value != NULL && !pn->public) {
 		char h[65];
@@ -667,24 +523,6 @@ read_dns(const struct policy *p, struct pin *pn,
 		json_object_set_new(rec, pn->res->name, pn->value != NULL ?
 		    json_pack("{s:s}", "value", pn->value) :
 		    json_pack("{s:s}", "error", pn->res->error));
-}
-
-static void
-read_ssm(const struct policy *p, struct pin *pn, struct http_client *http)
-{
-	const struct policy_source *ps;
-	char	*val = NULL, *err = NULL;
-
-	ps = policy_source_find(p, src_str(pn->src, "source"));
-	if (aws_ssm_get_parameter(p, ps, http, src_str(pn->src,
-	    "parameter"), !pn->public, &val, &err) != 0) {
-		pin_fail(pn, "SSM parameter %s: %s", src_str(pn->src,
-		    "parameter"), err != NULL ? err : "cannot read");
-		free(err);
-		return;
-	}
-	pin_value(pn, xstrdup(val));
-	freestr_secret(val);
 }
 
 /* Compares the observed value with the expectation. */
@@ -747,11 +585,10 @@ critical_read_all(const struct policy *p, const struct collect_opts *co,
 	struct http_req		**reqs;
 	struct critical_result	*res;
 	struct pin		*pins;
-	json_t			*pin, *dnsrec = NULL;
-	const char		*name;
+	json_t			*pin, *recs, *rec;
+	const char		*name, *rname;
 	char			*why;
 	size_t			 i, n, nreq = 0;
-	int			 has_dns = 0;
 
 	if (co == NULL)
 		co = &none;
@@ -790,20 +627,18 @@ critical_read_all(const struct policy *p, const struct collect_opts *co,
 			pn->type = NULL;
 			continue;
 		}
-		if (strcmp(pn->type, "dns") == 0)
-			has_dns = 1;
+		pn->rd = find_reader(pn->type);
 		if (strcmp(pn->type, "http_json") == 0 ||
 		    strcmp(pn->type, "http_body") == 0 ||
-		    strcmp(pn->type, "rdap") == 0) {
-			char *u = strcmp(pn->type, "rdap") == 0 ?
-			    rdap_url(p, pn->src) :
+		    (pn->rd != NULL && pn->rd->url != NULL)) {
+			char *u = pn->rd != NULL ? pn->rd->url(p, pn->src) :
 			    xstrdup(src_str(pn->src, "url"));
 
 			pn->req = http_req_new("GET", u);
 			free(u);
 			http_req_set_header(pn->req, "Accept",
-			    strcmp(pn->type, "rdap") == 0 ?
-			    "application/rdap+json, application/json" :
+			    pn->rd != NULL && pn->rd->accept != NULL ?
+			    pn->rd->accept :
 			    strcmp(pn->type, "http_json") == 0 ?
 			    "application/json" : "*/*");
 			pn->req->on_response = http_done;
@@ -832,23 +667,34 @@ critical_read_all(const struct policy *p, const struct collect_opts *co,
 		else if (q->status < 200 || q->status > 299)
 			pin_fail(pn, "HTTP %ld from %s", q->status, q->url);
 	}
-	if (has_dns && co->replay_dir != NULL)
-		dnsrec = dns_replay_load(co);
-	else if (has_dns && co->record_dir != NULL)
-		dnsrec = json_object();
+	/* The recorded answers of each reader with record, by its name. */
+	recs = json_object();
 	for (i = 0; i < n; i++) {
 		struct pin *pn = &pins[i];
 
-		if (pn->type == NULL || pn->res->error != NULL)
+		if (pn->type == NULL || pn->rd == NULL ||
+		    (rname = pn->rd->record) == NULL ||
+		    json_object_get(recs, rname) != NULL)
 			continue;
-		if (strcmp(pn->type, "aws_ssm") == 0 && http != NULL)
-			read_ssm(p, pn, http);
-		else if (strcmp(pn->type, "dns") == 0)
-			read_dns(p, pn, co, dnsrec);
+		if (co->replay_dir != NULL)
+			json_object_set_new(recs, rname,
+			    answers_replay_load(co, rname));
+		else if (co->record_dir != NULL)
+			json_object_set_new(recs, rname, json_object());
 	}
-	if (has_dns && co->record_dir != NULL && co->replay_dir == NULL)
-		dns_record_save(co, dnsrec);
-	json_decref(dnsrec);
+	for (i = 0; i < n; i++) {
+		struct pin *pn = &pins[i];
+
+		if (pn->type == NULL || pn->res->error != NULL ||
+		    pn->rd == NULL || pn->rd->read == NULL || http == NULL)
+			continue;
+		read_direct(p, pn, co, pn->rd->record != NULL ?
+		    json_object_get(recs, pn->rd->record) : NULL, http);
+	}
+	if (co->record_dir != NULL && co->replay_dir == NULL)
+		json_object_foreach(recs, rname, rec)
+			answers_record_save(co, rname, rec);
+	json_decref(recs);
 	for (i = 0; i < n; i++) {
 		judge(&pins[i]);
 		if (pins[i].value != NULL)

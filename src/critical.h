@@ -6,10 +6,8 @@
  *
  * A pin is {name, source: {type, ...}, expect | expect_sha256, public}.
  * Source types: http_json (url, pointer: RFC 6901), http_body (url; the
- * whole body), dns (name, rrtype, optional nameserver; the answer set,
- * sorted, joined with ","), aws_ssm (source: an `aws` source, parameter),
- * rdap (domain, field: nameservers|status|registrar|expires; optional
- * endpoint or source naming an `rdap` source).  A pin that cannot be read
+ * whole body), and the providers' (struct critical_reader, source.h;
+ * each documented in its provider's header).  A pin that cannot be read
  * is "unreadable" with the reason; it never fails a source.  A value of a
  * pin that is not public is never stored, shown or logged: only its
  * SHA-256 (and it is registered for redaction, so logs and recordings

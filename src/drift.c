@@ -10,11 +10,12 @@
  *               (`IS NOT`, so NULL to a value is a change),
  * with NOT EXISTS and joins on the key (`IS`, so NULL key parts match).
  *
- * The natural key of a table is `source` plus the columns named in
- * drift_tables below; a snapshot table without an entry there is compared
- * by all its compared columns (rows are only added or removed, never
- * modified).  So a new source table needs one line here, and none to be
- * compared at all.
+ * The natural key of a table is `source` plus the columns named in its
+ * provider's drift tables (struct drift_table, source.h); a snapshot
+ * table without a key there is compared by all its compared columns
+ * (rows are only added or removed, never modified).  So a new source
+ * table needs one line in its provider's folder, and none to be compared
+ * at all.
  *
  * A changes row: `key` is the key columns' values (without source, which
  * has its own column) joined by "/", NULL parts left out; for a table
@@ -39,65 +40,10 @@
 #include "buf.h"
 #include "drift.h"
 #include "log.h"
+#include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
-
-struct drift_table {
-	const char	*table;
-	const char	*key;	/* natural key columns besides source */
-	const char	*ignore;	/* more columns not compared */
-};
-
-/*
- * Natural keys and ignored columns, one line per snapshot table.  Besides
- * drift_ignore_all, a table ignores columns that are derived from rows
- * compared elsewhere (they would only repeat a change):
- * aws_account.summary (the account's entity counts) and
- * route53_zones.record_count (route53_records has the records); and
- * columns that describe how vigil looked, not the state it saw:
- * domains.rdap_server (the RDAP base URL used), dns_records.ttl
- * (through a caching resolver it counts down between runs) and
- * gws_usage.date (the usage report's date moves with every run).
- * aws_iam_policies is keyed by account too: the ARN of an AWS-managed
- * policy is the same in every account of an organisation (the other aws
- * keys, ARNs with the account and global ids, are unique already).
- */
-static const struct drift_table drift_tables[] = {
-	{ "atlassian_api_tokens",	"token_id", NULL },
-	{ "atlassian_coverage",		"item", NULL },
-	{ "atlassian_group_members",	"group_name,account_id", NULL },
-	{ "atlassian_users",		"account_id", NULL },
-	{ "aws_account",		"account_id", "summary" },
-	{ "aws_iam_access_keys",	"access_key_id", NULL },
-	{ "aws_iam_groups",		"arn", NULL },
-	{ "aws_iam_policies",		"account_id,arn", NULL },
-	{ "aws_iam_roles",		"arn", NULL },
-	{ "aws_iam_users",		"arn", NULL },
-	{ "aws_org_accounts",		"account_id", "error" },
-	{ "discord_channel_overwrites",	"channel_id,target_id", NULL },
-	{ "discord_channels",		"channel_id", NULL },
-	{ "discord_guild",		"guild_id", NULL },
-	{ "discord_members",		"user_id", NULL },
-	{ "discord_roles",		"role_id", NULL },
-	{ "discord_webhooks",		"webhook_id", NULL },
-	{ "dns_ns_checks",		"zone,nameserver,address", NULL },
-	{ "dns_records",		"zone,name,type,value", "ttl" },
-	{ "domain_ds",			"domain,value", NULL },
-	{ "domains",			"domain", "rdap_server" },
-	{ "gws_asps",			"email,code_id", NULL },
-	{ "gws_role_assignments",	"email,role_name", NULL },
-	{ "gws_tokens",			"email,client_id", NULL },
-	{ "gws_usage",			"email", "date" },
-	{ "gws_users",			"email", NULL },
-	{ "ldap_groups",		"dn", NULL },
-	{ "ldap_server",		"uri", "last_bind_users" },
-	{ "ldap_users",			"dn", NULL },
-	{ "route53_domains",		"domain", NULL },
-	{ "route53_records",
-	    "zone_id,name,type,value,set_identifier", NULL },
-	{ "route53_zones",		"zone_id", "record_count" },
-};
 
 /*
  * Columns never compared, in any table (fnmatch patterns): `raw` is
@@ -143,11 +89,14 @@ exec_free(sqlite3 *db, char *sql)
 static const struct drift_table *
 table_spec(const char *table)
 {
-	size_t	 i;
+	const struct drift_table	*dt;
+	size_t				 i;
 
-	for (i = 0; i < sizeof(drift_tables) / sizeof(drift_tables[0]); i++)
-		if (strcmp(drift_tables[i].table, table) == 0)
-			return &drift_tables[i];
+	for (i = 0; source_types[i] != NULL; i++)
+		for (dt = source_types[i]->drift; dt != NULL &&
+		    dt->table != NULL; dt++)
+			if (strcmp(dt->table, table) == 0)
+				return dt;
 	return NULL;
 }
 
@@ -347,70 +296,71 @@ copy_side(sqlite3 *db, const char *name, const char *table,
 	return r;
 }
 
+/* Appends tmpl to b with {side} and {active} replaced. */
+static void
+expand(struct buf *b, const char *tmpl, const char *side,
+    const char *active)
+{
+	const char	*p;
+
+	while ((p = strchr(tmpl, '{')) != NULL) {
+		buf_append(b, tmpl, (size_t)(p - tmpl));
+		if (strncmp(p, "{side}", 6) == 0) {
+			buf_puts(b, side);
+			tmpl = p + 6;
+		} else if (strncmp(p, "{active}", 8) == 0) {
+			buf_puts(b, active);
+			tmpl = p + 8;
+		} else {
+			buf_append(b, p, 1);
+			tmpl = p + 1;
+		}
+	}
+	buf_puts(b, tmpl);
+}
+
 /*
  * The freeze is not drift: during an active freeze (freeze_journal, see
- * freeze.h), the exact deny policy vigil created is dropped from both
- * sides of aws_iam_policies, and its ARN from attached_policies of the
- * users and roles the journal says vigil attached it to.  A policy merely
- * named like vigil's, or attached to anyone else, is still drift.  The
- * policy's statements (aws_iam_statements) and its journaled attachments
- * (aws_iam_principal_policies) are dropped the same way.
+ * freeze.h), what the freeze changed is dropped from both sides of the
+ * table as its provider says (drift_table.freeze_exclude, e.g. the deny
+ * policy vigil created and its attachments), so that only what vigil did
+ * is left out: anything else is still drift.
  */
 static int
-exclude_freeze(sqlite3 *db, const char *table, const struct cols *all)
+exclude_freeze(sqlite3 *db, const struct drift_table *dt,
+    const struct cols *all)
 {
 	static const char active[] = "freeze IN (SELECT freeze FROM "
 	    "main.freeze_journal WHERE seq = 0 AND state = 'active') AND "
 	    "state IN ('started', 'done')";
 	const char	*side[] = { "drift_a", "drift_b" };
-	char		*q;
-	size_t		 i;
-	int		 r = 0;
+	const char	*p;
+	struct buf	 b;
+	size_t		 i, len;
+	char		*c;
+	int		 r = 0, has;
 
+	if (dt == NULL || dt->freeze_exclude == NULL)
+		return 0;
 	if (sqlite3_table_column_metadata(db, "main", "freeze_journal",
 	    "params", NULL, NULL, NULL, NULL, NULL) != SQLITE_OK)
 		return 0;
+	for (p = dt->freeze_columns; p != NULL && *p != '\0'; ) {
+		len = strcspn(p, " ");
+		c = xstrndup(p, len);
+		has = cols_has(all, c);
+		free(c);
+		if (!has)
+			return 0;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
 	for (i = 0; i < 2 && r == 0; i++) {
-		if (strcmp(table, "aws_iam_statements") == 0 &&
-		    cols_has(all, "policy_ref"))
-			q = sqlite3_mprintf("DELETE FROM temp.%w WHERE "
-			    "policy_ref IN (SELECT json_extract(params, '$.arn') "
-			    "FROM main.freeze_journal WHERE op = "
-			    "'create_policy' AND %s)", side[i], active);
-		else if (strcmp(table, "aws_iam_principal_policies") == 0 &&
-		    cols_has(all, "policy_ref") &&
-		    cols_has(all, "principal_arn"))
-			q = sqlite3_mprintf("DELETE FROM temp.%w AS t WHERE "
-			    "EXISTS (SELECT 1 FROM main.freeze_journal WHERE "
-			    "target = t.principal_arn AND json_extract(params, "
-			    "'$.policy_arn') = t.policy_ref AND op IN "
-			    "('attach_user_policy', 'attach_role_policy') AND "
-			    "%s)", side[i], active);
-		else if (!cols_has(all, "arn"))
-			return 0;
-		else if (strcmp(table, "aws_iam_policies") == 0)
-			q = sqlite3_mprintf("DELETE FROM temp.%w WHERE arn IN "
-			    "(SELECT json_extract(params, '$.arn') FROM "
-			    "main.freeze_journal WHERE op = 'create_policy' "
-			    "AND %s)", side[i], active);
-		else if ((strcmp(table, "aws_iam_users") == 0 ||
-		    strcmp(table, "aws_iam_roles") == 0) &&
-		    cols_has(all, "attached_policies"))
-			q = sqlite3_mprintf("UPDATE temp.%w AS t SET "
-			    "attached_policies = (SELECT json_group_array("
-			    "e.value) FROM json_each(t.attached_policies) e "
-			    "WHERE e.value NOT IN (SELECT json_extract(params, "
-			    "'$.policy_arn') FROM main.freeze_journal WHERE "
-			    "target = t.arn AND op IN ('attach_user_policy', "
-			    "'attach_role_policy') AND %s)) WHERE t.arn IN "
-			    "(SELECT target FROM main.freeze_journal WHERE "
-			    "op IN ('attach_user_policy', 'attach_role_policy') "
-			    "AND %s) AND json_valid(t.attached_policies)",
-			    side[i], active, active);
-		else
-			return 0;
-		r = exec_sql(db, q);
-		sqlite3_free(q);
+		buf_init(&b, 0);
+		expand(&b, dt->freeze_exclude, side[i], active);
+		r = exec_sql(db, b.data);
+		buf_release(&b);
 	}
 	return r;
 }
@@ -505,7 +455,8 @@ compare_table(sqlite3 *db, const char *dest, const char *table,
 	struct cols			 all = { 0 }, key = { 0 };
 	const char			*p;
 	size_t				 len;
-	int				 keyed = dt != NULL, r;
+	int				 keyed = dt != NULL && dt->key != NULL,
+					 r;
 
 	if ((r = table_columns(db, table, dt, &all)) != 0)
 		goto out;
@@ -514,7 +465,7 @@ compare_table(sqlite3 *db, const char *dest, const char *table,
 		r = VGL_ERR_STORE;
 		goto out;
 	}
-	for (p = dt != NULL ? dt->key : ""; keyed && *p != '\0'; ) {
+	for (p = keyed ? dt->key : ""; keyed && *p != '\0'; ) {
 		len = strcspn(p, ",");
 		key.v = xreallocarray(key.v, key.n + 1, sizeof(*key.v));
 		key.v[key.n++] = xstrndup(p, len);
@@ -531,7 +482,7 @@ compare_table(sqlite3 *db, const char *dest, const char *table,
 	    against)) != 0 ||
 	    (r = copy_side(db, "drift_b", table, &all, keyed ? &key : NULL,
 	    run)) != 0 ||
-	    (r = exclude_freeze(db, table, &all)) != 0)
+	    (r = exclude_freeze(db, dt, &all)) != 0)
 		goto out;
 	if ((r = one_sided(db, dest, table, &all, keyed ? &key : NULL, run,
 	    against, 1)) != 0 ||

@@ -35,8 +35,9 @@ str(json_t *o, const char *k)
 }
 
 /*
- * AWS organisations: findings (fail and error) per account, when the
- * findings span more than one account.
+ * Findings (fail and error) per account (a finding's account_id, see
+ * source_type.finding_account), when the findings span more than one
+ * account.
  */
 static void
 by_account(json_t *doc, FILE *out)

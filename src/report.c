@@ -15,6 +15,7 @@
 #include "freeze.h"
 #include "log.h"
 #include "report.h"
+#include "source.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -244,62 +245,20 @@ report_summary(struct store *st, long long run, long *total)
 }
 
 
-/* 1 when s is an AWS account id (12 digits). */
-static int
-aws_account_like(const char *s, size_t n)
-{
-	size_t	 i;
-
-	if (n != 12)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /*
- * The AWS account of a finding (issue 11: reports group by account):
- * evidence.account_id, else the account field of an ARN resource, else
- * "source:NAME/account:ID" (an account that was not audited), else an
- * aws finding whose resource is the account id.  Sets "account_id".
+ * The account of a finding (issue 11: reports group by account), as the
+ * providers recognise it (source_type.finding_account): sets
+ * "account_id".
  */
 static void
 finding_account(json_t *f)
 {
-	const char	*res, *p, *q, *prov;
-	json_t		*ev;
+	size_t	 i;
 
-	ev = json_object_get(json_object_get(f, "evidence"), "account_id");
-	res = json_string_value(json_object_get(f, "resource"));
-	prov = json_string_value(json_object_get(f, "provider"));
-	if (json_is_string(ev) && aws_account_like(json_string_value(ev),
-	    strlen(json_string_value(ev)))) {
-		json_object_set(f, "account_id", ev);
-		return;
-	}
-	if (res == NULL)
-		return;
-	if (strncmp(res, "arn:aws", 7) == 0) {
-		/* arn:PARTITION:SERVICE:REGION:ACCOUNT:... */
-		p = res;
-		for (int i = 0; i < 4 && p != NULL; i++)
-			if ((p = strchr(p, ':')) != NULL)
-				p++;
-		if (p != NULL && (q = strchr(p, ':')) != NULL &&
-		    aws_account_like(p, (size_t)(q - p)))
-			json_object_set_new(f, "account_id",
-			    json_stringn(p, (size_t)(q - p)));
-		return;
-	}
-	if (strncmp(res, "source:", 7) == 0 && (p = strstr(res,
-	    "/account:")) != NULL && aws_account_like(p + 9, strlen(p + 9))) {
-		json_object_set_new(f, "account_id", json_string(p + 9));
-		return;
-	}
-	if (prov != NULL && (strcmp(prov, "aws") == 0 ||
-	    strcmp(prov, "drift") == 0) && aws_account_like(res, strlen(res)))
-		json_object_set_new(f, "account_id", json_string(res));
+	for (i = 0; source_types[i] != NULL &&
+	    json_object_get(f, "account_id") == NULL; i++)
+		if (source_types[i]->finding_account != NULL)
+			source_types[i]->finding_account(f);
 }
 
 /*

@@ -45,6 +45,7 @@
 #include "log.h"
 #include "policy.h"
 #include "rules.h"
+#include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -1847,60 +1848,47 @@ run_rule(struct eval *ev, const struct rule *r)
 	return ret;
 }
 
-/* Rule providers that stand for one source type. */
-static const struct {
-	const char	*provider;
-	const char	*type;
-} provider_types[] = {
-	{ "atlassian", "atlassian" },
-	{ "aws", "aws" },
-	{ "discord", "discord" },
-	{ "dns", "dns" },
-	{ "google_workspace", "google_workspace" },
-	{ "gws", "google_workspace" },
-	{ "ldap", "ldap" },
-	{ "rdap", "rdap" },
-	{ "registrar", "rdap" },
-};
+/* The source type a rule provider stands for, or NULL. */
+static const struct source_type *
+provider_type(const char *provider)
+{
+	const char *const	*a;
+	size_t			 i;
+
+	for (i = 0; provider != NULL && source_types[i] != NULL; i++) {
+		if (strcmp(provider, source_types[i]->name) == 0)
+			return source_types[i];
+		for (a = source_types[i]->rule_providers; a != NULL &&
+		    *a != NULL; a++)
+			if (strcmp(provider, *a) == 0)
+				return source_types[i];
+	}
+	return NULL;
+}
 
 /* The source type whose failure silences a rule of provider. */
 static const char *
 provider_source_type(const char *provider)
 {
-	size_t	 i;
+	const struct source_type *t = provider_type(provider);
 
-	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
-	    i++) {
-		if (strcmp(provider, provider_types[i].provider) == 0)
-			return provider_types[i].type;
-	}
-	return provider;
+	return t != NULL ? t->name : provider;
 }
 
 const char *
 rules_source_type(const char *provider)
 {
-	size_t	 i;
+	const struct source_type *t = provider_type(provider);
 
-	for (i = 0; provider != NULL &&
-	    i < sizeof(provider_types) / sizeof(provider_types[0]); i++) {
-		if (strcmp(provider, provider_types[i].provider) == 0)
-			return provider_types[i].type;
-	}
-	return NULL;
+	return t != NULL ? t->name : NULL;
 }
 
 int
 rules_applies(const struct rule *r, const struct policy *pol)
 {
-	const char	*type = NULL;
+	const char	*type = rules_source_type(r->provider);
 	size_t		 i;
 
-	for (i = 0; i < sizeof(provider_types) / sizeof(provider_types[0]);
-	    i++) {
-		if (strcmp(r->provider, provider_types[i].provider) == 0)
-			type = provider_types[i].type;
-	}
 	if (type == NULL || pol == NULL)
 		return 1;	/* cross-provider, policy or custom rules */
 	for (i = 0; i < pol->nsources; i++) {
@@ -1935,13 +1923,22 @@ rule_reads_changes(sqlite3 *db, const struct rule *r)
 }
 
 /*
- * Source types that feed the `identities` view (store.c identity_parts:
- * ldap_users, gws_users, atlassian_users, aws_iam_users): only their
- * failure blinds the identity.* rules.  Discord and DNS hold no
- * identities.
+ * 1 when a failed source of type type blinds a rule of provider (whose
+ * source type is ptype): its own type, and for identity.* rules every
+ * type that feeds the `identities` view (has identity parts).
  */
-#define IDENTITY_SOURCE_TYPES \
-	"'ldap', 'google_workspace', 'atlassian', 'aws'"
+static int
+blinds(const char *type, const char *ptype)
+{
+	const struct source_type *t;
+
+	if (type == NULL)
+		return 0;
+	if (strcmp(type, ptype) == 0)
+		return 1;
+	return strcmp(ptype, "identity") == 0 &&
+	    (t = source_type_find(type)) != NULL && t->identity != NULL;
+}
 
 /*
  * A waiver of rule r, which could not be judged (its provider's source
@@ -1960,23 +1957,26 @@ mark_blind_waivers(struct eval *ev, const struct rule *r)
 }
 
 /*
- * An AWS organisation source (aws/org.c) that failed names the accounts
- * it could not audit in aws_org_accounts: one more error finding for
- * each, resource "source:NAME/account:ID", so that no account is
- * silently skipped and each is reported on its own.
+ * A source that failed may name the parts it could not audit (its type's
+ * scope, e.g. the accounts of an organisation): one more error finding
+ * for each, resource "source:NAME/NOUN:ID", so that no part is silently
+ * skipped and each is reported on its own.
  */
 static int
-account_errors(struct eval *ev, const struct rule *r, const char *name)
+scope_errors(struct eval *ev, const struct rule *r, const char *name,
+    const char *type)
 {
-	sqlite3_stmt	*st = NULL;
-	const char	*id, *err;
-	char		*res, *detail, *evid;
-	int		 ret = 0;
+	const struct source_type	*t = source_type_find(type);
+	const struct source_scope	*sc;
+	sqlite3_stmt			*st = NULL;
+	const char			*id, *err;
+	char				*res, *detail, *evid;
+	json_t				*ej;
+	int				 ret = 0;
 
-	if (sqlite3_prepare_v2(ev->db, "SELECT account_id, error FROM "
-	    "main.aws_org_accounts WHERE run = ?1 AND source = ?2 AND "
-	    "audited = 1 AND error IS NOT NULL ORDER BY account_id", -1, &st,
-	    NULL) != SQLITE_OK) {
+	if (t == NULL || (sc = t->scope) == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(ev->db, sc->sql, -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return 0;	/* a store without the table: nothing to add */
 	}
@@ -1987,10 +1987,12 @@ account_errors(struct eval *ev, const struct rule *r, const char *name)
 		err = (const char *)sqlite3_column_text(st, 1);
 		if (id == NULL)
 			continue;
-		res = xasprintf("source:%s/account:%s", name, id);
-		detail = xasprintf("source %s: account %s was not audited: %s",
-		    name, id, err != NULL ? err : "");
-		evid = xasprintf("{\"account_id\":\"%s\"}", id);
+		res = xasprintf("source:%s/%s:%s", name, sc->noun, id);
+		detail = xasprintf("source %s: %s %s was not audited: %s",
+		    name, sc->noun, id, err != NULL ? err : "");
+		ej = json_pack("{s:s}", sc->key, id);
+		evid = ej != NULL ? json_dumps(ej, JSON_COMPACT) : NULL;
+		json_decref(ej);
 		ret = put_finding(ev, r, "error", res, detail, name, evid);
 		free(res);
 		free(detail);
@@ -2004,7 +2006,7 @@ static int
 source_errors(struct eval *ev, const struct rule *r)
 {
 	sqlite3_stmt	*st = NULL;
-	const char	*name, *err;
+	const char	*name, *err, *type, *ptype;
 	char		*res, *detail;
 	int		 rc, ret = VGL_ERR_STORE, drift;
 
@@ -2015,19 +2017,20 @@ source_errors(struct eval *ev, const struct rule *r)
 	 * source that failed cannot be compared with it).
 	 */
 	drift = rule_reads_changes(ev->db, r);
-	if (sqlite3_prepare_v2(ev->db, "SELECT name, error FROM main.sources "
-	    "WHERE run = ?1 AND status = 'failed' AND (type = ?2 OR "
-	    "(?2 = 'identity' AND type IN (" IDENTITY_SOURCE_TYPES ")) OR "
-	    "(?3 AND EXISTS (SELECT 1 FROM main.baselines))) ORDER BY name",
-	    -1, &st, NULL) != SQLITE_OK)
+	ptype = provider_source_type(r->provider);
+	if (sqlite3_prepare_v2(ev->db, "SELECT name, error, type, (?2 AND "
+	    "EXISTS (SELECT 1 FROM main.baselines)) FROM main.sources "
+	    "WHERE run = ?1 AND status = 'failed' ORDER BY name", -1, &st,
+	    NULL) != SQLITE_OK)
 		goto bad;
 	sqlite3_bind_int64(st, 1, ev->run);
-	sqlite3_bind_text(st, 2, provider_source_type(r->provider), -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, drift);
+	sqlite3_bind_int(st, 2, drift);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name = (const char *)sqlite3_column_text(st, 0);
 		err = (const char *)sqlite3_column_text(st, 1);
+		type = (const char *)sqlite3_column_text(st, 2);
+		if (!sqlite3_column_int(st, 3) && !blinds(type, ptype))
+			continue;
 		if (name == NULL)
 			name = "";
 		res = xasprintf("source:%s", name);
@@ -2039,7 +2042,7 @@ source_errors(struct eval *ev, const struct rule *r)
 		mark_blind_waivers(ev, r);
 		free(res);
 		free(detail);
-		if (ret != 0 || (ret = account_errors(ev, r, name)) != 0)
+		if (ret != 0 || (ret = scope_errors(ev, r, name, type)) != 0)
 			goto out;
 	}
 	if (rc != SQLITE_DONE)

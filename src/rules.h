@@ -68,14 +68,15 @@ void	 rules_release(struct ruleset *);
 const struct rule *rules_find(const struct ruleset *, const char *id);
 
 /*
- * 0 when the rule's provider stands for a source type (aws, registrar,
- * gws...) and the policy has no source of that type: such a rule is not
- * evaluated and needs no parameters.  1 otherwise (also for cross-
- * provider rules such as identity.*, drift.*, policy.* and custom ones).
+ * 0 when the rule's provider stands for a source type (its name or one of
+ * its rule_providers, source.h) and the policy has no source of that
+ * type: such a rule is not evaluated and needs no parameters.  1
+ * otherwise (also for cross-provider rules such as identity.*, drift.*,
+ * policy.* and custom ones).
  */
 int	 rules_applies(const struct rule *, const struct policy *);
 
-/* The source type a rule provider stands for (aws, rdap...), or NULL. */
+/* The source type a rule provider stands for (source.h), or NULL. */
 const char *rules_source_type(const char *provider);
 
 /*

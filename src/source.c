@@ -13,7 +13,18 @@
 #include "vigil.h"
 #include "xmalloc.h"
 
-/* One row per provider type; keep sorted by name. */
+/*
+ * One row per provider type, defined in its folder (src/<provider>/);
+ * keep sorted by name.
+ */
+extern const struct source_type source_atlassian;
+extern const struct source_type source_aws;
+extern const struct source_type source_discord;
+extern const struct source_type source_dns;
+extern const struct source_type source_gws;
+extern const struct source_type source_ldap;
+extern const struct source_type source_rdap;
+
 const struct source_type *const source_types[] = {
 	&source_atlassian,
 	&source_aws,
@@ -35,6 +46,35 @@ source_type_find(const char *name)
 			return source_types[i];
 	}
 	return NULL;
+}
+
+char *
+source_ref_problem(const struct policy *p, const char *s, const char *type)
+{
+	const struct policy_source	 *ps;
+	const char			**names;
+	const char			 *near;
+	char				 *r;
+	size_t				  i, n = 0;
+
+	if ((ps = policy_source_find(p, s)) != NULL && ps->type != NULL &&
+	    strcmp(ps->type, type) == 0)
+		return NULL;
+	names = xcalloc(p->nsources + 1, sizeof(*names));
+	for (i = 0; i < p->nsources; i++)
+		if (p->sources[i].name != NULL && p->sources[i].type != NULL &&
+		    strcmp(p->sources[i].type, type) == 0)
+			names[n++] = p->sources[i].name;
+	if (ps != NULL)
+		r = xasprintf("source '%s' is a %s source, not %s", s,
+		    ps->type != NULL ? ps->type : "?", type);
+	else if ((near = diag_suggest(s, names, n)) != NULL)
+		r = xasprintf("no %s source named '%s' in the policy; did you "
+		    "mean '%s'?", type, s, near);
+	else
+		r = xasprintf("no %s source named '%s' in the policy", type, s);
+	free(names);
+	return r;
 }
 
 int

@@ -24,12 +24,12 @@ struct source_ctx {
 	struct snapshot			*snap;
 	struct http_client		*http;
 	const char			*now;	/* run's collection time */
-	/* The run's record/replay dirs (non-HTTP sources: dns). */
+	/* The run's record/replay dirs (sources that do not speak HTTP). */
 	const struct collect_opts	*co;
 	long				 resources; /* rows written */
-	long				 requests; /* sent without http (DNS) */
+	long				 requests; /* sent without http */
 	char				*error;	/* set on failure */
-	/* AWS: the account every row written is stamped with (or NULL). */
+	/* The account every row written is stamped with (or NULL). */
 	const char			*account_id;
 	void				*priv;
 	/* Told the source's current wait (source_status); set by run.c. */
@@ -38,8 +38,103 @@ struct source_ctx {
 	void				*status_arg;
 };
 
+/*
+ * One provider's part of the `identities` view (store.c): select reads
+ * temp.TABLE (and temp.ALSO_TABLE) and yields (email, provider, source,
+ * account, name, active, is_admin).  The part is used only when those
+ * per-run views have the columns named (space-separated), so the view
+ * follows the tables the store has.
+ */
+struct identity_part {
+	const char	*table;
+	const char	*columns;
+	const char	*also_table;	/* another table read, or NULL */
+	const char	*also_columns;
+	const char	*select;
+};
+
+/*
+ * A snapshot table's natural key for drift (drift.c): key columns besides
+ * `source` (comma-separated), columns not compared (comma-separated, or
+ * NULL).  freeze_exclude (or NULL) is SQL that drops from one side of the
+ * comparison what an active freeze changed (a freeze is not drift): it is
+ * run with "{side}" replaced by that side's temp table and "{active}" by
+ * the condition on main.freeze_journal rows of an active freeze, when the
+ * side has every column of freeze_columns (space-separated).
+ */
+struct drift_table {
+	const char	*table;
+	const char	*key;
+	const char	*ignore;
+	const char	*freeze_columns;
+	const char	*freeze_exclude;
+};
+
+/*
+ * The parts a source audits on their own (e.g. the accounts of an
+ * organisation): when the source failed, rules.c adds one error finding
+ * per part that sql (?1 run, ?2 source name; selects id, error) returns,
+ * resource "source:NAME/NOUN:ID", evidence {KEY: ID}.
+ */
+struct source_scope {
+	const char	*noun;
+	const char	*key;
+	const char	*sql;
+};
+
+/*
+ * A critical-value (pin) source type a provider reads (critical.c keeps
+ * the provider-neutral http_json and http_body).  keys: the keys the
+ * pin's "source" object accepts besides "type"; the first nrequired are
+ * required ("timeout_s" is a number, the others strings).  check adds
+ * each further problem of a pin source as a string to problems.
+ *
+ * An HTTP pin has url (a new string), accept and value: the value of the
+ * JSON answer doc (a new string), or NULL with *error set (new).  It is
+ * read through critical.c's client with the other HTTP pins.
+ *
+ * Otherwise read gives the value: 0 with *value set (new; with secret, it
+ * must not reach a log or a recording), or an error with *error set.
+ * http is critical.c's client (its recordings are the pins').  With
+ * record set, read is not called in a replay: the answers are recorded
+ * in DIR/critical_values.RECORD.json.
+ */
+struct critical_reader {
+	const char	 *type;
+	const char *const *keys;
+	int		  nrequired;
+	void		(*check)(const struct policy *, json_t *src,
+			    json_t *problems);
+	char	       *(*url)(const struct policy *, json_t *src);
+	const char	 *accept;
+	char	       *(*value)(json_t *doc, json_t *src, char **error);
+	int		(*read)(const struct policy *, json_t *src,
+			    struct http_client *, int secret, char **value,
+			    char **error);
+	const char	 *record;
+};
+
 struct source_type {
 	const char	 *name;		/* policy "type" */
+	/*
+	 * Rule providers (rules/<dir>, a rule's `provider`) that stand for
+	 * this type besides its name (NULL-terminated, or NULL).
+	 */
+	const char *const *rule_providers;
+	/* Its parts of the identities view ({NULL}-terminated, or NULL). */
+	const struct identity_part *identity;
+	/* Natural keys of its tables ({NULL}-terminated, or NULL). */
+	const struct drift_table *drift;
+	/* What a failed source of this type could not audit (or NULL). */
+	const struct source_scope *scope;
+	/* Critical-value readers ({NULL}-terminated, or NULL). */
+	const struct critical_reader *critical;
+	/*
+	 * Sets "account_id" of a report's finding (a JSON object with rule,
+	 * provider, resource, evidence...) when it belongs to an account of
+	 * this provider, so reports can group by account.  May be NULL.
+	 */
+	void		(*finding_account)(json_t *finding);
 	/* Policy keys this type accepts beyond the common ones. */
 	const char *const *keys;
 	/* Keys accepted inside "endpoints" (NULL: none). */
@@ -54,16 +149,17 @@ struct source_type {
 	int		(*collect)(struct source_ctx *);
 };
 
+/* Every provider, NULL-terminated (source.c: its one table entry). */
 extern const struct source_type *const source_types[];
-extern const struct source_type source_atlassian;
-extern const struct source_type source_aws;
-extern const struct source_type source_discord;
-extern const struct source_type source_dns;
-extern const struct source_type source_gws;
-extern const struct source_type source_ldap;
-extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);
+
+/*
+ * The problem with pin/reference s naming a source of type type in the
+ * policy (a new string, suggesting the nearest such source), or NULL.
+ */
+char	*source_ref_problem(const struct policy *, const char *s,
+	    const char *type);
 
 /*
  * Writes one row of the source into table (see snap_insert) and counts it

@@ -63,11 +63,26 @@ static const char core_schema[] =
 "  prior TEXT, state TEXT NOT NULL, started_at TEXT, done_at TEXT,\n"
 "  undone_at TEXT, error TEXT, UNIQUE(freeze, seq));\n";
 
-/* Tables restricted by store_use_run() besides the source tables. */
+/*
+ * The core tables with a `run` column, in the order they are digested:
+ * store_use_run() restricts each to the run (as the source tables); the
+ * evidence ones (what was collected and how it went, the pins read) are
+ * part of the snapshot (digested and copied with it, before the source
+ * tables).
+ */
 static const char *const core_run_tables[] = {
-	"sources", "expected", "findings", "rule_files", "changes",
-	"critical_values", NULL
+	"sources", "expected", "critical_values",	/* evidence */
+	"findings", "rule_files", "changes", NULL
 };
+#define CORE_EVIDENCE	3
+
+const char *const *
+store_core_run_tables(size_t *nevidence)
+{
+	if (nevidence != NULL)
+		*nevidence = CORE_EVIDENCE;
+	return core_run_tables;
+}
 
 struct snap_stmt {
 	char		*sql;
@@ -82,7 +97,6 @@ struct snapshot {
 	size_t		 nstmts;
 };
 
-static int	 make_identities_view(sqlite3 *);
 static int	 exec_sql(sqlite3 *, const char *);
 
 /* Runs sqlite3_mprintf(fmt, a, b). */
@@ -109,14 +123,13 @@ exec_sql(sqlite3 *db, const char *sql)
 	return 0;
 }
 
-int
-store_create_schema(sqlite3 *db)
+/* Every source type's tables. */
+static int
+create_source_schema(sqlite3 *db)
 {
 	size_t	 i;
 	int	 r;
 
-	if ((r = exec_sql(db, core_schema)) != 0)
-		return r;
 	for (i = 0; source_types[i] != NULL; i++) {
 		if (source_types[i]->schema == NULL)
 			continue;
@@ -124,6 +137,16 @@ store_create_schema(sqlite3 *db)
 			return r;
 	}
 	return 0;
+}
+
+int
+store_create_schema(sqlite3 *db)
+{
+	int	 r;
+
+	if ((r = exec_sql(db, core_schema)) != 0)
+		return r;
+	return create_source_schema(db);
 }
 
 const char *const *
@@ -139,15 +162,11 @@ store_snapshot_tables(void)
 	/* Derive the names from the DDL itself, so one table entry is enough. */
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK)
 		abort();
-	if (store_create_schema(db) != 0)
+	if (create_source_schema(db) != 0)
 		abort();
 	tables = xcalloc(1, sizeof(*tables));
 	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE "
-	    "type = 'table' AND name NOT IN ('meta', 'runs', 'sources', "
-	    "'expected', 'findings', 'rule_files', 'baselines', 'changes', "
-	    "'critical_values', 'freeze_journal') "
-	    "ORDER BY name",
-	    -1, &st, NULL) == SQLITE_OK) {
+	    "type = 'table' ORDER BY name", -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			tables = xreallocarray(tables, n + 2, sizeof(*tables));
 			tables[n++] = xstrdup((const char *)
@@ -337,7 +356,7 @@ store_open(const char *path, int flags, struct store **out)
 		if ((r = store_create_schema(st->db)) != 0)
 			goto out;
 		/* Rules are checked against it: the view must exist. */
-		if ((r = make_identities_view(st->db)) != 0)
+		if ((r = store_identities_view(st->db)) != 0)
 			goto out;
 		goto done;
 	}
@@ -405,7 +424,7 @@ store_open(const char *path, int flags, struct store **out)
 			st->db = NULL;
 			if (sqlite3_open(":memory:", &st->db) != SQLITE_OK ||
 			    (r = store_create_schema(st->db)) != 0 ||
-			    (r = make_identities_view(st->db)) != 0) {
+			    (r = store_identities_view(st->db)) != 0) {
 				r = VGL_ERR_STORE;
 				goto out;
 			}
@@ -526,79 +545,6 @@ store_run_info(struct store *st, long long run, char **collected_at,
 	return r;
 }
 
-static int
-make_run_view(sqlite3 *db, const char *table, long long run)
-{
-	sqlite3_stmt	*s;
-	struct buf	 sql;
-	char		*q;
-	int		 n = 0, r;
-
-	q = sqlite3_mprintf("PRAGMA main.table_info(%Q)", table);
-	r = sqlite3_prepare_v2(db, q, -1, &s, NULL);
-	sqlite3_free(q);
-	if (r != SQLITE_OK)
-		return VGL_ERR_STORE;
-	buf_init(&sql, 0);
-	q = sqlite3_mprintf("DROP VIEW IF EXISTS temp.%w; "
-	    "CREATE TEMP VIEW %w AS SELECT ", table, table);
-	buf_puts(&sql, q);
-	sqlite3_free(q);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *col = (const char *)sqlite3_column_text(s, 1);
-		if (strcmp(col, "run") == 0)
-			continue;
-		q = sqlite3_mprintf("%s\"%w\"", n++ ? ", " : "", col);
-		buf_puts(&sql, q);
-		sqlite3_free(q);
-	}
-	sqlite3_finalize(s);
-	q = sqlite3_mprintf(" FROM main.%w WHERE run = %lld;", table, run);
-	buf_puts(&sql, q);
-	sqlite3_free(q);
-	/*
-	 * A table this store does not have yet (written by an older vigil,
-	 * opened read-only) has no view: nothing of that run is in it.
-	 */
-	r = n > 0 ? exec_sql(db, sql.data) : 0;
-	buf_release(&sql);
-	return r;
-}
-
-/*
- * The identities view: one row per account of a person in each provider,
- * (email, provider, source, account, name, active, is_admin), email
- * lower-cased as the join key.  Each provider's part is used only when
- * its per-run view has the columns it reads, so the view follows the
- * tables the store has (docs/schema.md).
- */
-static const struct {
-	const char	*table;
-	const char	*columns;	/* required, space-separated */
-	const char	*select;
-} identity_parts[] = {
-	{ "ldap_users", "dn uid email name disabled is_admin",
-	  "SELECT lower(email), 'ldap', source, dn, coalesce(uid, name), "
-	  "CASE WHEN disabled = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
-	  "FROM temp.ldap_users" },
-	{ "gws_users", "email suspended is_admin",
-	  "SELECT lower(email), 'google_workspace', source, email, email, "
-	  "CASE WHEN suspended = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
-	  "FROM temp.gws_users" },
-	{ "atlassian_users", "account_id email name status is_org_admin",
-	  "SELECT lower(email), 'atlassian', source, account_id, name, "
-	  "CASE WHEN lower(status) = 'active' THEN 1 ELSE 0 END, "
-	  "coalesce(is_org_admin, 0) FROM temp.atlassian_users" },
-	/* IAM users have no email: a user name that is one is used. */
-	{ "aws_iam_users", "arn user_name is_admin password_enabled",
-	  "SELECT CASE WHEN u.user_name LIKE '%_@_%' THEN lower(u.user_name) "
-	  "END, 'aws', u.source, u.arn, u.user_name, "
-	  "CASE WHEN u.password_enabled = 1 OR EXISTS (SELECT 1 FROM "
-	  "temp.aws_iam_access_keys k WHERE k.source IS u.source AND "
-	  "k.user_name = u.user_name AND k.status = 'Active') THEN 1 ELSE 0 "
-	  "END, coalesce(u.is_admin, 0) FROM temp.aws_iam_users u" },
-};
-
 /* 1 when temp view table has every column of cols. */
 static int
 view_has_columns(sqlite3 *db, const char *table, const char *cols)
@@ -622,9 +568,16 @@ view_has_columns(sqlite3 *db, const char *table, const char *cols)
 	return ok;
 }
 
-static int
-make_identities_view(sqlite3 *db)
+/*
+ * The identities view: one row per account of a person in each provider,
+ * (email, provider, source, account, name, active, is_admin), email
+ * lower-cased as the join key: the union of the providers' identity parts
+ * (struct identity_part) whose tables the store has (docs/schema.md).
+ */
+int
+store_identities_view(sqlite3 *db)
 {
+	const struct identity_part *ip;
 	struct buf	 sql;
 	size_t		 i, n = 0;
 	int		 r;
@@ -633,18 +586,18 @@ make_identities_view(sqlite3 *db)
 	buf_puts(&sql, "DROP VIEW IF EXISTS temp.identities; "
 	    "CREATE TEMP VIEW identities(email, provider, source, account, "
 	    "name, active, is_admin) AS ");
-	for (i = 0; i < sizeof(identity_parts) / sizeof(identity_parts[0]);
-	    i++) {
-		if (strcmp(identity_parts[i].table, "aws_iam_users") == 0 &&
-		    !view_has_columns(db, "aws_iam_access_keys",
-		    "user_name status"))
-			continue;
-		if (!view_has_columns(db, identity_parts[i].table,
-		    identity_parts[i].columns))
-			continue;
-		if (n++ > 0)
-			buf_puts(&sql, " UNION ALL ");
-		buf_puts(&sql, identity_parts[i].select);
+	for (i = 0; source_types[i] != NULL; i++) {
+		for (ip = source_types[i]->identity; ip != NULL &&
+		    ip->table != NULL; ip++) {
+			if (ip->also_table != NULL && !view_has_columns(db,
+			    ip->also_table, ip->also_columns))
+				continue;
+			if (!view_has_columns(db, ip->table, ip->columns))
+				continue;
+			if (n++ > 0)
+				buf_puts(&sql, " UNION ALL ");
+			buf_puts(&sql, ip->select);
+		}
 	}
 	if (n == 0)
 		buf_puts(&sql, "SELECT NULL, NULL, NULL, NULL, NULL, NULL, "
@@ -653,23 +606,6 @@ make_identities_view(sqlite3 *db)
 	r = exec_sql(db, sql.data);
 	buf_release(&sql);
 	return r;
-}
-
-int
-store_use_run(sqlite3 *db, long long run)
-{
-	const char *const	*t;
-	int			 r;
-
-	for (t = store_snapshot_tables(); *t != NULL; t++) {
-		if ((r = make_run_view(db, *t, run)) != 0)
-			return r;
-	}
-	for (t = core_run_tables; *t != NULL; t++) {
-		if ((r = make_run_view(db, *t, run)) != 0)
-			return r;
-	}
-	return make_identities_view(db);
 }
 
 int
@@ -921,19 +857,17 @@ digest_table(sqlite3 *db, EVP_MD_CTX *md, const char *table, long long run)
 int
 store_snapshot_digest(sqlite3 *db, long long run, char out[65])
 {
-	static const char *const core[] = {
-		"sources", "expected", "critical_values", NULL
-	};
 	const char *const	*t;
 	EVP_MD_CTX		*md;
 	unsigned char		 d[EVP_MAX_MD_SIZE];
 	unsigned int		 dl = 0;
+	size_t			 i;
 	int			 r = 0;
 
 	md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	for (t = core; *t != NULL && r == 0; t++)
-		r = digest_table(db, md, *t, run);
+	for (i = 0; i < CORE_EVIDENCE && r == 0; i++)
+		r = digest_table(db, md, core_run_tables[i], run);
 	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++)
 		r = digest_table(db, md, *t, run);
 	EVP_DigestFinal_ex(md, d, &dl);
@@ -1036,14 +970,12 @@ copy_table(sqlite3 *db, const char *table, long long from, long long to)
 int
 snap_copy(struct snapshot *sn, long long from)
 {
-	static const char *const core[] = {
-		"sources", "expected", "critical_values", NULL
-	};
 	const char *const	*t;
+	size_t			 i;
 	int			 r = 0;
 
-	for (t = core; *t != NULL && r == 0; t++)
-		r = copy_table(sn->st->db, *t, from, sn->run);
+	for (i = 0; i < CORE_EVIDENCE && r == 0; i++)
+		r = copy_table(sn->st->db, core_run_tables[i], from, sn->run);
 	for (t = store_snapshot_tables(); *t != NULL && r == 0; t++)
 		r = copy_table(sn->st->db, *t, from, sn->run);
 	if (r == 0)

@@ -69,6 +69,20 @@ int	 store_run_exists(struct store *, long long run);
 int	 store_use_run(sqlite3 *db, long long run);
 
 /*
+ * (Re)creates the TEMP view `identities` from the providers' identity
+ * parts whose per-run views db has (store_use_run() calls it).
+ */
+int	 store_identities_view(sqlite3 *db);
+
+/*
+ * The core tables with a `run` column, NULL-terminated: store_use_run()
+ * restricts each to the run; the first *nevidence (what was collected,
+ * how it went, the pins read) are evidence, part of the snapshot
+ * (digested and copied with it, before the source tables).
+ */
+const char *const *store_core_run_tables(size_t *nevidence);
+
+/*
  * What an unevaluated run records as rules_sha256: SHA-256 of this text.
  * It is in the chain hash, so marking such a run evaluated (or the
  * reverse) behind vigil's back breaks verify.

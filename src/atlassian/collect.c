@@ -865,8 +865,30 @@ atlassian_check(const struct policy_source *ps, struct diags *d)
 		    "\"api_token_env\" is required", ps->name);
 }
 
+/* Its accounts in the identities view (store.c). */
+static const struct identity_part atlassian_identity[] = {
+	{ "atlassian_users", "account_id email name status is_org_admin",
+	  NULL, NULL,
+	  "SELECT lower(email), 'atlassian', source, account_id, name, "
+	  "CASE WHEN lower(status) = 'active' THEN 1 ELSE 0 END, "
+	  "coalesce(is_org_admin, 0) FROM temp.atlassian_users" },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+/* Natural keys for drift (drift.c). */
+static const struct drift_table atlassian_drift[] = {
+	{ "atlassian_api_tokens",	"token_id", NULL, NULL, NULL },
+	{ "atlassian_coverage",		"item", NULL, NULL, NULL },
+	{ "atlassian_group_members",	"group_name,account_id", NULL, NULL,
+	  NULL },
+	{ "atlassian_users",		"account_id", NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_atlassian = {
 	.name = "atlassian",
+	.identity = atlassian_identity,
+	.drift = atlassian_drift,
 	.keys = atlassian_keys,
 	.endpoint_keys = atlassian_endpoint_keys,
 	.http = 1,

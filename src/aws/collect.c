@@ -35,6 +35,7 @@
 #include "aws/iam-policy.h"
 #include "aws/org.h"
 #include "aws/aws.h"
+#include "aws/provider.h"
 #include "aws/aws-int.h"
 #include "log.h"
 #include "aws/sigv4.h"
@@ -361,4 +362,9 @@ const struct source_type source_aws = {
 	.schema = aws_schema,
 	.check = aws_check,
 	.collect = aws_collect,
+	.identity = aws_identity,
+	.drift = aws_drift,
+	.scope = &aws_scope,
+	.critical = aws_critical,
+	.finding_account = aws_finding_account,
 };

@@ -871,8 +871,21 @@ discord_check(const struct policy_source *ps, struct diags *d)
 	    "digits", ps->name);
 }
 
+/* Natural keys for drift (drift.c). */
+static const struct drift_table discord_drift[] = {
+	{ "discord_channel_overwrites",	"channel_id,target_id", NULL, NULL,
+	  NULL },
+	{ "discord_channels",		"channel_id", NULL, NULL, NULL },
+	{ "discord_guild",		"guild_id", NULL, NULL, NULL },
+	{ "discord_members",		"user_id", NULL, NULL, NULL },
+	{ "discord_roles",		"role_id", NULL, NULL, NULL },
+	{ "discord_webhooks",		"webhook_id", NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_discord = {
 	.name = "discord",
+	.drift = discord_drift,
 	.keys = discord_keys,
 	.endpoint_keys = NULL,
 	.http = 1,

@@ -1335,8 +1335,22 @@ dns_check(const struct policy_source *ps, struct diags *dg)
 	}
 }
 
+/*
+ * Natural keys for drift (drift.c); dns_records.ttl is not compared:
+ * through a caching resolver it counts down between runs.
+ */
+static const struct drift_table dns_drift[] = {
+	{ "dns_ns_checks",		"zone,nameserver,address", NULL, NULL,
+	  NULL },
+	{ "dns_records",		"zone,name,type,value", "ttl", NULL,
+	  NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_dns = {
 	.name = "dns",
+	.drift = dns_drift,
+	.critical = dns_critical,
 	.keys = dns_keys,
 	.endpoint_keys = NULL,
 	.http = 0,

@@ -1231,8 +1231,36 @@ gws_check(const struct policy_source *ps, struct diags *d)
 		    ps->name);
 }
 
+/* Rule providers (rules/gws) that stand for google_workspace. */
+static const char *const gws_rule_providers[] = { "gws", NULL };
+
+/* Its accounts in the identities view (store.c). */
+static const struct identity_part gws_identity[] = {
+	{ "gws_users", "email suspended is_admin", NULL, NULL,
+	  "SELECT lower(email), 'google_workspace', source, email, email, "
+	  "CASE WHEN suspended = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
+	  "FROM temp.gws_users" },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+/*
+ * Natural keys for drift (drift.c); gws_usage.date is not compared: the
+ * usage report's date moves with every run.
+ */
+static const struct drift_table gws_drift[] = {
+	{ "gws_asps",			"email,code_id", NULL, NULL, NULL },
+	{ "gws_role_assignments",	"email,role_name", NULL, NULL, NULL },
+	{ "gws_tokens",			"email,client_id", NULL, NULL, NULL },
+	{ "gws_usage",			"email", "date", NULL, NULL },
+	{ "gws_users",			"email", NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_gws = {
 	.name = "google_workspace",
+	.rule_providers = gws_rule_providers,
+	.identity = gws_identity,
+	.drift = gws_drift,
 	.keys = gws_keys,
 	.endpoint_keys = gws_endpoint_keys,
 	.http = 1,

@@ -1363,8 +1363,27 @@ ldap_check(const struct policy_source *ps, struct diags *dg)
 		    "bind password needs \"bind_dn\"", ps->name);
 }
 
+/* Its accounts in the identities view (store.c). */
+static const struct identity_part ldap_identity[] = {
+	{ "ldap_users", "dn uid email name disabled is_admin", NULL, NULL,
+	  "SELECT lower(email), 'ldap', source, dn, coalesce(uid, name), "
+	  "CASE WHEN disabled = 1 THEN 0 ELSE 1 END, coalesce(is_admin, 0) "
+	  "FROM temp.ldap_users" },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
+/* Natural keys for drift (drift.c). */
+static const struct drift_table ldap_drift[] = {
+	{ "ldap_groups",		"dn", NULL, NULL, NULL },
+	{ "ldap_server",		"uri", "last_bind_users", NULL, NULL },
+	{ "ldap_users",			"dn", NULL, NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_ldap = {
 	.name = "ldap",
+	.identity = ldap_identity,
+	.drift = ldap_drift,
 	.keys = ldap_keys,
 	.endpoint_keys = NULL,
 	.http = 0,

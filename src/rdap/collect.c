@@ -27,6 +27,7 @@
 #include "source.h"
 #include "store.h"
 #include "vigil.h"
+#include "rdap/rdap.h"
 #include "xmalloc.h"
 
 static const char rdap_schema[] =
@@ -523,8 +524,24 @@ rdap_check(const struct policy_source *ps, struct diags *d)
 		    ps->name);
 }
 
+/* Rule providers (rules/rdap) that stand for rdap. */
+static const char *const rdap_rule_providers[] = { "registrar", NULL };
+
+/*
+ * Natural keys for drift (drift.c); domains.rdap_server (the RDAP base
+ * URL used) describes how vigil looked, not the state it saw.
+ */
+static const struct drift_table rdap_drift[] = {
+	{ "domain_ds",			"domain,value", NULL, NULL, NULL },
+	{ "domains",			"domain", "rdap_server", NULL, NULL },
+	{ NULL, NULL, NULL, NULL, NULL }
+};
+
 const struct source_type source_rdap = {
 	.name = "rdap",
+	.rule_providers = rdap_rule_providers,
+	.drift = rdap_drift,
+	.critical = rdap_critical,
 	.keys = rdap_keys,
 	.endpoint_keys = NULL,
 	.http = 1,

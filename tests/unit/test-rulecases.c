@@ -18,20 +18,31 @@
 
 #include "buf.h"
 #include "rules.h"
+#include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
 #include "tap.h"
 
-static struct policy_source all_types[] = {
-	{ .name = "atlassian", .type = "atlassian" },
-	{ .name = "aws", .type = "aws" },
-	{ .name = "discord", .type = "discord" },
-	{ .name = "dns", .type = "dns" },
-	{ .name = "gws", .type = "google_workspace" },
-	{ .name = "ldap", .type = "ldap" },
-	{ .name = "registrar", .type = "rdap" },
-};
+/* One policy source of every type of source_types[], named as its type. */
+static struct policy_source *
+all_types(size_t *n)
+{
+	static struct policy_source	*v;
+	static size_t			 nv;
+
+	if (v == NULL) {
+		while (source_types[nv] != NULL)
+			nv++;
+		v = xcalloc(nv, sizeof(*v));
+		for (size_t i = 0; i < nv; i++) {
+			v[i].name = xstrdup(source_types[i]->name);
+			v[i].type = xstrdup(source_types[i]->name);
+		}
+	}
+	*n = nv;
+	return v;
+}
 
 static char *
 header(const char *text, const char *key)
@@ -82,8 +93,7 @@ run_case(const struct rule *ru, const char *path)
 	pol.organization = "test";
 	pol.rules_builtin = 1;
 	/* One source of every type, so that every rule applies. */
-	pol.sources = all_types;
-	pol.nsources = sizeof(all_types) / sizeof(all_types[0]);
+	pol.sources = all_types(&pol.nsources);
 	pol.parameters = params != NULL ? json_loads(params, 0, &je) :
 	    json_object();
 	ok(pol.parameters != NULL && now != NULL && expect != NULL,
