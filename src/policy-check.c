@@ -25,7 +25,6 @@
 #include "jsonpos.h"
 #include "policy-int.h"
 #include "policy.h"
-#include "source.h"
 #include "url.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -80,6 +79,29 @@ static const char *const strarray_keys[] = {
 static const char *const when_values[] = {
 	"always", "findings", "changes", NULL
 };
+
+/* The source types set by policy_set_types() (borrowed). */
+static const struct policy_type	*source_types;
+static size_t			 nsource_types;
+
+void
+policy_set_types(const struct policy_type *types, size_t n)
+{
+	source_types = types;
+	nsource_types = n;
+}
+
+static const struct policy_type *
+type_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; name != NULL && i < nsource_types; i++) {
+		if (strcmp(source_types[i].name, name) == 0)
+			return &source_types[i];
+	}
+	return NULL;
+}
 
 static int
 in_list(const char *const *l, const char *s)
@@ -452,7 +474,7 @@ cand_add(const char ***l, size_t *n, const char *s)
  * borrowed from st, except twins, which are added to *own.
  */
 static const char **
-source_keys(const struct source_type *st, char ***own, size_t *nown,
+source_keys(const struct policy_type *st, char ***own, size_t *nown,
     size_t *np)
 {
 	const char	**l = NULL;
@@ -491,7 +513,7 @@ source_keys(const struct source_type *st, char ***own, size_t *nown,
 /* Checks the value of source member k (pushed), by key name. */
 static void
 check_source_value(struct lctx *L, struct vctx *v,
-    const struct source_type *st, const char *k, json_t *val)
+    const struct policy_type *st, const char *k, json_t *val)
 {
 	const char	*ek;
 	json_t		*ev;
@@ -576,7 +598,7 @@ pol_find_origin(const struct lctx *L, const json_t *obj)
 static void
 check_source(struct lctx *L, struct vctx *v, json_t *src)
 {
-	const struct source_type	 *st = NULL;
+	const struct policy_type	 *st = NULL;
 	const char			**keys = NULL, **types = NULL;
 	const char			 *name = NULL, *type = NULL, *k, *s;
 	struct policy_source		  ps;
@@ -608,10 +630,10 @@ check_source(struct lctx *L, struct vctx *v, json_t *src)
 		pol_perr(L, v, "source is missing 'type'");
 	else if (!json_is_string(jt))
 		perr_key(L, v, "type", "'type' must be a string");
-	else if ((st = source_type_find(json_string_value(jt))) == NULL) {
+	else if ((st = type_find(json_string_value(jt))) == NULL) {
 		type = json_string_value(jt);
-		for (i = 0; source_types[i] != NULL; i++)
-			cand_add(&types, &ntypes, source_types[i]->name);
+		for (i = 0; i < nsource_types; i++)
+			cand_add(&types, &ntypes, source_types[i].name);
 		if ((s = suggest(type, types, ntypes)) != NULL)
 			perr_key(L, v, "type", "unknown source type '%s'; "
 			    "did you mean '%s'?", type, s);

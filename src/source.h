@@ -64,6 +64,8 @@ extern const struct source_type source_ldap;
 extern const struct source_type source_rdap;
 
 const struct source_type *source_type_find(const char *name);
+/* Hands the policy checker the types' keys and checks (policy_set_types). */
+void	 source_register_types(void);
 
 /*
  * Writes one row of the source into table (see snap_insert) and counts it
