@@ -6,8 +6,9 @@
 #  - a file includes a header of a higher layer than its own (the layers
 #    of docs/architecture.md, numbered in layer_of below), or
 #  - modules include each other in a circle (module = the file's path
-#    without .c/.h, so policy.c and policy.h are one module, except that
-#    vigil.c is "main", not the base header vigil.h; found with tsort).
+#    without .c/.h, so policy.c and policy.h are one module, a private
+#    header NAME-int.h belongs to module NAME, and vigil.c is "main", not
+#    the base header vigil.h; found with tsort).
 # A file missing from the map is named in a "# note" line: add it to
 # layer_of (and to the table in docs/architecture.md).
 #
@@ -36,7 +37,7 @@ layer_of() {
 		echo 5 ;;
 	source.[ch]|*/*.[ch])	# one folder per provider
 		echo 4 ;;
-	rules.[ch]|drift.[ch]|critical.[ch]|freeze.[ch])
+	rules.[ch]|rules-*.[ch]|drift.[ch]|critical.[ch]|freeze.[ch])
 		echo 5 ;;
 	run.[ch]|report.[ch]|report-*.c|notify.[ch]|notify-*.[ch])
 		echo 6 ;;
@@ -94,7 +95,8 @@ check_layers() {
 check_circles() {
 	edges "$1" | while read -r f inc; do
 		is_exception "$f" "$inc" || echo "$f $inc"
-	done | sed 's/^vigil\.c /main /; s/\.[ch] / /; s/\.[ch]$//' |
+	done | sed 's/^vigil\.c /main /; s/\.[ch] / /; s/\.[ch]$//;
+	    s/-int / /; s/-int$//' |
 	    awk '$1 != $2 { print }' | sort -u >"$tmp/modules"
 	if tsort "$tmp/modules" >/dev/null 2>"$tmp/tsort"; then
 		return 0
