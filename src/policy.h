@@ -68,6 +68,27 @@ struct policy {
 	char		 sha256[65];
 };
 
+/*
+ * What the checker knows of a source type: the policy layer knows no
+ * provider, so the layer above hands it the table of types
+ * (source_register_types() in source.c) before the first policy_load().
+ * keys: the keys the type accepts beyond "name", "type" and (http) the
+ * common HTTP keys; endpoint_keys: those inside "endpoints" (NULL: none);
+ * check: the type's own checks (may be NULL), run when the source has no
+ * other error.
+ */
+struct policy_type {
+	const char		 *name;
+	const char *const	 *keys;
+	const char *const	 *endpoint_keys;
+	int			  http;
+	void			(*check)(const struct policy_source *,
+				    struct diags *);
+};
+
+/* Sets the n source types a policy may use (borrowed, kept in order). */
+void	 policy_set_types(const struct policy_type *types, size_t n);
+
 int	 policy_load(const char *path, struct policy **out, struct diags *);
 /*
  * As policy_load, but *out is set whenever the top-level file parsed,

@@ -77,6 +77,23 @@ source_ref_problem(const struct policy *p, const char *s, const char *type)
 	return r;
 }
 
+void
+source_register_types(void)
+{
+	static struct policy_type	 t[sizeof(source_types) /
+					    sizeof(source_types[0])];
+	size_t				 i;
+
+	for (i = 0; source_types[i] != NULL; i++) {
+		t[i].name = source_types[i]->name;
+		t[i].keys = source_types[i]->keys;
+		t[i].endpoint_keys = source_types[i]->endpoint_keys;
+		t[i].http = source_types[i]->http;
+		t[i].check = source_types[i]->check;
+	}
+	policy_set_types(t, i);
+}
+
 int
 source_put_row(struct source_ctx *ctx, const char *table, json_t *row)
 {

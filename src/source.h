@@ -153,6 +153,8 @@ struct source_type {
 extern const struct source_type *const source_types[];
 
 const struct source_type *source_type_find(const char *name);
+/* Hands the policy checker the types' keys and checks (policy_set_types). */
+void	 source_register_types(void);
 
 /*
  * The problem with pin/reference s naming a source of type type in the

@@ -14,6 +14,7 @@
 #include "http.h"
 #include "log.h"
 #include "policy.h"
+#include "source.h"
 #include "vigil.h"
 
 static void
@@ -49,6 +50,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "C");
 	log_set_level(LOG_WARN);
+	source_register_types();
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "+" CMD_GLOBAL_SHORTOPTS,
 	    longopts, NULL)) != -1) {

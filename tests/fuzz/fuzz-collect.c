@@ -31,6 +31,7 @@
 #include "paths.h"
 #include "policy.h"
 #include "run.h"
+#include "source.h"
 #include "store.h"
 
 static struct policy	*pol;
@@ -91,6 +92,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if ((src = getenv("TEST_SRCDIR")) == NULL)
 		src = VIGIL_SRCDIR;
 	snprintf(path, sizeof(path), "%s/%s", src, FUZZ_POLICY);
+	source_register_types();
 	if (policy_load(path, &pol, &d) != 0) {
 		diags_print(&d);
 		abort();

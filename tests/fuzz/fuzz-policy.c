@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "fuzz.h"
 #include "policy.h"
+#include "source.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct policy	*p = NULL;
 	struct diags	 d = { 0 };
 
+	source_register_types();
 	snprintf(path, sizeof(path), "%s/policy.json", fuzz_tmpdir());
 	if (fuzz_write(path, data, size) != 0)
 		abort();

@@ -33,6 +33,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	http_global_init();
+	source_register_types();
 	if (policy_load(argv[1], &p, &d) != 0) {
 		diags_print(&d);
 		diags_release(&d);

@@ -5,7 +5,8 @@
  * directory, loads "p.json" and compares the first diagnostic, with the
  * directory prefix removed from its file name, and the number of
  * diagnostics.  The source types are a small test-only table (rdap and
- * aws with their SPEC keys), so that the test links without source.c.
+ * aws with their SPEC keys) given to policy_set_types(), so that the
+ * test does not depend on the providers.
  */
 #include "config.h"
 
@@ -23,7 +24,6 @@
 #include "diag.h"
 #include "log.h"
 #include "policy.h"
-#include "source.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -47,34 +47,20 @@ rdap_check(const struct policy_source *ps, struct diags *d)
 		    "rdap source '%s' needs 'domains'", ps->name);
 }
 
-static const struct source_type test_rdap = {
-	.name = "rdap",
-	.keys = rdap_keys,
-	.http = 1,
-	.check = rdap_check,
+static const struct policy_type test_types[] = {
+	{
+		.name = "rdap",
+		.keys = rdap_keys,
+		.http = 1,
+		.check = rdap_check,
+	},
+	{
+		.name = "aws",
+		.keys = aws_keys,
+		.endpoint_keys = aws_endpoint_keys,
+		.http = 1,
+	},
 };
-static const struct source_type test_aws = {
-	.name = "aws",
-	.keys = aws_keys,
-	.endpoint_keys = aws_endpoint_keys,
-	.http = 1,
-};
-
-const struct source_type *const source_types[] = {
-	&test_rdap, &test_aws, NULL
-};
-
-const struct source_type *
-source_type_find(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; source_types[i] != NULL; i++) {
-		if (strcmp(source_types[i]->name, name) == 0)
-			return source_types[i];
-	}
-	return NULL;
-}
 
 struct tfile {
 	const char	*name;
@@ -983,6 +969,8 @@ main(void)
 		return 1;
 	}
 	umask(022);
+	policy_set_types(test_types, sizeof(test_types) /
+	    sizeof(test_types[0]));
 	test_distance();
 	test_cases();
 	test_full();
