@@ -35,6 +35,7 @@
 #include "dns/dns.h"
 #include "http.h"
 #include "log.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

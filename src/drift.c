@@ -40,6 +40,7 @@
 #include "drift.h"
 #include "log.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "record.h"
 #include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -136,39 +137,6 @@ struct xfer {
 struct rate_group;
 static struct rate_group *rate_group_of(struct http_client *,
 		    const struct http_req *);
-
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_s(double s)
-{
-	struct timespec	 ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* A uniform random number in [0, 1). */
-static double
-rand_unit(void)
-{
-	uint64_t	 v;
-
-	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-		v = ((uint64_t)random() << 32) ^ (uint64_t)random();
-	return (double)(v >> 11) * (1.0 / 9007199254740992.0);
-}
 
 static const char *
 plural(int n)

@@ -36,6 +36,7 @@
 #include "policy.h"
 #include "source.h"
 #include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

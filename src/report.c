@@ -15,6 +15,7 @@
 #include "freeze.h"
 #include "log.h"
 #include "report.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

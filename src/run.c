@@ -22,6 +22,7 @@
 #include "drift.h"
 #include "log.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -58,6 +58,7 @@
 #include "aws/sigv4.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

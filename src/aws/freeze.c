@@ -39,6 +39,7 @@
 #include "http.h"
 #include "log.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "rules.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -45,6 +45,7 @@
 #include "log.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -134,28 +135,6 @@ struct discord {
 	const char		*owner_id;
 	json_int_t		 approx_members; /* with_counts; -1: unknown */
 };
-
-double
-discord_mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-discord_sleep_s(double s)
-{
-	struct timespec	 ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 /*
  * Parses a permission bitfield: a decimal string (as Discord sends it) or,
@@ -288,7 +267,7 @@ bucket_wait(struct discord *d, const char *route)
 	if (d->replay)
 		return 0;
 	until = discord_bucket_until(d->bk, route);
-	now = discord_mono_now();
+	now = mono_now();
 	if (until <= now)
 		return 0;
 	if (until >= d->deadline)
@@ -298,7 +277,7 @@ bucket_wait(struct discord *d, const char *route)
 	log_info("%s: Discord rate limit bucket for %s exhausted; waiting "
 	    "%.2f s for its reset", d->ctx->ps->name, route, until - now);
 	source_status(d->ctx, "rate limit, %.1f s", until - now);
-	discord_sleep_s(until - now);
+	sleep_s(until - now);
 	source_status(d->ctx, NULL);
 	return 0;
 }
@@ -334,7 +313,7 @@ discord_bucket_update(struct discord_buckets *k, const char *route,
 	if (errno != 0 || end == ra || !(s >= 0) || s > 86400)
 		return;
 	b->remaining = n;
-	b->reset_at = discord_mono_now() + s;
+	b->reset_at = mono_now() + s;
 }
 
 /* The "message" of a Discord error body, or "". */
@@ -788,7 +767,7 @@ discord_collect(struct source_ctx *ctx)
 	d.admin_roles = json_object();
 	d.bk = discord_buckets_new();
 	source_http_opts(ctx->ps, ctx->co, &o);
-	d.deadline = discord_mono_now() + o.deadline_s;
+	d.deadline = mono_now() + o.deadline_s;
 	http_client_set_rate(ctx->http, "discord", DISCORD_GLOBAL_RPS);
 
 	if (!d.replay) {

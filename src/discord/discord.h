@@ -26,8 +26,6 @@ double	 discord_bucket_until(struct discord_buckets *, const char *route);
 /* Records the bucket headers of a response on route. */
 void	 discord_bucket_update(struct discord_buckets *, const char *route,
 	    const struct http_req *);
-double	 discord_mono_now(void);
-void	 discord_sleep_s(double);
 /* A permission bitfield: decimal string or JSON integer; 0 or -1. */
 int	 discord_parse_perms(json_t *, uint64_t *);
 

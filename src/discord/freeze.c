@@ -36,6 +36,7 @@
 #include "http.h"
 #include "log.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -149,11 +150,11 @@ dc_call(struct freeze_discord *f, const char *method, const char *route,
 	if (out != NULL)
 		*out = NULL;
 	until = discord_bucket_until(f->bk, route);
-	if ((now = discord_mono_now()) < until) {
+	if ((now = mono_now()) < until) {
 		log_info("%s: Discord rate limit bucket for %s exhausted; "
 		    "waiting %.2f s for its reset", f->ps->name, route,
 		    until - now);
-		discord_sleep_s(until - now);
+		sleep_s(until - now);
 	}
 	url = xasprintf("%s%s", f->base, path);
 	q = http_req_new(method, url);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "util.h"
 #include "vigil.h"
 #include "tap.h"
 
@@ -73,5 +74,22 @@ main(void)
 	is_int(hex_value('g'), -1, "hex_value not hex");
 	is_str(vgl_err(VGL_ERR_LOCKED), "store is locked by another run",
 	    "error text");
+	{
+		double	 t0, t1, u;
+		int	 k, in = 1;
+
+		t0 = mono_now();
+		sleep_s(0.05);
+		sleep_s(-1);
+		t1 = mono_now();
+		ok(t1 - t0 >= 0.05 && t1 - t0 < 5,
+		    "sleep_s waits its time on the monotonic clock");
+		for (k = 0; k < 1000; k++) {
+			u = rand_unit();
+			if (!(u >= 0 && u < 1))
+				in = 0;
+		}
+		ok(in, "rand_unit stays in [0, 1)");
+	}
 	return done_testing();
 }
