@@ -198,6 +198,25 @@ sha256_file_hex(const char *path, char out[65])
 	return r;
 }
 
+void
+rules_digest_init(struct rules_digest *d)
+{
+	buf_init(&d->lines, 0);
+}
+
+void
+rules_digest_add(struct rules_digest *d, const char *id, const char *sha256)
+{
+	buf_printf(&d->lines, "%s %s\n", id, sha256);
+}
+
+void
+rules_digest_end(struct rules_digest *d, char out[65])
+{
+	sha256_hex(d->lines.data, d->lines.len, out);
+	buf_release(&d->lines);
+}
+
 double
 mono_now(void)
 {

@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 /* The text of a VGL_ERR_* code (vigil.h). */
 const char	*vgl_err(int);
 
@@ -29,6 +31,20 @@ int		 hex_value(int c);
 void		 sha256_hex(const void *data, size_t len, char out[65]);
 /* SHA-256 of a file; 0 or VGL_ERR_IO. */
 int		 sha256_file_hex(const char *path, char out[65]);
+
+/*
+ * rules_sha256, the one digest of a rule set (the seal's, and what
+ * "vigil verify" recomputes): SHA-256 of "ID SHA256\n" for each rule
+ * file in catalog order.  init, add each file, then end (which writes
+ * the 64 hex digits and NUL into out and releases the state).
+ */
+struct rules_digest {
+	struct buf	 lines;
+};
+void		 rules_digest_init(struct rules_digest *);
+void		 rules_digest_add(struct rules_digest *, const char *id,
+		    const char *sha256);
+void		 rules_digest_end(struct rules_digest *, char out[65]);
 
 /* Seconds on the monotonic clock (for deadlines and pacing). */
 double		 mono_now(void);

@@ -91,5 +91,20 @@ main(void)
 		}
 		ok(in, "rand_unit stays in [0, 1)");
 	}
+	{
+		struct rules_digest	 rd;
+		char			 want[65], got[65];
+
+		rules_digest_init(&rd);
+		rules_digest_end(&rd, got);
+		sha256_hex("", 0, want);
+		is_str(got, want, "rules digest of no rule file");
+		rules_digest_init(&rd);
+		rules_digest_add(&rd, "aws.a", "11");
+		rules_digest_add(&rd, "dns.b", "22");
+		rules_digest_end(&rd, got);
+		sha256_hex("aws.a 11\ndns.b 22\n", 18, want);
+		is_str(got, want, "rules digest: \"ID SHA256\\n\" per file, in order");
+	}
 	return done_testing();
 }
