@@ -3116,6 +3116,18 @@ aws_xml_result(const struct http_req *q, const char *what,
 	return n;
 }
 
+xmlNode *
+aws_xml_child(const xmlNode *node, const char *name)
+{
+	return xchild(node, name);
+}
+
+char *
+aws_xml_text(const xmlNode *node, const char *path)
+{
+	return xtext(node, path);
+}
+
 /* ---- the type ------------------------------------------------------------ */
 
 static void
