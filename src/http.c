@@ -91,8 +91,16 @@ struct http_client {
 	double			 next_start;	/* monotonic, rate limit */
 	struct rate_group {
 		char		*name;
-		double		 rps;
+		double		 rps;		/* 0: not paced */
 		double		 next_start;	/* monotonic */
+		int		 buckets;	/* reads bucket headers */
+		struct rate_bucket {
+			char	*route;
+			char	*id;		/* X-RateLimit-Bucket */
+			long	 remaining;	/* -1: unknown */
+			double	 reset_at;	/* monotonic */
+		}		 b[8];
+		size_t		 nb;
 	}			 groups[8];
 	size_t			 ngroups;
 
@@ -132,11 +140,14 @@ struct xfer {
 	long			 os_errno;
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			 why[48];	/* a retry's cause; "": 429 */
+	int			 bucket_told;	/* logged its bucket wait */
 };
 
 struct rate_group;
 static struct rate_group *rate_group_of(struct http_client *,
 		    const struct http_req *);
+static double	 bucket_until(struct rate_group *, const struct http_req *);
+static void	 bucket_update(struct rate_group *, const struct http_req *);
 
 static const char *
 plural(int n)
@@ -1036,7 +1047,7 @@ http_client_new(const struct http_opts *o)
 void
 http_client_free(struct http_client *c)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	if (c == NULL)
 		return;
@@ -1053,8 +1064,13 @@ http_client_free(struct http_client *c)
 	free(c->record_path);
 	free(c->replay_path);
 	free(c->source);
-	for (i = 0; i < c->ngroups; i++)
+	for (i = 0; i < c->ngroups; i++) {
 		free(c->groups[i].name);
+		for (j = 0; j < c->groups[i].nb; j++) {
+			free(c->groups[i].b[j].route);
+			free(c->groups[i].b[j].id);
+		}
+	}
 	pthread_mutex_destroy(&c->mtx);
 	free(c);
 }
@@ -1487,6 +1503,7 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		    req->retry != NULL && req->retry(req, req->cb_arg));
 		if (!retry) {
 			req->result = 0;
+			bucket_update(rate_group_of(c, req), req);
 			if (req->on_response != NULL)
 				req->on_response(req, req->cb_arg);
 			if (c->record_path != NULL)
@@ -1602,6 +1619,110 @@ wait_tell(struct http_client *c, const struct xfer *x, int paced, double s)
 	c->waiting = 1;
 }
 
+/* The bucket of the request's route in grp, made on first use; or NULL. */
+static struct rate_bucket *
+bucket_of(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b;
+	size_t			 i;
+
+	if (grp == NULL || !grp->buckets || req->rate_route == NULL)
+		return NULL;
+	for (i = 0; i < grp->nb; i++) {
+		if (strcmp(grp->b[i].route, req->rate_route) == 0)
+			return &grp->b[i];
+	}
+	if (grp->nb == sizeof(grp->b) / sizeof(grp->b[0]))
+		return NULL;
+	b = &grp->b[grp->nb++];
+	b->route = xstrdup(req->rate_route);
+	b->id = NULL;
+	b->remaining = -1;
+	b->reset_at = 0;
+	return b;
+}
+
+/*
+ * Monotonic time before which req must not start (0: now): the reset of
+ * its route's bucket, or of any route sharing the bucket id, that
+ * announced Remaining: 0.
+ */
+static double
+bucket_until(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b, *o;
+	double			 until = 0;
+	size_t			 i;
+
+	if ((b = bucket_of(grp, req)) == NULL)
+		return 0;
+	for (i = 0; i < grp->nb; i++) {
+		o = &grp->b[i];
+		if (o != b && (b->id == NULL || o->id == NULL ||
+		    strcmp(o->id, b->id) != 0))
+			continue;
+		if (o->remaining == 0 && o->reset_at > until)
+			until = o->reset_at;
+	}
+	return until;
+}
+
+/* After a final response: remembers what its bucket headers said. */
+static void
+bucket_update(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b;
+	const char		*id, *rem, *ra;
+	char			*end;
+	long			 n;
+	double			 s;
+
+	if ((b = bucket_of(grp, req)) == NULL)
+		return;
+	id = http_resp_header(req, "X-RateLimit-Bucket");
+	rem = http_resp_header(req, "X-RateLimit-Remaining");
+	ra = http_resp_header(req, "X-RateLimit-Reset-After");
+	if (id != NULL) {
+		free(b->id);
+		b->id = xstrdup(id);
+	}
+	if (rem == NULL || ra == NULL)
+		return;
+	errno = 0;
+	n = strtol(rem, &end, 10);
+	if (errno != 0 || end == rem || n < 0)
+		return;
+	errno = 0;
+	s = strtod(ra, &end);
+	if (errno != 0 || end == ra || !(s >= 0) || s > 86400)
+		return;
+	b->remaining = n;
+	b->reset_at = mono_now() + s;
+}
+
+/*
+ * A request held back until its exhausted bucket resets at until: says
+ * so once, or fails it (returning -1) when the reset is beyond the
+ * deadline.
+ */
+static int
+bucket_hold(struct http_client *c, struct xfer *x, double now, double until)
+{
+	if (until >= c->deadline) {
+		req_fail(x->req, VGL_ERR_DEADLINE, "rate limit: the bucket of "
+		    "%s resets in %.1f s, beyond the source deadline: %s %s",
+		    x->req->rate_route, until - now, x->req->method,
+		    x->req->url);
+		return -1;
+	}
+	if (!x->bucket_told)
+		log_info("%s: rate limit bucket for %s exhausted; waiting "
+		    "%.2f s for its reset", c->source, x->req->rate_route,
+		    until - now);
+	x->bucket_told = 1;
+	return 0;
+}
+
 static void
 run_live(struct http_client *c, struct xfer *x, size_t n)
 {
@@ -1641,6 +1762,14 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 			grp = rate_group_of(c, x[i].req);
 			if (grp != NULL && grp->next_start > now)
 				continue;
+			if ((t = bucket_until(grp, x[i].req)) > now &&
+			    bucket_hold(c, &x[i], now, t) != 0) {
+				x[i].state = X_DONE;
+				ndone++;
+				continue;
+			}
+			if (t > now)
+				continue;
 			if (xfer_start(c, &x[i], now) != 0) {
 				xfer_finish(&x[i]);
 				x[i].state = X_DONE;
@@ -1653,7 +1782,7 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 					c->next_start = now;
 				c->next_start += 1 / c->rate_limit_rps;
 			}
-			if (grp != NULL) {
+			if (grp != NULL && grp->rps > 0) {
 				if (grp->next_start < now)
 					grp->next_start = now;
 				grp->next_start += 1 / grp->rps;
@@ -1693,6 +1822,10 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 			p = 0;
 			if (grp != NULL && grp->next_start > t) {
 				t = grp->next_start;
+				p = 1;
+			}
+			if (bucket_until(grp, x[i].req) > t) {
+				t = bucket_until(grp, x[i].req);
 				p = 1;
 			}
 			if (nrun < (size_t)c->max_concurrency && t < wake) {
@@ -1790,28 +1923,48 @@ rate_group_of(struct http_client *c, const struct http_req *req)
 	return NULL;
 }
 
-void
-http_client_set_rate(struct http_client *c, const char *group, double rps)
+/* The rate group named group, made (unpaced) on first use; or NULL. */
+static struct rate_group *
+rate_group_get(struct http_client *c, const char *group)
 {
-	size_t	 i;
+	struct rate_group	*g;
+	size_t			 i;
 
-	if (c == NULL || group == NULL || rps <= 0)
-		return;
 	for (i = 0; i < c->ngroups; i++) {
-		if (strcmp(c->groups[i].name, group) == 0) {
-			c->groups[i].rps = rps;
-			return;
-		}
+		if (strcmp(c->groups[i].name, group) == 0)
+			return &c->groups[i];
 	}
 	if (c->ngroups == sizeof(c->groups) / sizeof(c->groups[0])) {
 		log_warn("%s: too many rate groups; '%s' is not paced",
 		    c->source, group);
-		return;
+		return NULL;
 	}
-	c->groups[c->ngroups].name = xstrdup(group);
-	c->groups[c->ngroups].rps = rps;
-	c->groups[c->ngroups].next_start = 0;
-	c->ngroups++;
+	g = &c->groups[c->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->name = xstrdup(group);
+	return g;
+}
+
+void
+http_client_set_rate(struct http_client *c, const char *group, double rps)
+{
+	struct rate_group	*g;
+
+	if (c == NULL || group == NULL || rps <= 0)
+		return;
+	if ((g = rate_group_get(c, group)) != NULL)
+		g->rps = rps;
+}
+
+void
+http_client_set_rate_buckets(struct http_client *c, const char *group)
+{
+	struct rate_group	*g;
+
+	if (c == NULL || group == NULL)
+		return;
+	if ((g = rate_group_get(c, group)) != NULL)
+		g->buckets = 1;
 }
 
 int
