@@ -6,7 +6,7 @@
  * --record DIR holds them under DIR/critical_values/ and --replay answers
  * them from there; aws_ssm pins go through the same client (signed by
  * aws/collect.c).  dns pins are asked one after another (dns/collect.c);
- * their answer sets are recorded in DIR/critical_values.dns.json.
+ * their answer sets are recorded in DIR/critical_values.dns/.
  *
  * A pin that is not public has its observed value registered with
  * log_add_secret() as soon as it is known (the HTTP response callback
@@ -35,6 +35,7 @@
 #include "dns/dns.h"
 #include "http.h"
 #include "log.h"
+#include "record.h"
 #include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -564,44 +565,50 @@ rdap_url(const struct policy *p, json_t *src)
 	return u;
 }
 
-/* dns: record/replay of the answer sets in DIR/critical_values.dns.json. */
+/*
+ * dns: record/replay of the answer sets, one exchange per pin ({"name",
+ * and "value", "sha256" or "error"}) in DIR/critical_values.dns/
+ * (record.h); replay gives them as an object by pin name.
+ */
 static json_t *
 dns_replay_load(const struct collect_opts *co)
 {
-	json_t		*j;
-	json_error_t	 e;
-	char		*path;
+	json_t	*a, *e, *byname = json_object();
+	char	*dir, *why = NULL;
+	size_t	 i;
 
-	path = xasprintf("%s/" CV_SOURCE ".dns.json", co->replay_dir);
-	j = json_load_file(path, 0, &e);
-	free(path);
-	return j != NULL ? j : json_object();
+	dir = xasprintf("%s/" CV_SOURCE ".dns", co->replay_dir);
+	if (record_load_dir(dir, &a, &why) == 0) {
+		json_array_foreach(a, i, e) {
+			if (json_is_string(json_object_get(e, "name")))
+				json_object_set(byname,
+				    src_str(e, "name"), e);
+		}
+		json_decref(a);
+	}
+	free(why);
+	free(dir);
+	return byname;
 }
 
 static void
 dns_record_save(const struct collect_opts *co, json_t *rec)
 {
-	char	*path, *txt, *red;
-	FILE	*f;
-	int	 fd;
+	const char	*name;
+	json_t		*e, *o;
+	char		*dir;
+	unsigned long	 seq = 0;
 
-	txt = json_dumps(rec, JSON_INDENT(2) | JSON_SORT_KEYS);
-	red = log_redact(txt != NULL ? txt : "{}");
-	free(txt);
-	path = xasprintf("%s/" CV_SOURCE ".dns.json", co->record_dir);
-	(void)mkdir(co->record_dir, 0700);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		log_error("cannot write '%s': %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-	} else {
-		fputs(red, f);
-		fputs("\n", f);
-		fclose(f);
+	dir = xasprintf("%s/" CV_SOURCE ".dns", co->record_dir);
+	json_object_foreach(rec, name, e) {
+		o = json_deep_copy(e);
+		json_object_set_new(o, "name", json_string(name));
+		if (record_write_next(dir, &seq, o, NULL) != 0)
+			log_error("cannot write recording in '%s': %s", dir,
+			    strerror(errno));
+		json_decref(o);
 	}
-	free(path);
-	free(red);
+	free(dir);
 }
 
 static void

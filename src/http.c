@@ -525,66 +525,14 @@ json_body_put(json_t *o, const char *key, const char *p, size_t len)
 	free(k);
 }
 
-static int
-write_file_excl(const char *path, const char *data, size_t len)
-{
-	int	 fd;
-	ssize_t	 w;
-	size_t	 off = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		return errno == EEXIST ? 1 : VGL_ERR_IO;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return VGL_ERR_IO;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) == -1)
-		return VGL_ERR_IO;
-	return 0;
-}
-
-static int
-write_meta(struct http_client *c)
-{
-	json_t	*o;
-	char	*path, *text;
-	char	 when[32];
-	int	 r;
-
-	path = xasprintf("%s/meta.json", c->record_path);
-	iso8601_utc(c->first_request, when, sizeof(when));
-	o = json_object();
-	json_object_set_new(o, "captured_at", json_string(when));
-	text = json_dumps(o, JSON_INDENT(2));
-	json_decref(o);
-	r = write_file_excl(path, text, strlen(text));
-	if (r == 1)
-		r = 0;		/* a recording begun earlier keeps its time */
-	if (r != 0)
-		log_error("cannot write recording '%s': %s", path,
-		    strerror(errno));
-	free(text);
-	free(path);
-	return r;
-}
-
 /* Writes the request's final exchange into the recording. */
 static void
 record_exchange(struct http_client *c, struct http_req *req)
 {
-	json_t	*o, *h;
+	json_t	*o, *h, *meta;
 	char	*url, *dump, *text, *path = NULL;
 	char	 when[32];
 	size_t	 i;
-	int	 r;
 
 	o = json_object();
 	json_object_set_new(o, "method", json_string(req->method));
@@ -618,25 +566,19 @@ record_exchange(struct http_client *c, struct http_req *req)
 	free(dump);
 
 	pthread_mutex_lock(&c->mtx);
-	if (record_mkdir(c->record_path) != 0) {
-		log_error("cannot create recording directory '%s': %s",
-		    c->record_path, strerror(errno));
-		goto out;
-	}
 	if (!c->meta_done) {
-		if (write_meta(c) == 0)
+		iso8601_utc(c->first_request, when, sizeof(when));
+		meta = json_pack("{s:s}", "captured_at", when);
+		if (record_write_meta(c->record_path, meta, 1) == 0)
 			c->meta_done = 1;
+		else
+			log_error("cannot write recording '%s/meta.json': %s",
+			    c->record_path, strerror(errno));
+		json_decref(meta);
 	}
-	for (;;) {
-		free(path);
-		path = xasprintf("%s/%06lu.json", c->record_path, ++c->seq);
-		if ((r = write_file_excl(path, text, strlen(text))) != 1)
-			break;
-	}
-	if (r != 0)
-		log_error("cannot write recording '%s': %s", path,
-		    strerror(errno));
- out:
+	if (record_write_text(c->record_path, &c->seq, text, &path) != 0)
+		log_error("cannot write recording in '%s': %s",
+		    c->record_path, strerror(errno));
 	pthread_mutex_unlock(&c->mtx);
 	free(path);
 	free(text);
@@ -727,76 +669,44 @@ rec_entry_load(struct rec_entry *e, json_t *o)
 	return 0;
 }
 
+/* record_each: one recorded exchange; a bad one makes the client fail. */
 static int
-rec_filter(const struct dirent *d)
+rec_file_load(json_t *o, const char *path, void *arg, char **why)
 {
-	size_t	 len = strlen(d->d_name);
+	struct http_client	*c = arg;
 
-	if (d->d_name[0] == '.' || strcmp(d->d_name, "meta.json") == 0)
-		return 0;
-	return len > 5 && strcmp(d->d_name + len - 5, ".json") == 0;
-}
-
-/* Loads one recorded exchange; a bad file makes the client fail. */
-static void
-rec_file_load(struct http_client *c, const char *name)
-{
-	json_t		*o;
-	json_error_t	 jerr;
-	char		*path;
-
-	path = xasprintf("%s/%s", c->replay_path, name);
-	if ((o = json_load_file(path, 0, &jerr)) == NULL) {
-		c->init_error = xasprintf("cannot parse recording '%s': "
-		    "%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-		c->init_result = VGL_ERR_PARSE;
-	} else if (!json_is_object(o) ||
-	    rec_entry_load(&c->rec[c->nrec], o) != 0) {
+	c->rec = xreallocarray(c->rec, c->nrec + 1, sizeof(*c->rec));
+	memset(&c->rec[c->nrec], 0, sizeof(c->rec[c->nrec]));
+	if (rec_entry_load(&c->rec[c->nrec], o) != 0) {
 		rec_entry_release(&c->rec[c->nrec]);
-		memset(&c->rec[c->nrec], 0, sizeof(c->rec[c->nrec]));
-		c->init_error = xasprintf("invalid recording '%s': expected "
-		    "method, url, status, response_headers and body", path);
-		c->init_result = VGL_ERR_PARSE;
-	} else
-		c->nrec++;
-	json_decref(o);
-	free(path);
+		*why = xasprintf("invalid recording '%s': expected method, url, "
+		    "status, response_headers and body", path);
+		return VGL_ERR_PARSE;
+	}
+	c->nrec++;
+	return 0;
 }
 
 static void
 replay_load(struct http_client *c)
 {
-	struct dirent	**list = NULL;
-	json_t		*o, *v;
-	json_error_t	 jerr;
-	char		*path;
-	long long	 t;
-	int		 n, i;
+	char	*why = NULL;
+	int	 r;
 
-	if ((n = scandir(c->replay_path, &list, rec_filter, alphasort)) < 0) {
-		c->init_error = xasprintf("no recording for source '%s': "
-		    "cannot read '%s': %s", c->source, c->replay_path,
-		    strerror(errno));
-		c->init_result = VGL_ERR_REPLAY;
-		return;
+	if ((r = record_each(c->replay_path, rec_file_load, c, &why)) != 0) {
+		if (r == VGL_ERR_IO) {
+			c->init_error = xasprintf("no recording for source "
+			    "'%s': %s", c->source, why);
+			c->init_result = VGL_ERR_REPLAY;
+		} else {
+			c->init_error = why;
+			why = NULL;
+			c->init_result = r;
+		}
 	}
-	c->rec = xcalloc((size_t)n + 1, sizeof(*c->rec));
-	for (i = 0; i < n; i++) {
-		if (c->init_error == NULL)
-			rec_file_load(c, list[i]->d_name);
-		free(list[i]);
-	}
-	free(list);
-
-	path = xasprintf("%s/meta.json", c->replay_path);
-	if ((o = json_load_file(path, 0, &jerr)) != NULL) {
-		v = json_object_get(o, "captured_at");
-		if (json_is_string(v) &&
-		    iso8601_parse(json_string_value(v), &t) == 0)
-			c->replay_time = t;
-		json_decref(o);
-	}
-	free(path);
+	free(why);
+	if (record_read_time(c->replay_path, &c->replay_time) != 0)
+		c->replay_time = 0;
 }
 
 /* Answers req from the recording. */
