@@ -9,7 +9,7 @@
  * DIR/critical_values/ and --replay answers them from there; a reader
  * with read is called one pin after another with the same client.  The
  * answers of a reader with record set are recorded in
- * DIR/critical_values.RECORD.json.
+ * DIR/critical_values.RECORD/, one exchange per pin (record.h).
  *
  * A pin that is not public has its observed value registered with
  * log_add_secret() as soon as it is known (the HTTP response callback
@@ -36,6 +36,8 @@
 #include "critical.h"
 #include "http.h"
 #include "log.h"
+#include "record.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -436,47 +438,50 @@ http_done(struct http_req *q, void *arg)
 }
 
 /*
- * A reader's record/replay of its answers in
- * DIR/critical_values.NAME.json.
+ * A reader's record/replay of its answers, one exchange per pin ({"name",
+ * and "value", "sha256" or "error"}) in DIR/critical_values.NAME/
+ * (record.h); replay gives them as an object by pin name.
  */
 static json_t *
 answers_replay_load(const struct collect_opts *co, const char *name)
 {
-	json_t		*j;
-	json_error_t	 e;
-	char		*path;
+	json_t	*a, *e, *byname = json_object();
+	char	*dir, *why = NULL;
+	size_t	 i;
 
-	path = xasprintf("%s/" CV_SOURCE ".%s.json", co->replay_dir, name);
-	j = json_load_file(path, 0, &e);
-	free(path);
-	return j != NULL ? j : json_object();
+	dir = xasprintf("%s/" CV_SOURCE ".%s", co->replay_dir, name);
+	if (record_load_dir(dir, &a, &why) == 0) {
+		json_array_foreach(a, i, e) {
+			if (json_is_string(json_object_get(e, "name")))
+				json_object_set(byname,
+				    src_str(e, "name"), e);
+		}
+		json_decref(a);
+	}
+	free(why);
+	free(dir);
+	return byname;
 }
 
 static void
 answers_record_save(const struct collect_opts *co, const char *name,
     json_t *rec)
 {
-	char	*path, *txt, *red;
-	FILE	*f;
-	int	 fd;
+	const char	*key;
+	json_t		*e, *o;
+	char		*dir;
+	unsigned long	 seq = 0;
 
-	txt = json_dumps(rec, JSON_INDENT(2) | JSON_SORT_KEYS);
-	red = log_redact(txt != NULL ? txt : "{}");
-	free(txt);
-	path = xasprintf("%s/" CV_SOURCE ".%s.json", co->record_dir, name);
-	(void)mkdir(co->record_dir, 0700);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		log_error("cannot write '%s': %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-	} else {
-		fputs(red, f);
-		fputs("\n", f);
-		fclose(f);
+	dir = xasprintf("%s/" CV_SOURCE ".%s", co->record_dir, name);
+	json_object_foreach(rec, key, e) {
+		o = json_deep_copy(e);
+		json_object_set_new(o, "name", json_string(key));
+		if (record_write_next(dir, &seq, o, NULL) != 0)
+			log_error("cannot write recording in '%s': %s", dir,
+			    strerror(errno));
+		json_decref(o);
 	}
-	free(path);
-	free(red);
+	free(dir);
 }
 
 /* A pin of a reader with read (and its answer recorded in rec). */

@@ -42,6 +42,7 @@
 #include "log.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

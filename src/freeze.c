@@ -27,6 +27,7 @@
 #include "freeze.h"
 #include "log.h"
 #include "policy.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "record.h"
 #include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -90,8 +91,16 @@ struct http_client {
 	double			 next_start;	/* monotonic, rate limit */
 	struct rate_group {
 		char		*name;
-		double		 rps;
+		double		 rps;		/* 0: not paced */
 		double		 next_start;	/* monotonic */
+		int		 buckets;	/* reads bucket headers */
+		struct rate_bucket {
+			char	*route;
+			char	*id;		/* X-RateLimit-Bucket */
+			long	 remaining;	/* -1: unknown */
+			double	 reset_at;	/* monotonic */
+		}		 b[8];
+		size_t		 nb;
 	}			 groups[8];
 	size_t			 ngroups;
 
@@ -131,44 +140,14 @@ struct xfer {
 	long			 os_errno;
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			 why[48];	/* a retry's cause; "": 429 */
+	int			 bucket_told;	/* logged its bucket wait */
 };
 
 struct rate_group;
 static struct rate_group *rate_group_of(struct http_client *,
 		    const struct http_req *);
-
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-sleep_s(double s)
-{
-	struct timespec	 ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-/* A uniform random number in [0, 1). */
-static double
-rand_unit(void)
-{
-	uint64_t	 v;
-
-	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-		v = ((uint64_t)random() << 32) ^ (uint64_t)random();
-	return (double)(v >> 11) * (1.0 / 9007199254740992.0);
-}
+static double	 bucket_until(struct rate_group *, const struct http_req *);
+static void	 bucket_update(struct rate_group *, const struct http_req *);
 
 static const char *
 plural(int n)
@@ -546,66 +525,14 @@ json_body_put(json_t *o, const char *key, const char *p, size_t len)
 	free(k);
 }
 
-static int
-write_file_excl(const char *path, const char *data, size_t len)
-{
-	int	 fd;
-	ssize_t	 w;
-	size_t	 off = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1)
-		return errno == EEXIST ? 1 : VGL_ERR_IO;
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			close(fd);
-			unlink(path);
-			return VGL_ERR_IO;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) == -1)
-		return VGL_ERR_IO;
-	return 0;
-}
-
-static int
-write_meta(struct http_client *c)
-{
-	json_t	*o;
-	char	*path, *text;
-	char	 when[32];
-	int	 r;
-
-	path = xasprintf("%s/meta.json", c->record_path);
-	iso8601_utc(c->first_request, when, sizeof(when));
-	o = json_object();
-	json_object_set_new(o, "captured_at", json_string(when));
-	text = json_dumps(o, JSON_INDENT(2));
-	json_decref(o);
-	r = write_file_excl(path, text, strlen(text));
-	if (r == 1)
-		r = 0;		/* a recording begun earlier keeps its time */
-	if (r != 0)
-		log_error("cannot write recording '%s': %s", path,
-		    strerror(errno));
-	free(text);
-	free(path);
-	return r;
-}
-
 /* Writes the request's final exchange into the recording. */
 static void
 record_exchange(struct http_client *c, struct http_req *req)
 {
-	json_t	*o, *h;
+	json_t	*o, *h, *meta;
 	char	*url, *dump, *text, *path = NULL;
 	char	 when[32];
 	size_t	 i;
-	int	 r;
 
 	o = json_object();
 	json_object_set_new(o, "method", json_string(req->method));
@@ -639,25 +566,19 @@ record_exchange(struct http_client *c, struct http_req *req)
 	free(dump);
 
 	pthread_mutex_lock(&c->mtx);
-	if (record_mkdir(c->record_path) != 0) {
-		log_error("cannot create recording directory '%s': %s",
-		    c->record_path, strerror(errno));
-		goto out;
-	}
 	if (!c->meta_done) {
-		if (write_meta(c) == 0)
+		iso8601_utc(c->first_request, when, sizeof(when));
+		meta = json_pack("{s:s}", "captured_at", when);
+		if (record_write_meta(c->record_path, meta, 1) == 0)
 			c->meta_done = 1;
+		else
+			log_error("cannot write recording '%s/meta.json': %s",
+			    c->record_path, strerror(errno));
+		json_decref(meta);
 	}
-	for (;;) {
-		free(path);
-		path = xasprintf("%s/%06lu.json", c->record_path, ++c->seq);
-		if ((r = write_file_excl(path, text, strlen(text))) != 1)
-			break;
-	}
-	if (r != 0)
-		log_error("cannot write recording '%s': %s", path,
-		    strerror(errno));
- out:
+	if (record_write_text(c->record_path, &c->seq, text, &path) != 0)
+		log_error("cannot write recording in '%s': %s",
+		    c->record_path, strerror(errno));
 	pthread_mutex_unlock(&c->mtx);
 	free(path);
 	free(text);
@@ -748,76 +669,44 @@ rec_entry_load(struct rec_entry *e, json_t *o)
 	return 0;
 }
 
+/* record_each: one recorded exchange; a bad one makes the client fail. */
 static int
-rec_filter(const struct dirent *d)
+rec_file_load(json_t *o, const char *path, void *arg, char **why)
 {
-	size_t	 len = strlen(d->d_name);
+	struct http_client	*c = arg;
 
-	if (d->d_name[0] == '.' || strcmp(d->d_name, "meta.json") == 0)
-		return 0;
-	return len > 5 && strcmp(d->d_name + len - 5, ".json") == 0;
-}
-
-/* Loads one recorded exchange; a bad file makes the client fail. */
-static void
-rec_file_load(struct http_client *c, const char *name)
-{
-	json_t		*o;
-	json_error_t	 jerr;
-	char		*path;
-
-	path = xasprintf("%s/%s", c->replay_path, name);
-	if ((o = json_load_file(path, 0, &jerr)) == NULL) {
-		c->init_error = xasprintf("cannot parse recording '%s': "
-		    "%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
-		c->init_result = VGL_ERR_PARSE;
-	} else if (!json_is_object(o) ||
-	    rec_entry_load(&c->rec[c->nrec], o) != 0) {
+	c->rec = xreallocarray(c->rec, c->nrec + 1, sizeof(*c->rec));
+	memset(&c->rec[c->nrec], 0, sizeof(c->rec[c->nrec]));
+	if (rec_entry_load(&c->rec[c->nrec], o) != 0) {
 		rec_entry_release(&c->rec[c->nrec]);
-		memset(&c->rec[c->nrec], 0, sizeof(c->rec[c->nrec]));
-		c->init_error = xasprintf("invalid recording '%s': expected "
-		    "method, url, status, response_headers and body", path);
-		c->init_result = VGL_ERR_PARSE;
-	} else
-		c->nrec++;
-	json_decref(o);
-	free(path);
+		*why = xasprintf("invalid recording '%s': expected method, url, "
+		    "status, response_headers and body", path);
+		return VGL_ERR_PARSE;
+	}
+	c->nrec++;
+	return 0;
 }
 
 static void
 replay_load(struct http_client *c)
 {
-	struct dirent	**list = NULL;
-	json_t		*o, *v;
-	json_error_t	 jerr;
-	char		*path;
-	long long	 t;
-	int		 n, i;
+	char	*why = NULL;
+	int	 r;
 
-	if ((n = scandir(c->replay_path, &list, rec_filter, alphasort)) < 0) {
-		c->init_error = xasprintf("no recording for source '%s': "
-		    "cannot read '%s': %s", c->source, c->replay_path,
-		    strerror(errno));
-		c->init_result = VGL_ERR_REPLAY;
-		return;
+	if ((r = record_each(c->replay_path, rec_file_load, c, &why)) != 0) {
+		if (r == VGL_ERR_IO) {
+			c->init_error = xasprintf("no recording for source "
+			    "'%s': %s", c->source, why);
+			c->init_result = VGL_ERR_REPLAY;
+		} else {
+			c->init_error = why;
+			why = NULL;
+			c->init_result = r;
+		}
 	}
-	c->rec = xcalloc((size_t)n + 1, sizeof(*c->rec));
-	for (i = 0; i < n; i++) {
-		if (c->init_error == NULL)
-			rec_file_load(c, list[i]->d_name);
-		free(list[i]);
-	}
-	free(list);
-
-	path = xasprintf("%s/meta.json", c->replay_path);
-	if ((o = json_load_file(path, 0, &jerr)) != NULL) {
-		v = json_object_get(o, "captured_at");
-		if (json_is_string(v) &&
-		    iso8601_parse(json_string_value(v), &t) == 0)
-			c->replay_time = t;
-		json_decref(o);
-	}
-	free(path);
+	free(why);
+	if (record_read_time(c->replay_path, &c->replay_time) != 0)
+		c->replay_time = 0;
 }
 
 /* Answers req from the recording. */
@@ -1068,7 +957,7 @@ http_client_new(const struct http_opts *o)
 void
 http_client_free(struct http_client *c)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	if (c == NULL)
 		return;
@@ -1085,8 +974,13 @@ http_client_free(struct http_client *c)
 	free(c->record_path);
 	free(c->replay_path);
 	free(c->source);
-	for (i = 0; i < c->ngroups; i++)
+	for (i = 0; i < c->ngroups; i++) {
 		free(c->groups[i].name);
+		for (j = 0; j < c->groups[i].nb; j++) {
+			free(c->groups[i].b[j].route);
+			free(c->groups[i].b[j].id);
+		}
+	}
 	pthread_mutex_destroy(&c->mtx);
 	free(c);
 }
@@ -1519,6 +1413,7 @@ xfer_done(struct http_client *c, struct xfer *x, CURLcode rc)
 		    req->retry != NULL && req->retry(req, req->cb_arg));
 		if (!retry) {
 			req->result = 0;
+			bucket_update(rate_group_of(c, req), req);
 			if (req->on_response != NULL)
 				req->on_response(req, req->cb_arg);
 			if (c->record_path != NULL)
@@ -1634,6 +1529,110 @@ wait_tell(struct http_client *c, const struct xfer *x, int paced, double s)
 	c->waiting = 1;
 }
 
+/* The bucket of the request's route in grp, made on first use; or NULL. */
+static struct rate_bucket *
+bucket_of(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b;
+	size_t			 i;
+
+	if (grp == NULL || !grp->buckets || req->rate_route == NULL)
+		return NULL;
+	for (i = 0; i < grp->nb; i++) {
+		if (strcmp(grp->b[i].route, req->rate_route) == 0)
+			return &grp->b[i];
+	}
+	if (grp->nb == sizeof(grp->b) / sizeof(grp->b[0]))
+		return NULL;
+	b = &grp->b[grp->nb++];
+	b->route = xstrdup(req->rate_route);
+	b->id = NULL;
+	b->remaining = -1;
+	b->reset_at = 0;
+	return b;
+}
+
+/*
+ * Monotonic time before which req must not start (0: now): the reset of
+ * its route's bucket, or of any route sharing the bucket id, that
+ * announced Remaining: 0.
+ */
+static double
+bucket_until(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b, *o;
+	double			 until = 0;
+	size_t			 i;
+
+	if ((b = bucket_of(grp, req)) == NULL)
+		return 0;
+	for (i = 0; i < grp->nb; i++) {
+		o = &grp->b[i];
+		if (o != b && (b->id == NULL || o->id == NULL ||
+		    strcmp(o->id, b->id) != 0))
+			continue;
+		if (o->remaining == 0 && o->reset_at > until)
+			until = o->reset_at;
+	}
+	return until;
+}
+
+/* After a final response: remembers what its bucket headers said. */
+static void
+bucket_update(struct rate_group *grp, const struct http_req *req)
+{
+	struct rate_bucket	*b;
+	const char		*id, *rem, *ra;
+	char			*end;
+	long			 n;
+	double			 s;
+
+	if ((b = bucket_of(grp, req)) == NULL)
+		return;
+	id = http_resp_header(req, "X-RateLimit-Bucket");
+	rem = http_resp_header(req, "X-RateLimit-Remaining");
+	ra = http_resp_header(req, "X-RateLimit-Reset-After");
+	if (id != NULL) {
+		free(b->id);
+		b->id = xstrdup(id);
+	}
+	if (rem == NULL || ra == NULL)
+		return;
+	errno = 0;
+	n = strtol(rem, &end, 10);
+	if (errno != 0 || end == rem || n < 0)
+		return;
+	errno = 0;
+	s = strtod(ra, &end);
+	if (errno != 0 || end == ra || !(s >= 0) || s > 86400)
+		return;
+	b->remaining = n;
+	b->reset_at = mono_now() + s;
+}
+
+/*
+ * A request held back until its exhausted bucket resets at until: says
+ * so once, or fails it (returning -1) when the reset is beyond the
+ * deadline.
+ */
+static int
+bucket_hold(struct http_client *c, struct xfer *x, double now, double until)
+{
+	if (until >= c->deadline) {
+		req_fail(x->req, VGL_ERR_DEADLINE, "rate limit: the bucket of "
+		    "%s resets in %.1f s, beyond the source deadline: %s %s",
+		    x->req->rate_route, until - now, x->req->method,
+		    x->req->url);
+		return -1;
+	}
+	if (!x->bucket_told)
+		log_info("%s: rate limit bucket for %s exhausted; waiting "
+		    "%.2f s for its reset", c->source, x->req->rate_route,
+		    until - now);
+	x->bucket_told = 1;
+	return 0;
+}
+
 static void
 run_live(struct http_client *c, struct xfer *x, size_t n)
 {
@@ -1673,6 +1672,14 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 			grp = rate_group_of(c, x[i].req);
 			if (grp != NULL && grp->next_start > now)
 				continue;
+			if ((t = bucket_until(grp, x[i].req)) > now &&
+			    bucket_hold(c, &x[i], now, t) != 0) {
+				x[i].state = X_DONE;
+				ndone++;
+				continue;
+			}
+			if (t > now)
+				continue;
 			if (xfer_start(c, &x[i], now) != 0) {
 				xfer_finish(&x[i]);
 				x[i].state = X_DONE;
@@ -1685,7 +1692,7 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 					c->next_start = now;
 				c->next_start += 1 / c->rate_limit_rps;
 			}
-			if (grp != NULL) {
+			if (grp != NULL && grp->rps > 0) {
 				if (grp->next_start < now)
 					grp->next_start = now;
 				grp->next_start += 1 / grp->rps;
@@ -1725,6 +1732,10 @@ run_live(struct http_client *c, struct xfer *x, size_t n)
 			p = 0;
 			if (grp != NULL && grp->next_start > t) {
 				t = grp->next_start;
+				p = 1;
+			}
+			if (bucket_until(grp, x[i].req) > t) {
+				t = bucket_until(grp, x[i].req);
 				p = 1;
 			}
 			if (nrun < (size_t)c->max_concurrency && t < wake) {
@@ -1822,28 +1833,48 @@ rate_group_of(struct http_client *c, const struct http_req *req)
 	return NULL;
 }
 
-void
-http_client_set_rate(struct http_client *c, const char *group, double rps)
+/* The rate group named group, made (unpaced) on first use; or NULL. */
+static struct rate_group *
+rate_group_get(struct http_client *c, const char *group)
 {
-	size_t	 i;
+	struct rate_group	*g;
+	size_t			 i;
 
-	if (c == NULL || group == NULL || rps <= 0)
-		return;
 	for (i = 0; i < c->ngroups; i++) {
-		if (strcmp(c->groups[i].name, group) == 0) {
-			c->groups[i].rps = rps;
-			return;
-		}
+		if (strcmp(c->groups[i].name, group) == 0)
+			return &c->groups[i];
 	}
 	if (c->ngroups == sizeof(c->groups) / sizeof(c->groups[0])) {
 		log_warn("%s: too many rate groups; '%s' is not paced",
 		    c->source, group);
-		return;
+		return NULL;
 	}
-	c->groups[c->ngroups].name = xstrdup(group);
-	c->groups[c->ngroups].rps = rps;
-	c->groups[c->ngroups].next_start = 0;
-	c->ngroups++;
+	g = &c->groups[c->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->name = xstrdup(group);
+	return g;
+}
+
+void
+http_client_set_rate(struct http_client *c, const char *group, double rps)
+{
+	struct rate_group	*g;
+
+	if (c == NULL || group == NULL || rps <= 0)
+		return;
+	if ((g = rate_group_get(c, group)) != NULL)
+		g->rps = rps;
+}
+
+void
+http_client_set_rate_buckets(struct http_client *c, const char *group)
+{
+	struct rate_group	*g;
+
+	if (c == NULL || group == NULL)
+		return;
+	if ((g = rate_group_get(c, group)) != NULL)
+		g->buckets = 1;
 }
 
 int

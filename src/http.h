@@ -89,6 +89,12 @@ struct http_req {
 	 * account, whatever else the source is doing).
 	 */
 	const char		*rate_group;
+	/*
+	 * Bucket route (not owned; NULL: none): in a group that reads
+	 * bucket headers (http_client_set_rate_buckets()), the name of the
+	 * route whose bucket the request spends.
+	 */
+	const char		*rate_route;
 	void			*cb_arg;
 	void			*user;		/* caller's own pointer */
 
@@ -114,6 +120,17 @@ void		 http_client_free(struct http_client *);
  */
 void		 http_client_set_rate(struct http_client *, const char *group,
 		    double rps);
+/*
+ * Header-driven buckets for group (Discord's): after each final response
+ * in the group, its X-RateLimit-Bucket, -Remaining and -Reset-After
+ * headers are remembered for the request's rate_route; a request whose
+ * route (or any route of the same bucket id) was told Remaining: 0 waits
+ * for that reset instead of provoking a 429, and fails with
+ * VGL_ERR_DEADLINE when the reset is beyond the client's deadline.  Up
+ * to 8 routes per group; creates the group if needed (unpaced).
+ */
+void		 http_client_set_rate_buckets(struct http_client *,
+		    const char *group);
 /* Requests sent (every attempt counts), for sources.requests. */
 long		 http_client_requests(const struct http_client *);
 /* Wall-clock capture time of a replayed recording, or 0 when live. */

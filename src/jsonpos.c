@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "jsonpos.h"
+#include "util.h"
 #include "vigil.h"
 
 /*

@@ -19,6 +19,7 @@
 #include "notify-int.h"
 #include "notify.h"
 #include "report.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -22,6 +22,7 @@
 #include "notify-int.h"
 #include "policy.h"
 #include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notify-int.h"
 #include "policy.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -38,38 +39,6 @@ int
 nf_is_discord(json_t *w)
 {
 	return strcmp(nf_wh_type(w), "discord") == 0;
-}
-
-static void
-sleep_s(double s)
-{
-	struct timespec	 ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
-static double
-mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-rand_unit(void)
-{
-	unsigned int	 v;
-
-	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
-		return 0.5;
-	return (double)v / 4294967296.0;
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "notify-int.h"
 #include "notify.h"
 #include "policy.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -26,6 +26,7 @@
 #include "policy-int.h"
 #include "policy.h"
 #include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -27,6 +27,8 @@
 #include "log.h"
 #include "policy-int.h"
 #include "policy.h"
+#include "url.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

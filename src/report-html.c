@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "report.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 #include "vigil.h"
 
 /*

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "report.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

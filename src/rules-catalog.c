@@ -30,6 +30,7 @@
 #include "policy.h"
 #include "rules-int.h"
 #include "rules.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -17,7 +17,7 @@
  *   [rule, resource, status, severity, title, provider, source, detail,
  *    evidence, waiver, is_new]
  * (strings or null; is_new 0 or 1) followed by "\n".  rules_sha256 is
- * the SHA-256 of "ID SHA256\n" for each rule file in catalog order.
+ * util.h's rules_digest of the rule files in catalog order.
  *
  * This file evaluates; rule files and the catalog are in rules-catalog.c,
  * the sandbox (authorizer, preparing, rules_check) in rules-sandbox.c.
@@ -51,6 +51,7 @@
 #include "rules.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -896,16 +897,15 @@ write_digests(struct eval *ev, const struct ruleset *rs,
     struct eval_summary *sum)
 {
 	sqlite3_stmt	*st = NULL;
-	struct buf	 b;
+	struct rules_digest rd;
 	char		 rsha[65], fsha[65];
 	size_t		 i;
 	int		 r;
 
-	buf_init(&b, 0);
+	rules_digest_init(&rd);
 	for (i = 0; i < rs->n; i++)
-		buf_printf(&b, "%s %s\n", rs->v[i].id, rs->v[i].sha256);
-	sha256_hex(b.data, b.len, rsha);
-	buf_release(&b);
+		rules_digest_add(&rd, rs->v[i].id, rs->v[i].sha256);
+	rules_digest_end(&rd, rsha);
 	if ((r = findings_digest(ev, fsha, sum)) != 0)
 		return r;
 

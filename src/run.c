@@ -21,7 +21,9 @@
 #include "critical.h"
 #include "drift.h"
 #include "log.h"
+#include "record.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -252,24 +254,14 @@ load_expected(struct snapshot *sn, const struct policy *p)
 static int
 replay_time(const char *dir, char *out, size_t len)
 {
-	json_t		*m;
-	json_error_t	 e;
-	char		*path;
-	const char	*s;
 	long long	 t;
 
-	path = xasprintf("%s/meta.json", dir);
-	m = json_load_file(path, 0, &e);
-	free(path);
-	s = json_string_value(json_object_get(m, "captured_at"));
-	if (s == NULL || iso8601_parse(s, &t) != 0) {
-		json_decref(m);
+	if (record_read_time(dir, &t) != 0) {
 		log_error("'%s' is not a vigil recording (no meta.json with "
 		    "captured_at)", dir);
 		return VGL_ERR_REPLAY;
 	}
 	iso8601_utc(t, out, len);
-	json_decref(m);
 	return 0;
 }
 
@@ -277,21 +269,15 @@ static int
 record_meta(const char *dir, const char *when)
 {
 	json_t	*m;
-	char	*path;
 	int	 r;
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-		log_error("cannot create '%s': %s", dir, strerror(errno));
-		return VGL_ERR_IO;
-	}
-	path = xasprintf("%s/meta.json", dir);
 	m = json_pack("{s:s, s:s}", "captured_at", when, "format",
 	    "vigil.recording/1");
-	r = json_dump_file(m, path, JSON_INDENT(2) | JSON_SORT_KEYS);
-	chmod(path, 0600);
-	free(path);
+	if ((r = record_write_meta(dir, m, 0)) != 0)
+		log_error("cannot write '%s/meta.json': %s", dir,
+		    strerror(errno));
 	json_decref(m);
-	return r == 0 ? 0 : VGL_ERR_IO;
+	return r;
 }
 
 int

@@ -1,17 +1,23 @@
 /*
- * util.c: error strings, severities, time and digest helpers.
+ * util.c: error strings, severities, time, clock and digest helpers
+ * (util.h).
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include "buf.h"
+#include "util.h"
 #include "vigil.h"
 
 const char *
@@ -190,4 +196,55 @@ sha256_file_hex(const char *path, char out[65])
 		sha256_hex(b.data, b.len, out);
 	buf_release(&b);
 	return r;
+}
+
+void
+rules_digest_init(struct rules_digest *d)
+{
+	buf_init(&d->lines, 0);
+}
+
+void
+rules_digest_add(struct rules_digest *d, const char *id, const char *sha256)
+{
+	buf_printf(&d->lines, "%s %s\n", id, sha256);
+}
+
+void
+rules_digest_end(struct rules_digest *d, char out[65])
+{
+	sha256_hex(d->lines.data, d->lines.len, out);
+	buf_release(&d->lines);
+}
+
+double
+mono_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+sleep_s(double s)
+{
+	struct timespec	 ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+double
+rand_unit(void)
+{
+	uint64_t	 v;
+
+	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+		v = ((uint64_t)random() << 32) ^ (uint64_t)random();
+	return (double)(v >> 11) * (1.0 / 9007199254740992.0);
 }

@@ -37,6 +37,7 @@
 #include "log.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -70,9 +70,7 @@ int	 aws_init(struct aws *a, const struct policy_source *ps,
 
 /* aws/client.c: XML by local element names. */
 int	 is_element(const xmlNode *n, const char *name);
-xmlNode	*xchild(const xmlNode *n, const char *name);
 xmlNode	*xpath(const xmlNode *n, const char *path);
-char	*xtext(const xmlNode *n, const char *path);
 int	 xbool(const xmlNode *n, const char *path);
 json_t	*xml_json(const xmlNode *n);
 json_t	*member_texts(const xmlNode *list, const char *path);

@@ -134,5 +134,12 @@ char	*aws_req_failure(const struct http_req *, const char *what,
  */
 void	*aws_xml_result(const struct http_req *, const char *what,
 	    const char *result, void **docp, char **why);
+/* The first child element of node named name, or NULL. */
+struct _xmlNode *aws_xml_child(const struct _xmlNode *, const char *name);
+/*
+ * A copy of the text of the element at path ("A/B/C", by local names)
+ * below node (caller frees), "" when empty, NULL when absent.
+ */
+char	*aws_xml_text(const struct _xmlNode *, const char *path);
 
 #endif

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "aws/sigv4.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -106,7 +107,7 @@ is_element(const xmlNode *n, const char *name)
 }
 
 xmlNode *
-xchild(const xmlNode *n, const char *name)
+aws_xml_child(const xmlNode *n, const char *name)
 {
 	xmlNode	*c;
 
@@ -130,7 +131,7 @@ xpath(const xmlNode *n, const char *path)
 	while (cur != NULL && s != NULL && *s != '\0') {
 		if ((e = strchr(s, '/')) != NULL)
 			*e++ = '\0';
-		cur = xchild(cur, s);
+		cur = aws_xml_child(cur, s);
 		s = e;
 	}
 	free(p);
@@ -139,7 +140,7 @@ xpath(const xmlNode *n, const char *path)
 
 /* Text of the element at path below n, or NULL when absent. */
 char *
-xtext(const xmlNode *n, const char *path)
+aws_xml_text(const xmlNode *n, const char *path)
 {
 	xmlNode	*c;
 	xmlChar	*t;
@@ -157,7 +158,7 @@ xtext(const xmlNode *n, const char *path)
 int
 xbool(const xmlNode *n, const char *path)
 {
-	char	*s = xtext(n, path);
+	char	*s = aws_xml_text(n, path);
 	int	 v = s != NULL && strcasecmp(s, "true") == 0;
 
 	free(s);
@@ -260,10 +261,10 @@ aws_error_parse(const char *body, size_t len, const char *errtype,
 		err = xmlDocGetRootElement(doc);
 		if (!is_element(err, "Error"))
 			err = xfind(err, "Error");
-		c = err != NULL ? xtext(err, "Code") : NULL;
+		c = err != NULL ? aws_xml_text(err, "Code") : NULL;
 		if (c != NULL && *c != '\0') {
 			*code = error_code_clean(c);
-			*message = xtext(err, "Message");
+			*message = aws_xml_text(err, "Message");
 		}
 		free(c);
 		xmlFreeDoc(doc);
@@ -580,7 +581,7 @@ xml_result(const struct http_req *q, const char *what, const char *result,
 	if (result == NULL)
 		return root;
 	name = xasprintf("%sResult", result);
-	res = xchild(root, name);
+	res = aws_xml_child(root, name);
 	free(name);
 	if (res == NULL)
 		*why = xasprintf("%s: reply has no %sResult element", what,
@@ -606,7 +607,7 @@ xml_json(const xmlNode *n)
 			list = 0;
 	}
 	if (nel == 0) {
-		t = xtext(n, NULL);
+		t = aws_xml_text(n, NULL);
 		v = json_string(t);
 		free(t);
 		return v != NULL ? v : json_null();
@@ -654,7 +655,7 @@ member_texts(const xmlNode *list, const char *path)
 	for (c = list != NULL ? list->children : NULL; c != NULL; c = c->next) {
 		if (!is_element(c, "member"))
 			continue;
-		if ((t = xtext(c, path)) != NULL)
+		if ((t = aws_xml_text(c, path)) != NULL)
 			json_array_append_new(a, json_string(t));
 		free(t);
 	}
@@ -743,9 +744,9 @@ sts_assume_role(struct aws *a, const char *role_arn, char **why)
 	if ((res = xml_result(q, "AssumeRole", "AssumeRole", &doc, why)) ==
 	    NULL)
 		goto out;
-	akid = xtext(res, "Credentials/AccessKeyId");
-	sk = xtext(res, "Credentials/SecretAccessKey");
-	tok = xtext(res, "Credentials/SessionToken");
+	akid = aws_xml_text(res, "Credentials/AccessKeyId");
+	sk = aws_xml_text(res, "Credentials/SecretAccessKey");
+	tok = aws_xml_text(res, "Credentials/SessionToken");
 	if (sk != NULL)
 		log_add_secret(sk);
 	if (tok != NULL)
@@ -789,8 +790,8 @@ sts_identity(struct aws *a, char **why)
 	if ((res = xml_result(q, "GetCallerIdentity", "GetCallerIdentity",
 	    &doc, why)) == NULL)
 		goto out;
-	a->account_id = xtext(res, "Account");
-	a->caller_arn = xtext(res, "Arn");
+	a->account_id = aws_xml_text(res, "Account");
+	a->caller_arn = aws_xml_text(res, "Arn");
 	if (a->account_id == NULL || *a->account_id == '\0') {
 		*why = xstrdup("GetCallerIdentity: reply has no Account");
 		goto out;

@@ -40,6 +40,7 @@
 #include "log.h"
 #include "aws/sigv4.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

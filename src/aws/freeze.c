@@ -39,6 +39,7 @@
 #include "http.h"
 #include "log.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -62,38 +63,10 @@ struct freeze_aws {
 
 /* ---- small XML helpers ------------------------------------------------- */
 
-static xmlNode *
-xchild(const xmlNode *n, const char *name)
-{
-	xmlNode	*c;
-
-	for (c = n != NULL ? n->children : NULL; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE &&
-		    strcmp((const char *)c->name, name) == 0)
-			return c;
-	return NULL;
-}
-
-static char *
-xtext(const xmlNode *n, const char *name)
-{
-	xmlNode	*c;
-	xmlChar	*t;
-	char	*s;
-
-	if ((c = xchild(n, name)) == NULL)
-		return NULL;
-	if ((t = xmlNodeGetContent(c)) == NULL)
-		return xstrdup("");
-	s = xstrdup((const char *)t);
-	xmlFree(t);
-	return s;
-}
-
 static json_t *
 jtext(const xmlNode *n, const char *name)
 {
-	char	*s = xtext(n, name);
+	char	*s = aws_xml_text(n, name);
 	json_t	*j = s != NULL ? json_string(s) : json_null();
 
 	free(s);
@@ -108,11 +81,11 @@ attached_arns(const xmlNode *m)
 	json_t	*a = json_array();
 	char	*s;
 
-	c = xchild(m, "AttachedManagedPolicies");
+	c = aws_xml_child(m, "AttachedManagedPolicies");
 	for (c = c != NULL ? c->children : NULL; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if ((s = xtext(c, "PolicyArn")) != NULL)
+		if ((s = aws_xml_text(c, "PolicyArn")) != NULL)
 			json_array_append_new(a, json_string(s));
 		free(s);
 	}
@@ -218,7 +191,7 @@ static int
 read_gaad(struct freeze_aws *f, char **why)
 {
 	struct http_req	*q;
-	xmlNode		*res, *m;
+	xmlNode		*res, *m, *l;
 	void		*doc;
 	char		*marker = NULL, *params, *em, *s;
 	int		 r = 0, more;
@@ -242,8 +215,8 @@ read_gaad(struct freeze_aws *f, char **why)
 			http_req_free(q);
 			return VGL_ERR_PROVIDER;
 		}
-		for (m = xchild(res, "UserDetailList") != NULL ?
-		    xchild(res, "UserDetailList")->children : NULL; m != NULL;
+		l = aws_xml_child(res, "UserDetailList");
+		for (m = l != NULL ? l->children : NULL; m != NULL;
 		    m = m->next) {
 			if (m->type != XML_ELEMENT_NODE)
 				continue;
@@ -252,8 +225,8 @@ read_gaad(struct freeze_aws *f, char **why)
 			    "arn", jtext(m, "Arn"), "path", jtext(m, "Path"),
 			    "attached", attached_arns(m), "keys"));
 		}
-		for (m = xchild(res, "RoleDetailList") != NULL ?
-		    xchild(res, "RoleDetailList")->children : NULL; m != NULL;
+		l = aws_xml_child(res, "RoleDetailList");
+		for (m = l != NULL ? l->children : NULL; m != NULL;
 		    m = m->next) {
 			if (m->type != XML_ELEMENT_NODE)
 				continue;
@@ -262,25 +235,25 @@ read_gaad(struct freeze_aws *f, char **why)
 			    jtext(m, "Arn"), "path", jtext(m, "Path"),
 			    "attached", attached_arns(m)));
 		}
-		for (m = xchild(res, "Policies") != NULL ?
-		    xchild(res, "Policies")->children : NULL; m != NULL;
+		l = aws_xml_child(res, "Policies");
+		for (m = l != NULL ? l->children : NULL; m != NULL;
 		    m = m->next) {
 			char *arn;
 
 			if (m->type != XML_ELEMENT_NODE)
 				continue;
-			arn = xtext(m, "Arn");
-			s = xtext(m, "PolicyName");
+			arn = aws_xml_text(m, "Arn");
+			s = aws_xml_text(m, "PolicyName");
 			if (arn != NULL && s != NULL)
 				json_object_set_new(f->policies, arn,
 				    json_string(s));
 			free(arn);
 			free(s);
 		}
-		s = xtext(res, "IsTruncated");
+		s = aws_xml_text(res, "IsTruncated");
 		more = s != NULL && strcmp(s, "true") == 0;
 		free(s);
-		if (more && (marker = xtext(res, "Marker")) == NULL) {
+		if (more && (marker = aws_xml_text(res, "Marker")) == NULL) {
 			*why = xstrdup("GetAccountAuthorizationDetails: "
 			    "truncated reply without a Marker");
 			r = VGL_ERR_PROVIDER;
@@ -296,7 +269,7 @@ static int
 read_keys(struct freeze_aws *f, char **why)
 {
 	struct http_req	**q;
-	xmlNode		*res, *m;
+	xmlNode		*res, *m, *l;
 	void		*doc;
 	json_t		*u;
 	char		*e, *params, *id, *st;
@@ -325,13 +298,13 @@ read_keys(struct freeze_aws *f, char **why)
 			break;
 		}
 		/* A user has at most two keys: one page. */
-		for (m = xchild(res, "AccessKeyMetadata") != NULL ?
-		    xchild(res, "AccessKeyMetadata")->children : NULL;
-		    m != NULL; m = m->next) {
+		l = aws_xml_child(res, "AccessKeyMetadata");
+		for (m = l != NULL ? l->children : NULL; m != NULL;
+		    m = m->next) {
 			if (m->type != XML_ELEMENT_NODE)
 				continue;
-			id = xtext(m, "AccessKeyId");
-			st = xtext(m, "Status");
+			id = aws_xml_text(m, "AccessKeyId");
+			st = aws_xml_text(m, "Status");
 			if (id != NULL && st != NULL)
 				json_array_append_new(json_object_get(u,
 				    "keys"), json_pack("{s:s, s:s}", "id", id,

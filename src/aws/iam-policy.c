@@ -40,6 +40,7 @@
 #include "aws/aws.h"
 #include "buf.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

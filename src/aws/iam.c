@@ -33,6 +33,7 @@
 #include "log.h"
 #include "aws/sigv4.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -409,8 +410,8 @@ inline_policies(const xmlNode *list, json_t *docs)
 	for (c = list != NULL ? list->children : NULL; c != NULL; c = c->next) {
 		if (!is_element(c, "member"))
 			continue;
-		n = xtext(c, "PolicyName");
-		d = xtext(c, "PolicyDocument");
+		n = aws_xml_text(c, "PolicyName");
+		d = aws_xml_text(c, "PolicyDocument");
 		if (n != NULL)
 			json_array_append_new(names, json_string(n));
 		doc = aws_policy_decode(d);
@@ -431,23 +432,23 @@ gaad_user(struct aws *a, const xmlNode *m)
 	json_t	*u, *docs;
 	char	*name, *c;
 
-	if ((name = xtext(m, "UserName")) == NULL)
+	if ((name = aws_xml_text(m, "UserName")) == NULL)
 		return;
 	u = json_object();
-	json_object_set_new(u, "arn", jstr_own(xtext(m, "Arn")));
+	json_object_set_new(u, "arn", jstr_own(aws_xml_text(m, "Arn")));
 	json_object_set_new(u, "user_name", json_string(name));
-	json_object_set_new(u, "user_id", jstr_own(xtext(m, "UserId")));
-	json_object_set_new(u, "path", jstr_own(xtext(m, "Path")));
-	c = xtext(m, "CreateDate");
+	json_object_set_new(u, "user_id", jstr_own(aws_xml_text(m, "UserId")));
+	json_object_set_new(u, "path", jstr_own(aws_xml_text(m, "Path")));
+	c = aws_xml_text(m, "CreateDate");
 	json_object_set_new(u, "created", jstr_own(aws_iso_time(c)));
 	free(c);
-	json_object_set_new(u, "groups", member_texts(xchild(m, "GroupList"),
+	json_object_set_new(u, "groups", member_texts(aws_xml_child(m, "GroupList"),
 	    NULL));
-	json_object_set_new(u, "attached_policies", member_texts(xchild(m,
+	json_object_set_new(u, "attached_policies", member_texts(aws_xml_child(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
 	docs = json_object();
 	json_object_set_new(u, "inline_policy_names", inline_policies(
-	    xchild(m, "UserPolicyList"), docs));
+	    aws_xml_child(m, "UserPolicyList"), docs));
 	json_object_set_new(u, "inline_docs", docs);
 	json_object_set_new(u, "raw", xml_json(m));
 	json_object_set_new(a->users, name, u);
@@ -460,21 +461,21 @@ gaad_group(struct aws *a, const xmlNode *m)
 	json_t	*g, *docs;
 	char	*name, *c;
 
-	if ((name = xtext(m, "GroupName")) == NULL)
+	if ((name = aws_xml_text(m, "GroupName")) == NULL)
 		return;
 	g = json_object();
-	json_object_set_new(g, "arn", jstr_own(xtext(m, "Arn")));
+	json_object_set_new(g, "arn", jstr_own(aws_xml_text(m, "Arn")));
 	json_object_set_new(g, "group_name", json_string(name));
-	json_object_set_new(g, "group_id", jstr_own(xtext(m, "GroupId")));
-	json_object_set_new(g, "path", jstr_own(xtext(m, "Path")));
-	c = xtext(m, "CreateDate");
+	json_object_set_new(g, "group_id", jstr_own(aws_xml_text(m, "GroupId")));
+	json_object_set_new(g, "path", jstr_own(aws_xml_text(m, "Path")));
+	c = aws_xml_text(m, "CreateDate");
 	json_object_set_new(g, "created", jstr_own(aws_iso_time(c)));
 	free(c);
-	json_object_set_new(g, "attached_policies", member_texts(xchild(m,
+	json_object_set_new(g, "attached_policies", member_texts(aws_xml_child(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
 	docs = json_object();
 	json_object_set_new(g, "inline_policy_names", inline_policies(
-	    xchild(m, "GroupPolicyList"), docs));
+	    aws_xml_child(m, "GroupPolicyList"), docs));
 	json_object_set_new(g, "inline_docs", docs);
 	json_object_set_new(g, "raw", xml_json(m));
 	json_object_set_new(a->groups, name, g);
@@ -488,29 +489,29 @@ gaad_role(struct aws *a, const xmlNode *m)
 	char	*c;
 
 	ro = json_object();
-	json_object_set_new(ro, "arn", jstr_own(xtext(m, "Arn")));
-	json_object_set_new(ro, "role_name", jstr_own(xtext(m, "RoleName")));
-	json_object_set_new(ro, "role_id", jstr_own(xtext(m, "RoleId")));
-	json_object_set_new(ro, "path", jstr_own(xtext(m, "Path")));
-	c = xtext(m, "CreateDate");
+	json_object_set_new(ro, "arn", jstr_own(aws_xml_text(m, "Arn")));
+	json_object_set_new(ro, "role_name", jstr_own(aws_xml_text(m, "RoleName")));
+	json_object_set_new(ro, "role_id", jstr_own(aws_xml_text(m, "RoleId")));
+	json_object_set_new(ro, "path", jstr_own(aws_xml_text(m, "Path")));
+	c = aws_xml_text(m, "CreateDate");
 	json_object_set_new(ro, "created", jstr_own(aws_iso_time(c)));
 	free(c);
-	c = xtext(m, "AssumeRolePolicyDocument");
+	c = aws_xml_text(m, "AssumeRolePolicyDocument");
 	json_object_set_new(ro, "trust_policy", c != NULL ?
 	    aws_policy_decode(c) : json_null());
 	if (json_object_get(ro, "trust_policy") == NULL)
 		json_object_set_new(ro, "trust_policy", json_null());
 	free(c);
-	json_object_set_new(ro, "attached_policies", member_texts(xchild(m,
+	json_object_set_new(ro, "attached_policies", member_texts(aws_xml_child(m,
 	    "AttachedManagedPolicies"), "PolicyArn"));
 	docs = json_object();
 	json_object_set_new(ro, "inline_policy_names", inline_policies(
-	    xchild(m, "RolePolicyList"), docs));
+	    aws_xml_child(m, "RolePolicyList"), docs));
 	json_object_set_new(ro, "inline_docs", docs);
-	c = xtext(m, "RoleLastUsed/LastUsedDate");
+	c = aws_xml_text(m, "RoleLastUsed/LastUsedDate");
 	json_object_set_new(ro, "last_used", jstr_own(aws_iso_time(c)));
 	free(c);
-	json_object_set_new(ro, "last_used_region", jstr_own(xtext(m,
+	json_object_set_new(ro, "last_used_region", jstr_own(aws_xml_text(m,
 	    "RoleLastUsed/Region")));
 	json_object_set_new(ro, "raw", xml_json(m));
 	json_array_append_new(a->roles, ro);
@@ -524,26 +525,26 @@ gaad_policy(struct aws *a, const xmlNode *m)
 	char	*arn, *c;
 	long	 n;
 
-	if ((arn = xtext(m, "Arn")) == NULL)
+	if ((arn = aws_xml_text(m, "Arn")) == NULL)
 		return;
 	p = json_object();
 	json_object_set_new(p, "arn", json_string(arn));
-	json_object_set_new(p, "policy_name", jstr_own(xtext(m,
+	json_object_set_new(p, "policy_name", jstr_own(aws_xml_text(m,
 	    "PolicyName")));
-	json_object_set_new(p, "policy_id", jstr_own(xtext(m, "PolicyId")));
+	json_object_set_new(p, "policy_id", jstr_own(aws_xml_text(m, "PolicyId")));
 	json_object_set_new(p, "aws_managed", json_boolean(strncmp(arn,
 	    "arn:aws:iam::aws:", 17) == 0));
-	json_object_set_new(p, "default_version", jstr_own(xtext(m,
+	json_object_set_new(p, "default_version", jstr_own(aws_xml_text(m,
 	    "DefaultVersionId")));
-	c = xtext(m, "AttachmentCount");
+	c = aws_xml_text(m, "AttachmentCount");
 	n = c != NULL ? strtol(c, NULL, 10) : 0;
 	free(c);
 	json_object_set_new(p, "attachment_count", json_integer(n));
-	for (v = xchild(xchild(m, "PolicyVersionList"), NULL); v != NULL;
+	for (v = aws_xml_child(aws_xml_child(m, "PolicyVersionList"), NULL); v != NULL;
 	    v = v->next) {
 		if (!is_element(v, "member") || !xbool(v, "IsDefaultVersion"))
 			continue;
-		c = xtext(v, "Document");
+		c = aws_xml_text(v, "Document");
 		doc = aws_policy_decode(c);
 		free(c);
 		break;
@@ -571,24 +572,24 @@ gaad_page(struct aws *a, struct http_req *q, char **marker, char **why)
 		xmlFreeDoc(doc);
 		return VGL_ERR_PROVIDER;
 	}
-	for (m = xchild(xchild(res, "UserDetailList"), NULL); m != NULL;
+	for (m = aws_xml_child(aws_xml_child(res, "UserDetailList"), NULL); m != NULL;
 	    m = m->next)
 		if (is_element(m, "member"))
 			gaad_user(a, m);
-	for (m = xchild(xchild(res, "GroupDetailList"), NULL); m != NULL;
+	for (m = aws_xml_child(aws_xml_child(res, "GroupDetailList"), NULL); m != NULL;
 	    m = m->next)
 		if (is_element(m, "member"))
 			gaad_group(a, m);
-	for (m = xchild(xchild(res, "RoleDetailList"), NULL); m != NULL;
+	for (m = aws_xml_child(aws_xml_child(res, "RoleDetailList"), NULL); m != NULL;
 	    m = m->next)
 		if (is_element(m, "member"))
 			gaad_role(a, m);
-	for (m = xchild(xchild(res, "Policies"), NULL); m != NULL;
+	for (m = aws_xml_child(aws_xml_child(res, "Policies"), NULL); m != NULL;
 	    m = m->next)
 		if (is_element(m, "member"))
 			gaad_policy(a, m);
 	if (xbool(res, "IsTruncated")) {
-		*marker = xtext(res, "Marker");
+		*marker = aws_xml_text(res, "Marker");
 		if (*marker == NULL || **marker == '\0') {
 			free(*marker);
 			*marker = NULL;
@@ -634,12 +635,12 @@ summary_parse(struct aws *a, struct http_req *q, char **why)
 		return VGL_ERR_PROVIDER;
 	}
 	a->summary = json_object();
-	for (e = xchild(xchild(res, "SummaryMap"), NULL); e != NULL;
+	for (e = aws_xml_child(aws_xml_child(res, "SummaryMap"), NULL); e != NULL;
 	    e = e->next) {
 		if (!is_element(e, "entry"))
 			continue;
-		k = xtext(e, "key");
-		v = xtext(e, "value");
+		k = aws_xml_text(e, "key");
+		v = aws_xml_text(e, "value");
 		if (k != NULL && v != NULL)
 			json_object_set_new(a->summary, k,
 			    json_integer(strtoll(v, NULL, 10)));
@@ -674,11 +675,11 @@ pwpolicy_parse(struct aws *a, struct http_req *q, char **why)
 		return VGL_ERR_PROVIDER;
 	}
 	a->pwpolicy = json_object();
-	pp = xchild(res, "PasswordPolicy");
+	pp = aws_xml_child(res, "PasswordPolicy");
 	for (c = pp != NULL ? pp->children : NULL; c != NULL; c = c->next) {
 		if (!is_element(c, NULL))
 			continue;
-		t = xtext(c, NULL);
+		t = aws_xml_text(c, NULL);
 		n = strtoll(t, &end, 10);
 		if (strcmp(t, "true") == 0 || strcmp(t, "false") == 0)
 			json_object_set_new(a->pwpolicy, (const char *)c->name,
@@ -705,7 +706,7 @@ report_state(struct http_req *q, char **why)
 
 	if ((res = xml_result(q, "GenerateCredentialReport",
 	    "GenerateCredentialReport", &doc, why)) != NULL &&
-	    (s = xtext(res, "State")) == NULL)
+	    (s = aws_xml_text(res, "State")) == NULL)
 		*why = xstrdup("GenerateCredentialReport: reply has no State");
 	xmlFreeDoc(doc);
 	return s;
@@ -741,7 +742,7 @@ report_parse(struct aws *a, struct http_req *q, char **why)
 	if ((res = xml_result(q, "GetCredentialReport", "GetCredentialReport",
 	    &doc, why)) == NULL)
 		goto out;
-	if ((b64 = xtext(res, "Content")) == NULL) {
+	if ((b64 = aws_xml_text(res, "Content")) == NULL) {
 		*why = xstrdup("GetCredentialReport: reply has no Content");
 		goto out;
 	}
@@ -1109,14 +1110,14 @@ keys_page(struct aws *a, struct key_list *l, const xmlNode *res)
 	int		 r = 0, s, slot;
 
 	row = json_object_get(a->report, l->name);
-	for (m = xchild(xchild(res, "AccessKeyMetadata"), NULL);
+	for (m = aws_xml_child(aws_xml_child(res, "AccessKeyMetadata"), NULL);
 	    m != NULL && r == 0; m = m->next) {
 		if (!is_element(m, "member"))
 			continue;
 		l->seen++;
-		kid = xtext(m, "AccessKeyId");
-		st = xtext(m, "Status");
-		c = xtext(m, "CreateDate");
+		kid = aws_xml_text(m, "AccessKeyId");
+		st = aws_xml_text(m, "Status");
+		c = aws_xml_text(m, "CreateDate");
 		cr = aws_iso_time(c);
 		free(c);
 		/* The report slot whose last_rotated is the key's creation
@@ -1213,7 +1214,7 @@ access_keys(struct aws *a, char **why)
 			}
 			if (!xbool(res, "IsTruncated"))
 				l->done = 1;
-			else if ((m = xtext(res, "Marker")) == NULL ||
+			else if ((m = aws_xml_text(res, "Marker")) == NULL ||
 			    *m == '\0' || (l->marker != NULL &&
 			    strcmp(m, l->marker) == 0)) {
 				*why = xasprintf("%s: IsTruncated %s", what,
@@ -1279,29 +1280,29 @@ vmfa_page(struct aws *a, struct http_req *q, char **marker, char **why)
 		xmlFreeDoc(doc);
 		return VGL_ERR_PROVIDER;
 	}
-	for (m = xchild(xchild(res, "VirtualMFADevices"), NULL); m != NULL &&
+	for (m = aws_xml_child(aws_xml_child(res, "VirtualMFADevices"), NULL); m != NULL &&
 	    r == 0; m = m->next) {
 		if (!is_element(m, "member"))
 			continue;
-		if ((serial = xtext(m, "SerialNumber")) == NULL)
+		if ((serial = aws_xml_text(m, "SerialNumber")) == NULL)
 			continue;
-		arn = xtext(m, "User/Arn");
+		arn = aws_xml_text(m, "User/Arn");
 		n = arn != NULL ? strlen(arn) : 0;
 		root = (n > 5 && strcmp(arn + n - 5, ":root") == 0) ||
 		    (strlen(serial) > 24 && strcmp(serial + strlen(serial) -
 		    24, "/root-account-mfa-device") == 0);
-		c = xtext(m, "EnableDate");
+		c = aws_xml_text(m, "EnableDate");
 		t = aws_iso_time(c);
 		free(c);
 		r = put_row(a, "aws_iam_virtual_mfa", json_pack("{s:s, s:o, "
 		    "s:o, s:b, s:o, s:o}", "serial_number", serial, "user_arn",
-		    jstr_own(arn), "user_name", jstr_own(xtext(m,
+		    jstr_own(arn), "user_name", jstr_own(aws_xml_text(m,
 		    "User/UserName")), "is_root", root, "enable_date",
 		    jstr_own(t), "raw", xml_json(m)));
 		free(serial);
 	}
 	if (r == 0 && xbool(res, "IsTruncated")) {
-		*marker = xtext(res, "Marker");
+		*marker = aws_xml_text(res, "Marker");
 		if (*marker == NULL || **marker == '\0') {
 			free(*marker);
 			*marker = NULL;

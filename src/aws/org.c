@@ -40,6 +40,7 @@
 #include "log.h"
 #include "policy.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "aws/sigv4.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -69,19 +70,19 @@ zones_page(struct aws *a, struct http_req *q, struct zone **zones,
 		xmlFreeDoc(doc);
 		return VGL_ERR_PROVIDER;
 	}
-	for (hz = xchild(xchild(root, "HostedZones"), NULL); hz != NULL &&
+	for (hz = aws_xml_child(aws_xml_child(root, "HostedZones"), NULL); hz != NULL &&
 	    r == 0; hz = hz->next) {
 		if (!is_element(hz, "HostedZone"))
 			continue;
-		if ((id = xtext(hz, "Id")) == NULL)
+		if ((id = aws_xml_text(hz, "Id")) == NULL)
 			continue;
 		p = strrchr(id, '/');
 		*zones = xreallocarray(*zones, *nz + 1, sizeof(**zones));
 		memset(&(*zones)[*nz], 0, sizeof(**zones));
 		(*zones)[*nz].id = xstrdup(p != NULL ? p + 1 : id);
-		name = xtext(hz, "Name");
-		cmt = xtext(hz, "Config/Comment");
-		cnt = xtext(hz, "ResourceRecordSetCount");
+		name = aws_xml_text(hz, "Name");
+		cmt = aws_xml_text(hz, "Config/Comment");
+		cnt = aws_xml_text(hz, "ResourceRecordSetCount");
 		r = put_row(a, "route53_zones", json_pack("{s:s, s:o, s:b, "
 		    "s:o, s:s?, s:o}", "zone_id", (*zones)[*nz].id, "name",
 		    jstr_own(name != NULL ? dns_name(name) : NULL), "private",
@@ -95,7 +96,7 @@ zones_page(struct aws *a, struct http_req *q, struct zone **zones,
 		free(cnt);
 	}
 	if (r == 0 && xbool(root, "IsTruncated") &&
-	    (*marker = xtext(root, "NextMarker")) == NULL) {
+	    (*marker = aws_xml_text(root, "NextMarker")) == NULL) {
 		*why = xstrdup("ListHostedZones: IsTruncated without "
 		    "NextMarker");
 		r = VGL_ERR_PROVIDER;
@@ -161,18 +162,18 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 		free(pi);
 		return VGL_ERR_PROVIDER;
 	}
-	for (rs = xchild(xchild(root, "ResourceRecordSets"), NULL);
+	for (rs = aws_xml_child(aws_xml_child(root, "ResourceRecordSets"), NULL);
 	    rs != NULL && r == 0; rs = rs->next) {
 		if (!is_element(rs, "ResourceRecordSet"))
 			continue;
-		v = xtext(rs, "Name");
+		v = aws_xml_text(rs, "Name");
 		name = dns_name(v != NULL ? v : "");
 		free(v);
-		type = xtext(rs, "Type");
-		ttl = xtext(rs, "TTL");
-		ident = xtext(rs, "SetIdentifier");
+		type = aws_xml_text(rs, "Type");
+		ttl = aws_xml_text(rs, "TTL");
+		ident = aws_xml_text(rs, "SetIdentifier");
 		raw = xml_json(rs);
-		alias = xtext(rs, "AliasTarget/DNSName");
+		alias = aws_xml_text(rs, "AliasTarget/DNSName");
 		if (alias != NULL) {
 			v = xstrdup(alias);
 			r = put_row(a, "route53_records", json_pack("{s:s, "
@@ -182,11 +183,11 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 			    "alias", 1, "raw", raw));
 			free(v);
 		}
-		for (rr = xchild(xchild(rs, "ResourceRecords"), NULL);
+		for (rr = aws_xml_child(aws_xml_child(rs, "ResourceRecords"), NULL);
 		    rr != NULL && r == 0; rr = rr->next) {
 			if (!is_element(rr, "ResourceRecord"))
 				continue;
-			v = xtext(rr, "Value");
+			v = aws_xml_text(rr, "Value");
 			r = put_row(a, "route53_records", json_pack("{s:s, "
 			    "s:s, s:s?, s:o, s:s?, s:s?, s:b, s:O}",
 			    "zone_id", z->id, "name", name, "type", type,
@@ -204,9 +205,9 @@ rrsets_page(struct aws *a, struct http_req *q, char **why)
 	}
 	if (r == 0 && xbool(root, "IsTruncated")) {
 		z->more = 1;
-		z->next_name = xtext(root, "NextRecordName");
-		z->next_type = xtext(root, "NextRecordType");
-		z->next_ident = xtext(root, "NextRecordIdentifier");
+		z->next_name = aws_xml_text(root, "NextRecordName");
+		z->next_type = aws_xml_text(root, "NextRecordType");
+		z->next_ident = aws_xml_text(root, "NextRecordIdentifier");
 		if (z->next_name == NULL) {
 			*why = xstrdup("ListResourceRecordSets: IsTruncated "
 			    "without NextRecordName");

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "http.h"
 #include "aws/sigv4.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -13,6 +13,7 @@
 #include "notify.h"
 #include "report.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "report.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 
 #define OPT_FAIL_ON	2003

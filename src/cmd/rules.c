@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "util.h"
 #include "vigil.h"
 
 static void

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "rules.h"
 #include "run.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -27,21 +28,20 @@ col(sqlite3_stmt *s, int i)
 
 /* rules_sha256 recomputed from the run's rule_files rows. */
 static int
-rules_digest(sqlite3 *db, long long run, char out[65])
+run_rules_digest(sqlite3 *db, long long run, char out[65])
 {
-	sqlite3_stmt	*s;
-	struct buf	 b;
+	sqlite3_stmt		*s;
+	struct rules_digest	 rd;
 
 	if (sqlite3_prepare_v2(db, "SELECT rule, sha256 FROM main.rule_files "
 	    "WHERE run = ? ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
 		return VGL_ERR_STORE;
 	sqlite3_bind_int64(s, 1, run);
-	buf_init(&b, 0);
+	rules_digest_init(&rd);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		buf_printf(&b, "%s %s\n", col(s, 0), col(s, 1));
+		rules_digest_add(&rd, col(s, 0), col(s, 1));
 	sqlite3_finalize(s);
-	sha256_hex(b.data, b.len, out);
-	buf_release(&b);
+	rules_digest_end(&rd, out);
 	return 0;
 }
 
@@ -92,7 +92,7 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 		 * An unevaluated run records STORE_UNEVALUATED (an older
 		 * vigil: the empty digest) and has no rule files.
 		 */
-		if (rules_digest(st->db, id, d) != 0 ||
+		if (run_rules_digest(st->db, id, d) != 0 ||
 		    (sqlite3_column_int(s, 9) == 0 ? strcmp(d, empty) != 0 ||
 		    (strcmp(col(s, 3), unev) != 0 &&
 		    strcmp(col(s, 3), empty) != 0) : strcmp(d, col(s, 3)) != 0))

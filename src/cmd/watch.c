@@ -26,6 +26,7 @@
 #include "critical.h"
 #include "log.h"
 #include "notify.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

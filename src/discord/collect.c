@@ -18,12 +18,12 @@
  * would be incomplete, so a 403 there fails the source with the reason.
  *
  * Rate limits: every request is in the rate group "discord" paced to 50
- * per second (Discord's global limit per bot); the per-route bucket
- * headers (X-RateLimit-Bucket, -Remaining, -Reset-After) are read after
- * each response, and when a bucket is exhausted the next request in it
- * waits for the reset instead of provoking a 429.  A 429 that happens
- * anyway (global or shared limits) is retried by the HTTP layer after
- * Retry-After.
+ * per second (Discord's global limit per bot), which also reads the
+ * per-route bucket headers (X-RateLimit-Bucket, -Remaining, -Reset-After;
+ * http_client_set_rate_buckets()): when a bucket is exhausted the next
+ * request in it waits for the reset instead of provoking a 429.  A 429
+ * that happens anyway (global or shared limits) is retried by the HTTP
+ * layer after Retry-After.
  *
  * Permissions are 64-bit bitfields sent as decimal strings: they are
  * parsed with strtoull into uint64_t, never through a double.
@@ -45,12 +45,12 @@
 #include "log.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
 #define DISCORD_PAGE		1000
 #define DISCORD_MAX_PAGES	100000	/* 100 M members: a loop guard */
-#define DISCORD_NBUCKETS	8
 
 static const char discord_schema[] =
 "CREATE TABLE IF NOT EXISTS discord_guild(run INTEGER NOT NULL,\n"
@@ -106,20 +106,6 @@ static const struct {
 
 #define PERM_ADMINISTRATOR	(UINT64_C(1) << 3)
 
-/* A rate-limit bucket as the last response in it described it. */
-struct bucket {
-	char	*route;		/* our name for the route */
-	char	*id;		/* X-RateLimit-Bucket, or NULL */
-	long	 remaining;	/* -1: unknown */
-	double	 reset_at;	/* monotonic */
-};
-
-/* The buckets of one bot (discord.h): the source's and the freeze's. */
-struct discord_buckets {
-	struct bucket	 b[DISCORD_NBUCKETS];
-	size_t		 nb;
-};
-
 struct discord {
 	struct source_ctx	*ctx;
 	char			*base;		/* .../guilds/{id} */
@@ -127,35 +113,11 @@ struct discord {
 	char			*auth;		/* "Bot <token>", or NULL */
 	const char		*token_var;
 	int			 replay;
-	double			 deadline;	/* monotonic */
-	struct discord_buckets	*bk;
 	json_t			*admin_roles;	/* object: role id -> true */
 	int			 everyone_admin;
 	const char		*owner_id;
 	json_int_t		 approx_members; /* with_counts; -1: unknown */
 };
-
-double
-discord_mono_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void
-discord_sleep_s(double s)
-{
-	struct timespec	 ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 /*
  * Parses a permission bitfield: a decimal string (as Discord sends it) or,
@@ -218,125 +180,6 @@ dangerous_list(uint64_t perms)
 	return a;
 }
 
-static struct bucket *
-bucket_for_route(struct discord_buckets *k, const char *route)
-{
-	size_t	 i;
-
-	for (i = 0; i < k->nb; i++) {
-		if (strcmp(k->b[i].route, route) == 0)
-			return &k->b[i];
-	}
-	if (k->nb == DISCORD_NBUCKETS)
-		return NULL;
-	k->b[k->nb].route = xstrdup(route);
-	k->b[k->nb].id = NULL;
-	k->b[k->nb].remaining = -1;
-	k->b[k->nb].reset_at = 0;
-	return &k->b[k->nb++];
-}
-
-struct discord_buckets *
-discord_buckets_new(void)
-{
-	return xcalloc(1, sizeof(struct discord_buckets));
-}
-
-void
-discord_buckets_free(struct discord_buckets *k)
-{
-	size_t	 i;
-
-	if (k == NULL)
-		return;
-	for (i = 0; i < k->nb; i++) {
-		free(k->b[i].route);
-		free(k->b[i].id);
-	}
-	free(k);
-}
-
-double
-discord_bucket_until(struct discord_buckets *k, const char *route)
-{
-	struct bucket	*b = bucket_for_route(k, route), *o;
-	double		 until = 0;
-	size_t		 i;
-
-	if (b == NULL)
-		return 0;
-	for (i = 0; i < k->nb; i++) {
-		o = &k->b[i];
-		if (o != b && (b->id == NULL || o->id == NULL ||
-		    strcmp(o->id, b->id) != 0))
-			continue;
-		if (o->remaining == 0 && o->reset_at > until)
-			until = o->reset_at;
-	}
-	return until;
-}
-
-/*
- * Before a request on route: if its bucket (or any route sharing the
- * bucket id) announced Remaining: 0, wait until its reset.
- */
-static int
-bucket_wait(struct discord *d, const char *route)
-{
-	double		 until, now;
-
-	if (d->replay)
-		return 0;
-	until = discord_bucket_until(d->bk, route);
-	now = discord_mono_now();
-	if (until <= now)
-		return 0;
-	if (until >= d->deadline)
-		return source_fail(d->ctx, "Discord rate limit: the bucket of "
-		    "%s resets in %.1f s, beyond the source deadline", route,
-		    until - now);
-	log_info("%s: Discord rate limit bucket for %s exhausted; waiting "
-	    "%.2f s for its reset", d->ctx->ps->name, route, until - now);
-	source_status(d->ctx, "rate limit, %.1f s", until - now);
-	discord_sleep_s(until - now);
-	source_status(d->ctx, NULL);
-	return 0;
-}
-
-/* After a response on route: remembers what its bucket headers said. */
-void
-discord_bucket_update(struct discord_buckets *k, const char *route,
-    const struct http_req *q)
-{
-	struct bucket	*b = bucket_for_route(k, route);
-	const char	*id, *rem, *ra;
-	char		*end;
-	long		 n;
-	double		 s;
-
-	if (b == NULL)
-		return;
-	id = http_resp_header(q, "X-RateLimit-Bucket");
-	rem = http_resp_header(q, "X-RateLimit-Remaining");
-	ra = http_resp_header(q, "X-RateLimit-Reset-After");
-	if (id != NULL) {
-		free(b->id);
-		b->id = xstrdup(id);
-	}
-	if (rem == NULL || ra == NULL)
-		return;
-	errno = 0;
-	n = strtol(rem, &end, 10);
-	if (errno != 0 || end == rem || n < 0)
-		return;
-	errno = 0;
-	s = strtod(ra, &end);
-	if (errno != 0 || end == ra || !(s >= 0) || s > 86400)
-		return;
-	b->remaining = n;
-	b->reset_at = discord_mono_now() + s;
-}
-
 /* The "message" of a Discord error body, or "". */
 static char *
 error_message(const struct http_req *q)
@@ -388,8 +231,6 @@ dc_get(struct discord *d, const char *route, const char *path,
 	int		 r;
 
 	*out = NULL;
-	if ((r = bucket_wait(d, route)) != 0)
-		return r;
 	url = xasprintf("%s%s", d->base, path);
 	q = http_req_new("GET", url);
 	free(url);
@@ -399,6 +240,7 @@ dc_get(struct discord *d, const char *route, const char *path,
 	http_req_set_header(q, "User-Agent", "DiscordBot (vigil, "
 	    PACKAGE_VERSION ")");
 	q->rate_group = "discord";
+	q->rate_route = route;
 	if (strcmp(route, "webhooks") == 0)
 		q->on_response = webhooks_seen;
 	r = http_do(d->ctx->http, q);
@@ -407,7 +249,6 @@ dc_get(struct discord *d, const char *route, const char *path,
 		    q->error : vgl_err(r));
 		goto out;
 	}
-	discord_bucket_update(d->bk, route, q);
 	if (q->status != 200) {
 		msg = error_message(q);
 		if (q->status == 401)
@@ -774,7 +615,6 @@ static int
 discord_collect(struct source_ctx *ctx)
 {
 	struct discord	 d;
-	struct http_opts o;
 	json_t		*g = NULL, *roles, *rl = NULL;
 	char		*tok = NULL, *why = NULL, *ep = NULL;
 	int		 r;
@@ -786,10 +626,8 @@ discord_collect(struct source_ctx *ctx)
 	    "DISCORD_BOT_TOKEN");
 	d.replay = http_client_replay_time(ctx->http) != 0;
 	d.admin_roles = json_object();
-	d.bk = discord_buckets_new();
-	source_http_opts(ctx->ps, ctx->co, &o);
-	d.deadline = discord_mono_now() + o.deadline_s;
 	http_client_set_rate(ctx->http, "discord", DISCORD_GLOBAL_RPS);
+	http_client_set_rate_buckets(ctx->http, "discord");
 
 	if (!d.replay) {
 		r = policy_secret(ctx->ps->obj, "bot_token",
@@ -841,7 +679,6 @@ discord_collect(struct source_ctx *ctx)
 	    (r = collect_channels(&d)) != 0)
 		goto out;
  out:
-	discord_buckets_free(d.bk);
 	if (d.auth != NULL)
 		freestr_secret(d.auth);
 	freestr_secret(tok);

@@ -1,9 +1,10 @@
 /*
  * discord.h: what the Discord source (discord/collect.c) shares with the
- * Discord freeze (discord/freeze.c): the bot's rate-limit buckets, read
- * from X-RateLimit-Bucket, -Remaining and -Reset-After, and the
- * permission bitfield parser.  A 429 is retried by the HTTP layer after
- * Retry-After (rate group "discord", DISCORD_GLOBAL_RPS per second).
+ * Discord freeze (discord/freeze.c): the API base, the bot's global rate
+ * and the permission bitfield parser.  Both send every request in the
+ * HTTP rate group "discord" (DISCORD_GLOBAL_RPS per second, bucket
+ * headers read by the HTTP layer: http_client_set_rate_buckets()), with
+ * the route's name as rate_route; a 429 is retried after Retry-After.
  */
 #ifndef DISCORD_H
 #define DISCORD_H
@@ -17,17 +18,6 @@
 #define DISCORD_API		"https://discord.com/api/v10"
 #define DISCORD_GLOBAL_RPS	50
 
-struct discord_buckets;
-
-struct discord_buckets *discord_buckets_new(void);
-void	 discord_buckets_free(struct discord_buckets *);
-/* Monotonic time before which route must not be called (0: now). */
-double	 discord_bucket_until(struct discord_buckets *, const char *route);
-/* Records the bucket headers of a response on route. */
-void	 discord_bucket_update(struct discord_buckets *, const char *route,
-	    const struct http_req *);
-double	 discord_mono_now(void);
-void	 discord_sleep_s(double);
 /* A permission bitfield: decimal string or JSON integer; 0 or -1. */
 int	 discord_parse_perms(json_t *, uint64_t *);
 

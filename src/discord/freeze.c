@@ -9,7 +9,7 @@
  *   GET /guilds/{id}/members/{bot id}   the bot's roles
  * Write: PATCH /guilds/{id}/roles/{role id} {"permissions": "DECIMAL"}
  * with X-Audit-Log-Reason.  Requests are in the rate group "discord" and
- * respect the bot's buckets (discord.h, shared with the source); a 429 is
+ * rate_route (the HTTP layer keeps the bot's buckets, discord.h); a 429 is
  * retried by the HTTP layer after Retry-After.
  *
  * Which roles: every role that holds one of the stripped bits, except
@@ -36,6 +36,7 @@
 #include "http.h"
 #include "log.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
@@ -59,7 +60,6 @@ static const struct {
 struct freeze_discord {
 	const struct policy_source	*ps;
 	struct http_client		*http;
-	struct discord_buckets		*bk;
 	char				*auth;		/* "Bot TOKEN" */
 	char				*base;		/* API base URL */
 	const char			*guild_id;
@@ -143,18 +143,10 @@ dc_call(struct freeze_discord *f, const char *method, const char *route,
 {
 	struct http_req	*q;
 	char		*url, *b, *msg;
-	double		 until, now;
 	int		 r;
 
 	if (out != NULL)
 		*out = NULL;
-	until = discord_bucket_until(f->bk, route);
-	if ((now = discord_mono_now()) < until) {
-		log_info("%s: Discord rate limit bucket for %s exhausted; "
-		    "waiting %.2f s for its reset", f->ps->name, route,
-		    until - now);
-		discord_sleep_s(until - now);
-	}
 	url = xasprintf("%s%s", f->base, path);
 	q = http_req_new(method, url);
 	free(url);
@@ -171,6 +163,7 @@ dc_call(struct freeze_discord *f, const char *method, const char *route,
 		free(b);
 	}
 	q->rate_group = "discord";
+	q->rate_route = route;
 	r = http_do(f->http, q);
 	if (r != 0) {
 		*why = xasprintf("%s %s: %s", method, path, q->error != NULL ?
@@ -178,7 +171,6 @@ dc_call(struct freeze_discord *f, const char *method, const char *route,
 		http_req_free(q);
 		return VGL_ERR_PROVIDER;
 	}
-	discord_bucket_update(f->bk, route, q);
 	if (q->status < 200 || q->status > 299) {
 		msg = error_text(q);
 		*why = xasprintf("%s %s: HTTP %ld%s%s", method, path, q->status,
@@ -216,12 +208,12 @@ freeze_discord_open(const struct policy *p, const struct policy_source *ps,
 	*why = NULL;
 	f = xcalloc(1, sizeof(*f));
 	f->ps = ps;
-	f->bk = discord_buckets_new();
 	f->guild_id = policy_source_str(ps, "guild_id", "");
 	source_http_opts(ps, NULL, &o);
 	o.max_retries = 3;
 	f->http = http_client_new(&o);
 	http_client_set_rate(f->http, "discord", DISCORD_GLOBAL_RPS);
+	http_client_set_rate_buckets(f->http, "discord");
 	creds = json_object_get(json_object_get(p->freeze, "credentials"),
 	    ps->name);
 	*own = creds == NULL;
@@ -267,7 +259,6 @@ freeze_discord_free(struct freeze_discord *f)
 	if (f == NULL)
 		return;
 	http_client_free(f->http);
-	discord_buckets_free(f->bk);
 	if (f->auth != NULL)
 		freestr_secret(f->auth);
 	free(f->base);

@@ -57,6 +57,7 @@
 #include "record.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -60,6 +60,7 @@
 #include "source.h"
 #include "url.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

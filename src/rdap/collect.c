@@ -26,6 +26,7 @@
 #include "log.h"
 #include "source.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "rdap/rdap.h"
 #include "xmalloc.h"

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "rdap/rdap.h"
 #include "source.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -27,9 +27,9 @@ layer_of() {
 	config.h|paths.h|vigil.h|util.c|xmalloc.[ch]|buf.[ch]|log.[ch]|\
 	diag.[ch]|url.[ch]|record.[ch]|jsonpos.[ch])
 		echo 1 ;;
-	policy.[ch]|policy-*.[ch]|store.[ch])
+	policy.[ch]|policy-*.[ch]|store.[ch]|store-*.[ch])
 		echo 2 ;;
-	http.[ch]|aws/sigv4.[ch]|aws/aws.h|discord/discord.h|dns/dns.h)
+	http.[ch]|aws/sigv4.[ch])
 		echo 3 ;;
 	cmd.[ch]|cmd/*.c|vigil.c)
 		echo 7 ;;

@@ -1031,6 +1031,67 @@ test_rate_group(void)
 	server_stop(s);
 }
 
+/*
+ * A rate group that reads bucket headers: a request whose route, or a
+ * route of the same bucket id, was told Remaining: 0 waits for the reset
+ * (other routes do not), and one whose reset is beyond the deadline fails
+ * at once with VGL_ERR_DEADLINE instead of being sent.
+ */
+static void
+test_rate_buckets(void)
+{
+	static const struct canned script[] = {
+		{ 200, "X-RateLimit-Bucket: abc\r\nX-RateLimit-Remaining: 4\r\n"
+		    "X-RateLimit-Reset-After: 1\r\n", "b", 0, 0, 0 },
+		{ 200, "X-RateLimit-Bucket: abc\r\nX-RateLimit-Remaining: 0\r\n"
+		    "X-RateLimit-Reset-After: 0.5\r\n", "a", 0, 0, 0 },
+		{ 200, NULL, "c", 0, 0, 0 },
+		{ 200, NULL, "b", 0, 0, 0 },
+		{ 200, "X-RateLimit-Remaining: 0\r\nX-RateLimit-Reset-After: "
+		    "100\r\n", "a", 0, 0, 0 },
+		{ 200, NULL, "never", 0, 0, 0 },
+	};
+	static const char *const routes[] = { "b", "a", "c", "b", "a", "a" };
+	struct server		*s;
+	struct http_opts	 o;
+	struct http_client	*c;
+	struct http_req		*q[6];
+	char			*url;
+	double			 t0, el[6];
+	int			 i;
+
+	s = server_start(script, 6);
+	fast_opts(&o);
+	c = http_client_new(&o);
+	http_client_set_rate_buckets(c, "bot");
+	url = url_for(s, "/r");
+	for (i = 0; i < 6; i++) {
+		q[i] = http_req_new("GET", url);
+		q[i]->rate_group = "bot";
+		q[i]->rate_route = routes[i];
+		t0 = now_s();
+		http_do(c, q[i]);
+		el[i] = now_s() - t0;
+	}
+	is_int(q[1]->status, 200, "buckets: the exhausting reply arrives");
+	ok(el[2] < 0.3, "buckets: another route is not held back (%.2f s)",
+	    el[2]);
+	ok(el[3] >= 0.3 && q[3]->status == 200, "buckets: a route of the "
+	    "same bucket id waits for the reset (%.2f s)", el[3]);
+	ok(el[4] < 0.3 && q[4]->status == 200, "buckets: after the reset "
+	    "the route goes at once (%.2f s)", el[4]);
+	is_int(q[5]->result, VGL_ERR_DEADLINE, "buckets: a reset beyond the "
+	    "deadline fails the request");
+	ok(q[5]->status == 0 && el[5] < 0.3 && contains(q[5]->error,
+	    "bucket of a resets in"), "buckets: ... at once, unsent, saying "
+	    "why (%s)", q[5]->error != NULL ? q[5]->error : "");
+	for (i = 0; i < 6; i++)
+		http_req_free(q[i]);
+	free(url);
+	http_client_free(c);
+	server_stop(s);
+}
+
 static void
 test_concurrent(void)
 {
@@ -1523,6 +1584,7 @@ main(void)
 	test_refused_and_policy();
 	test_concurrent();
 	test_rate_group();
+	test_rate_buckets();
 	test_redirect();
 	test_record_replay();
 	test_tls();

@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "log.h"
 #include "policy.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

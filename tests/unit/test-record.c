@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "record.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -91,6 +92,65 @@ main(void)
 	ok(why != NULL && strstr(why, "/nonexistent/vigil") != NULL,
 	    "naming the directory");
 	free(why);
+
+	/* meta.json: kept when asked, replaced otherwise; its time read. */
+	{
+		json_t		*m;
+		long long	 t = 0;
+		char		*mdir = xasprintf("%s/m/src", dir);
+
+		is_int(record_read_time(mdir, &t), -1, "no meta.json: no time");
+		m = json_pack("{s:s}", "captured_at", "2024-05-01T12:00:00Z");
+		is_int(record_write_meta(mdir, m, 1), 0, "meta.json written");
+		json_decref(m);
+		p = xasprintf("%s/meta.json", mdir);
+		is_int(mode_of(p), 0600, "meta.json is 0600");
+		m = json_pack("{s:s}", "captured_at", "2025-01-01T00:00:00Z");
+		is_int(record_write_meta(mdir, m, 1), 0, "keep: no error");
+		is_int(record_read_time(mdir, &t), 0, "captured_at read");
+		is_int(t, 1714564800, "keep: the first time stays");
+		is_int(record_write_meta(mdir, m, 0), 0, "replace: written");
+		json_decref(m);
+		record_read_time(mdir, &t);
+		is_int(t, 1735689600, "replace: the new time");
+		free(p);
+
+		/* What is written is redacted; dot files are not exchanges. */
+		log_add_secret("s3cr3t-value-xyz");
+		seq = 0;
+		o = json_pack("{s:s}", "token", "s3cr3t-value-xyz");
+		is_int(record_write_next(mdir, &seq, o, &path), 0,
+		    "an exchange with a secret is written");
+		json_decref(o);
+		f = fopen(path, "r");
+		{
+			char	 text[256] = "";
+			size_t	 n = f != NULL ? fread(text, 1,
+			    sizeof(text) - 1, f) : 0;
+
+			text[n] = '\0';
+			ok(n > 0 && strstr(text, "s3cr3t") == NULL,
+			    "the secret is redacted in the file");
+		}
+		if (f != NULL)
+			fclose(f);
+		free(path);
+		path = NULL;
+		p = xasprintf("%s/.hidden.json", mdir);
+		f = fopen(p, "w");
+		if (f != NULL) {
+			fputs("not json", f);
+			fclose(f);
+		}
+		free(p);
+		r = record_load_dir(mdir, &arr, &why);
+		is_int(r, 0, "a dot file is not loaded");
+		is_int(json_array_size(arr), 1, "one exchange in the directory");
+		json_decref(arr);
+		free(why);
+		why = NULL;
+		free(mdir);
+	}
 
 	p = xasprintf("rm -rf '%s'", dir);
 	if (system(p) != 0)

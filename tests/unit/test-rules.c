@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "rules.h"
 #include "store.h"
+#include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "util.h"
 #include "vigil.h"
 #include "tap.h"
 
@@ -73,5 +74,37 @@ main(void)
 	is_int(hex_value('g'), -1, "hex_value not hex");
 	is_str(vgl_err(VGL_ERR_LOCKED), "store is locked by another run",
 	    "error text");
+	{
+		double	 t0, t1, u;
+		int	 k, in = 1;
+
+		t0 = mono_now();
+		sleep_s(0.05);
+		sleep_s(-1);
+		t1 = mono_now();
+		ok(t1 - t0 >= 0.05 && t1 - t0 < 5,
+		    "sleep_s waits its time on the monotonic clock");
+		for (k = 0; k < 1000; k++) {
+			u = rand_unit();
+			if (!(u >= 0 && u < 1))
+				in = 0;
+		}
+		ok(in, "rand_unit stays in [0, 1)");
+	}
+	{
+		struct rules_digest	 rd;
+		char			 want[65], got[65];
+
+		rules_digest_init(&rd);
+		rules_digest_end(&rd, got);
+		sha256_hex("", 0, want);
+		is_str(got, want, "rules digest of no rule file");
+		rules_digest_init(&rd);
+		rules_digest_add(&rd, "aws.a", "11");
+		rules_digest_add(&rd, "dns.b", "22");
+		rules_digest_end(&rd, got);
+		sha256_hex("aws.a 11\ndns.b 22\n", 18, want);
+		is_str(got, want, "rules digest: \"ID SHA256\\n\" per file, in order");
+	}
 	return done_testing();
 }
