@@ -134,4 +134,8 @@ char	*aws_req_failure(const struct http_req *, const char *what,
 void	*aws_xml_result(const struct http_req *, const char *what,
 	    const char *result, void **docp, char **why);
 
+/* The freeze's AWS operations (aws/freeze.c; freeze.h). */
+struct freeze_ops;
+extern const struct freeze_ops aws_freeze_ops;
+
 #endif

@@ -3157,4 +3157,5 @@ const struct source_type source_aws = {
 	.schema = aws_schema,
 	.check = aws_check,
 	.collect = aws_collect,
+	.freeze = &aws_freeze_ops,
 };

@@ -53,7 +53,7 @@ struct freeze_aws {
 	char				*caller;	/* ARN */
 	char				*caller_role;	/* name, or NULL */
 	char				*caller_user;	/* name, or NULL */
-	/* Live state (freeze_aws_read). */
+	/* Live state (fa_read). */
 	json_t				*users;	/* [{name, arn, path, attached, keys}] */
 	json_t				*roles;	/* [{name, arn, path, attached}] */
 	json_t				*policies; /* arn -> name (local) */
@@ -149,11 +149,13 @@ jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+static void	fa_free(void *);
+
 /* ---- connection ------------------------------------------------------------ */
 
-int
-freeze_aws_open(const struct policy *p, const struct policy_source *ps,
-    struct freeze_aws **out, int *own, char **why)
+static int
+fa_open(const struct policy *p, const struct policy_source *ps,
+    void **out, int *own, char **why)
 {
 	struct freeze_aws	*f;
 	struct http_opts	 o;
@@ -171,7 +173,7 @@ freeze_aws_open(const struct policy *p, const struct policy_source *ps,
 	    ps->name);
 	*own = creds == NULL;
 	if ((r = aws_conn_open(ps, creds, f->http, &f->conn, why)) != 0) {
-		freeze_aws_free(f);
+		fa_free(f);
 		return r;
 	}
 	arn = aws_conn_caller_arn(f->conn);
@@ -189,9 +191,11 @@ freeze_aws_open(const struct policy *p, const struct policy_source *ps,
 	return 0;
 }
 
-void
-freeze_aws_free(struct freeze_aws *f)
+static void
+fa_free(void *arg)
 {
+	struct freeze_aws *f = arg;
+
 	if (f == NULL)
 		return;
 	aws_conn_free(f->conn);
@@ -206,9 +210,11 @@ freeze_aws_free(struct freeze_aws *f)
 	free(f);
 }
 
-const char *
-freeze_aws_caller(const struct freeze_aws *f)
+static const char *
+fa_caller(const void *arg)
 {
+	const struct freeze_aws *f = arg;
+
 	return f->caller;
 }
 
@@ -404,9 +410,10 @@ read_domains(struct freeze_aws *f, char **why)
 	return 0;
 }
 
-int
-freeze_aws_read(struct freeze_aws *f, char **why)
+static int
+fa_read(void *arg, char **why)
 {
+	struct freeze_aws *f = arg;
 	int	 r;
 
 	json_decref(f->users);
@@ -491,10 +498,11 @@ skip_principal(struct freeze_aws *f, json_t *bg, json_t *e, int role,
 	return 0;
 }
 
-int
-freeze_aws_plan(struct freeze_aws *f, const struct policy *p, json_t *steps,
+static int
+fa_plan(void *arg, const struct policy *p, json_t *steps,
     FILE *out, char **why)
 {
+	struct freeze_aws *f = arg;
 	json_t		*bg, *e, *k;
 	char		*doc, *name, *arn;
 	const char	*akid = aws_conn_access_key_id(f->conn), *dn;
@@ -624,9 +632,10 @@ attached(struct freeze_aws *f, json_t *step)
 	    jstr(json_object_get(step, "params"), "policy_arn"));
 }
 
-int
-freeze_aws_holds(struct freeze_aws *f, json_t *step)
+static int
+fa_holds(void *arg, json_t *step)
 {
+	struct freeze_aws *f = arg;
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*s;
 	json_t		*d;
@@ -647,9 +656,10 @@ freeze_aws_holds(struct freeze_aws *f, json_t *step)
 	return 0;
 }
 
-int
-freeze_aws_restored(struct freeze_aws *f, json_t *step)
+static int
+fa_restored(void *arg, json_t *step)
 {
+	struct freeze_aws *f = arg;
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	json_t		*prior = json_object_get(step, "prior"), *d;
 	const char	*s;
@@ -670,9 +680,10 @@ freeze_aws_restored(struct freeze_aws *f, json_t *step)
 	return 0;
 }
 
-int
-freeze_aws_locks_out(struct freeze_aws *f, json_t *step)
+static int
+fa_locks_out(void *arg, json_t *step)
 {
+	struct freeze_aws *f = arg;
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*akid = aws_conn_access_key_id(f->conn);
 	json_t		*params = json_object_get(step, "params");
@@ -785,9 +796,10 @@ domain_lock(struct freeze_aws *f, const char *domain, int on, char **why)
 	return r;
 }
 
-int
-freeze_aws_exec(struct freeze_aws *f, json_t *step, char **why)
+static int
+fa_exec(void *arg, json_t *step, char **why)
 {
+	struct freeze_aws *f = arg;
 	json_t		*pa = json_object_get(step, "params");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	char		*params, *code = NULL;
@@ -830,9 +842,10 @@ freeze_aws_exec(struct freeze_aws *f, json_t *step, char **why)
 	return r;
 }
 
-int
-freeze_aws_undo(struct freeze_aws *f, json_t *step, char **note, char **why)
+static int
+fa_undo(void *arg, json_t *step, char **note, char **why)
 {
+	struct freeze_aws *f = arg;
 	json_t		*pa = json_object_get(step, "params");
 	json_t		*prior = json_object_get(step, "prior");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
@@ -902,9 +915,10 @@ freeze_aws_undo(struct freeze_aws *f, json_t *step, char **note, char **why)
 	return r;
 }
 
-json_t *
-freeze_aws_snapshot(struct freeze_aws *f)
+static json_t *
+fa_snapshot(void *arg)
 {
+	struct freeze_aws *f = arg;
 	json_t		*s = json_object(), *u, *k, *d;
 	const char	*dn;
 	char		*key;
@@ -929,15 +943,12 @@ freeze_aws_snapshot(struct freeze_aws *f)
 
 /* ---- text ---------------------------------------------------------------- */
 
-char *
-freeze_step_text(json_t *step)
+static char *
+fa_step_text(json_t *step)
 {
 	json_t		*pa = json_object_get(step, "params");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*pol = jstr(pa, "policy_arn");
-
-	if (strcmp(op, "strip_role_permissions") == 0)
-		return freeze_discord_step_text(step);
 
 	if (strcmp(op, "create_policy") == 0)
 		return xasprintf("create IAM policy %s: %s", t,
@@ -955,3 +966,82 @@ freeze_step_text(json_t *step)
 		return xasprintf("enable the transfer lock of domain %s", t);
 	return xasprintf("%s %s", op, t);
 }
+
+/* ---- the provider's freeze operations ------------------------------------ */
+
+static const char *const fa_actions[] = {
+	"aws.deny_mutations", "aws.deactivate_access_keys",
+	"route53.domain_transfer_lock", NULL
+};
+
+static int
+fa_check(const struct policy *p, int apply)
+{
+	if (has_action(p, "aws.deny_mutations") && json_array_size(
+	    json_object_get(p->freeze, "aws_denied_actions")) == 0) {
+		log_error("freeze: aws.deny_mutations needs a non-empty "
+		    "\"aws_denied_actions\"");
+		return VGL_EXIT_USAGE;
+	}
+	if (apply && json_array_size(json_object_get(json_object_get(
+	    p->freeze, "break_glass"), "aws")) == 0) {
+		log_error("freeze: refusing to apply: break_glass.aws is empty; "
+		    "name at least one principal (role or user ARN) that keeps "
+		    "access during the freeze");
+		return VGL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const char *
+fa_held_sql(const char *op, int *gone_holds)
+{
+	/* The deny policy gone is broken; anything else gone holds. */
+	*gone_holds = strcmp(op, "create_policy") != 0;
+	if (strcmp(op, "attach_user_policy") == 0)
+		return "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_users WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	if (strcmp(op, "attach_role_policy") == 0)
+		return "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_roles WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	if (strcmp(op, "deactivate_key") == 0)
+		return "SELECT status <> 'Active' FROM main.aws_iam_access_keys "
+		    "WHERE run = ?1 AND source = ?2 AND access_key_id = ?3";
+	if (strcmp(op, "enable_transfer_lock") == 0)
+		return "SELECT transfer_lock = 1 FROM main.route53_domains WHERE "
+		    "run = ?1 AND source = ?2 AND domain = ?3";
+	if (strcmp(op, "create_policy") == 0)
+		return "SELECT 1 FROM main.aws_iam_policies WHERE run = ?1 AND "
+		    "source = ?2 AND arn = ?4";
+	return NULL;
+}
+
+/* The deny policy a create_policy step made. */
+static const char *
+fa_created(json_t *step)
+{
+	if (strcmp(jstr(step, "op"), "create_policy") != 0)
+		return NULL;
+	return jstr(json_object_get(step, "params"), "arn");
+}
+
+const struct freeze_ops aws_freeze_ops = {
+	.actions = fa_actions,
+	.check = fa_check,
+	.open = fa_open,
+	.free = fa_free,
+	.caller = fa_caller,
+	.read = fa_read,
+	.plan = fa_plan,
+	.snapshot = fa_snapshot,
+	.holds = fa_holds,
+	.restored = fa_restored,
+	.locks_out = fa_locks_out,
+	.exec = fa_exec,
+	.undo = fa_undo,
+	.step_text = fa_step_text,
+	.held_sql = fa_held_sql,
+	.created = fa_created,
+};
