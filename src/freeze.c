@@ -873,7 +873,7 @@ freeze_status(const struct policy *p, sqlite3 *db,
 	struct prov	*v;
 	json_t		*jsteps = NULL, *steps = NULL, *js;
 	long long	 freeze;
-	size_t		 i, bad = 0, n = 0;
+	size_t		 i, bad = 0, n = 0, unreach;
 	int		 r;
 
 	memset(&z, 0, sizeof(z));
@@ -926,10 +926,15 @@ freeze_status(const struct policy *p, sqlite3 *db,
 		    "journal)");
 		bad++;
 	}
-	bad += fz_unreachable(&z, stdout);
+	if ((unreach = fz_unreachable(&z, stdout)) > 0)
+		printf("freeze %lld: %zu part%s of the sources not frozen (NOT "
+		    "FROZEN above)\n", freeze, unreach, unreach == 1 ? "" :
+		    "s");
 	if (bad > 0) {
 		printf("freeze %lld: %zu step%s no longer hold%s\n", freeze,
 		    bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+		r = VGL_EXIT_FINDINGS;
+	} else if (unreach > 0) {
 		r = VGL_EXIT_FINDINGS;
 	} else {
 		printf("freeze %lld: every step holds\n", freeze);

@@ -106,6 +106,15 @@ struct aws_conn;
 int	 aws_conn_open(const struct policy_source *, json_t *creds,
 	    struct http_client *, struct aws_conn **, char **error);
 void	 aws_conn_free(struct aws_conn *);
+/*
+ * A connection into another account (an organisation member) with the
+ * temporary credentials AssumeRole gave, through base's client,
+ * endpoints and region; the caller must be in account.  0, or an error
+ * with *error set.
+ */
+int	 aws_conn_enter(const struct aws_conn *base, const char *akid,
+	    const char *secret, const char *token, const char *account,
+	    struct aws_conn **, char **error);
 /* The caller's ARN and account (GetCallerIdentity). */
 const char *aws_conn_caller_arn(const struct aws_conn *);
 const char *aws_conn_account(const struct aws_conn *);
