@@ -1,7 +1,9 @@
 /*
  * freeze.c: the reversible lockdown (SPEC section 8): checks of the
  * freeze section, the journal (table freeze_journal), and the plan,
- * apply, status and thaw procedures over the providers (aws/freeze.c).
+ * apply, status and thaw procedures over the providers: each source
+ * type's struct freeze_ops (source_types[], source.h), chosen by a
+ * step's source and action; no provider is named here.
  *
  * Journal rules: a step's row, with its prior state, is committed as
  * "started" before its write is sent, and set to "done" after; a write
@@ -24,81 +26,102 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "freeze.h"
 #include "log.h"
 #include "policy.h"
+#include "source.h"
 #include "util.h"
 #include "vigil.h"
 #include "xmalloc.h"
 
-const char *const freeze_actions[] = {
-	"aws.deny_mutations", "aws.deactivate_access_keys",
-	"route53.domain_transfer_lock", "discord.strip_dangerous_permissions",
-	NULL
-};
-
-/* One provider: an aws source (fa) or a discord source (fd). */
+/* One source a freeze action needs: its type's operations and handle. */
 struct prov {
 	const struct policy_source	*ps;
-	struct freeze_aws		*fa;
-	struct freeze_discord		*fd;
+	const struct freeze_ops		*ops;
+	void				*h;
 	int				 own;
 };
 
 static const char *
 p_caller(struct prov *v)
 {
-	return v->fa != NULL ? freeze_aws_caller(v->fa) :
-	    freeze_discord_caller(v->fd);
+	return v->ops->caller(v->h);
 }
 
 static int
 p_read(struct prov *v, char **why)
 {
-	return v->fa != NULL ? freeze_aws_read(v->fa, why) :
-	    freeze_discord_read(v->fd, why);
+	return v->ops->read(v->h, why);
 }
 
 static int
 p_holds(struct prov *v, json_t *st)
 {
-	return v->fa != NULL ? freeze_aws_holds(v->fa, st) :
-	    freeze_discord_holds(v->fd, st);
+	return v->ops->holds(v->h, st);
 }
 
 static int
 p_restored(struct prov *v, json_t *st)
 {
-	return v->fa != NULL ? freeze_aws_restored(v->fa, st) :
-	    freeze_discord_restored(v->fd, st);
+	return v->ops->restored(v->h, st);
 }
 
 static int
 p_locks_out(struct prov *v, json_t *st)
 {
-	return v->fa != NULL ? freeze_aws_locks_out(v->fa, st) :
-	    freeze_discord_locks_out(v->fd, st);
+	return v->ops->locks_out(v->h, st);
 }
 
 static int
 p_exec(struct prov *v, json_t *st, char **why)
 {
-	return v->fa != NULL ? freeze_aws_exec(v->fa, st, why) :
-	    freeze_discord_exec(v->fd, st, why);
+	return v->ops->exec(v->h, st, why);
 }
 
 static int
 p_undo(struct prov *v, json_t *st, char **note, char **why)
 {
-	return v->fa != NULL ? freeze_aws_undo(v->fa, st, note, why) :
-	    freeze_discord_undo(v->fd, st, note, why);
+	return v->ops->undo(v->h, st, note, why);
 }
 
 static json_t *
 p_snapshot(struct prov *v)
 {
-	return v->fa != NULL ? freeze_aws_snapshot(v->fa) :
-	    freeze_discord_snapshot(v->fd);
+	return v->ops->snapshot(v->h);
+}
+
+/* What a provider cannot reach (see freeze_ops.unreachable). */
+static size_t
+p_unreachable(struct prov *v, FILE *out)
+{
+	return v->ops->unreachable != NULL ? v->ops->unreachable(v->h, out) :
+	    0;
+}
+
+/* 1 when ops performs action. */
+static int
+ops_has(const struct freeze_ops *ops, const char *action)
+{
+	size_t	 i;
+
+	for (i = 0; action != NULL && ops->actions[i] != NULL; i++)
+		if (strcmp(ops->actions[i], action) == 0)
+			return 1;
+	return 0;
+}
+
+/* The provider type performing action, or NULL. */
+static const struct source_type *
+type_of_action(const char *action)
+{
+	size_t	 i;
+
+	for (i = 0; source_types[i] != NULL; i++)
+		if (source_types[i]->freeze != NULL &&
+		    ops_has(source_types[i]->freeze, action))
+			return source_types[i];
+	return NULL;
 }
 
 struct fz {
@@ -112,10 +135,8 @@ fz_release(struct fz *z)
 {
 	size_t	 i;
 
-	for (i = 0; i < z->npv; i++) {
-		freeze_aws_free(z->pv[i].fa);
-		freeze_discord_free(z->pv[i].fd);
-	}
+	for (i = 0; i < z->npv; i++)
+		z->pv[i].ops->free(z->pv[i].h);
 	free(z->pv);
 	memset(z, 0, sizeof(*z));
 }
@@ -126,14 +147,17 @@ now_iso(char out[32])
 	iso8601_utc((long long)time(NULL), out, 32);
 }
 
+/* 1 when the policy's actions have one that type performs. */
 static int
-in_list(json_t *a, const char *s)
+type_used(const struct policy *p, const struct source_type *t)
 {
-	json_t	*v;
+	json_t	*a;
 	size_t	 i;
 
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+	if (t->freeze == NULL)
+		return 0;
+	json_array_foreach(json_object_get(p->freeze, "actions"), i, a)
+		if (ops_has(t->freeze, json_string_value(a)))
 			return 1;
 	return 0;
 }
@@ -142,10 +166,12 @@ in_list(json_t *a, const char *s)
 static int
 check_section(const struct policy *p, int apply)
 {
-	json_t		*acts, *a, *bg;
+	const struct source_type *t;
+	struct buf	 known;
+	json_t		*acts, *a = NULL;
 	const char	*s;
-	size_t		 i, j;
-	int		 known, naws = 0, ndc = 0;
+	size_t		 i, j, n;
+	int		 r;
 
 	if (p->freeze == NULL) {
 		log_error("the policy has no \"freeze\" section (SPEC 8)");
@@ -158,104 +184,67 @@ check_section(const struct policy *p, int apply)
 	}
 	json_array_foreach(acts, i, a) {
 		s = json_string_value(a);
-		for (known = 0, j = 0; freeze_actions[j] != NULL; j++)
-			known |= strcmp(s, freeze_actions[j]) == 0;
-		if (!known) {
-			log_error("freeze: unknown action '%s' (known: "
-			    "aws.deny_mutations, aws.deactivate_access_keys, "
-			    "route53.domain_transfer_lock, "
-			    "discord.strip_dangerous_permissions)", s);
-			return VGL_EXIT_USAGE;
-		}
-		if (strncmp(s, "discord.", 8) == 0)
-			ndc++;
-		else
-			naws++;
-	}
-	for (j = 0, i = 0; i < p->nsources; i++)
-		j += strcmp(p->sources[i].type, "aws") == 0;
-	if (naws > 0 && j == 0) {
-		log_error("freeze: the actions need an \"aws\" source and the "
-		    "policy has none");
+		if (type_of_action(s) != NULL)
+			continue;
+		buf_init(&known, 0);
+		for (j = 0; source_types[j] != NULL; j++)
+			for (n = 0; source_types[j]->freeze != NULL &&
+			    source_types[j]->freeze->actions[n] != NULL; n++)
+				buf_printf(&known, "%s%s", known.len > 0 ?
+				    ", " : "",
+				    source_types[j]->freeze->actions[n]);
+		log_error("freeze: unknown action '%s' (known: %s)", s,
+		    known.data != NULL ? known.data : "");
+		buf_release(&known);
 		return VGL_EXIT_USAGE;
 	}
-	for (j = 0, i = 0; i < p->nsources; i++)
-		j += strcmp(p->sources[i].type, "discord") == 0;
-	if (ndc > 0 && j == 0) {
-		log_error("freeze: discord.strip_dangerous_permissions needs a "
-		    "\"discord\" source and the policy has none");
+	/* Every type an action needs has a source. */
+	for (j = 0; (t = source_types[j]) != NULL; j++) {
+		if (!type_used(p, t))
+			continue;
+		for (n = 0, i = 0; i < p->nsources; i++)
+			n += strcmp(p->sources[i].type, t->name) == 0;
+		if (n > 0)
+			continue;
+		json_array_foreach(acts, i, a)
+			if (ops_has(t->freeze, json_string_value(a)))
+				break;
+		log_error("freeze: %s needs a \"%s\" source and the policy has "
+		    "none", json_string_value(a), t->name);
 		return VGL_EXIT_USAGE;
 	}
-	if (in_list(acts, "aws.deny_mutations") && json_array_size(
-	    json_object_get(p->freeze, "aws_denied_actions")) == 0) {
-		log_error("freeze: aws.deny_mutations needs a non-empty "
-		    "\"aws_denied_actions\"");
-		return VGL_EXIT_USAGE;
-	}
-	bg = json_object_get(json_object_get(p->freeze, "break_glass"),
-	    "aws");
-	if (apply && naws > 0 && json_array_size(bg) == 0) {
-		log_error("freeze: refusing to apply: break_glass.aws is empty; "
-		    "name at least one principal (role or user ARN) that keeps "
-		    "access during the freeze");
-		return VGL_EXIT_USAGE;
-	}
-	bg = json_object_get(json_object_get(p->freeze, "break_glass"),
-	    "discord");
-	if (apply && ndc > 0 && json_array_size(bg) == 0) {
-		log_error("freeze: refusing to apply: break_glass.discord is "
-		    "empty; name at least one role id that keeps its "
-		    "permissions during the freeze");
-		return VGL_EXIT_USAGE;
-	}
-	return 0;
-}
-
-/* 1 when the actions have one starting with prefix ("aws.", ...). */
-static int
-has_prefix(const struct policy *p, const char *prefix)
-{
-	json_t	*a;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(p->freeze, "actions"), i, a)
-		if (json_is_string(a) && strncmp(json_string_value(a), prefix,
-		    strlen(prefix)) == 0)
-			return 1;
+	for (j = 0; (t = source_types[j]) != NULL; j++)
+		if (type_used(p, t) && t->freeze->check != NULL &&
+		    (r = t->freeze->check(p, apply)) != 0)
+			return r;
 	return 0;
 }
 
 /*
- * Opens the write connection of every source an action needs (aws
- * sources for aws.* and route53.*, discord sources for discord.*) and
- * reads its live state.
+ * Opens the write connection of every source an action needs (the
+ * sources of each type performing one of the actions) and reads its
+ * live state.
  */
 static int
 fz_open(struct fz *z, const struct policy *p, FILE *out)
 {
+	const struct source_type *t;
 	size_t		 i;
 	char		*why = NULL;
-	const char	*type;
-	int		 r, aws, dc;
+	int		 r;
 
 	memset(z, 0, sizeof(*z));
 	z->p = p;
 	z->pv = xcalloc(p->nsources + 1, sizeof(*z->pv));
-	aws = has_prefix(p, "aws.") || has_prefix(p, "route53.");
-	dc = has_prefix(p, "discord.");
 	for (i = 0; i < p->nsources; i++) {
 		struct prov *v = &z->pv[z->npv];
 
-		type = p->sources[i].type;
-		if (!(aws && strcmp(type, "aws") == 0) &&
-		    !(dc && strcmp(type, "discord") == 0))
+		if ((t = source_type_find(p->sources[i].type)) == NULL ||
+		    !type_used(p, t))
 			continue;
 		v->ps = &p->sources[i];
-		if (strcmp(type, "aws") == 0)
-			r = freeze_aws_open(p, v->ps, &v->fa, &v->own, &why);
-		else
-			r = freeze_discord_open(p, v->ps, &v->fd, &v->own,
-			    &why);
+		v->ops = t->freeze;
+		r = v->ops->open(p, v->ps, &v->h, &v->own, &why);
 		if (r == 0) {
 			z->npv++;	/* released by fz_release from now */
 			r = p_read(v, &why);
@@ -272,12 +261,12 @@ fz_open(struct fz *z, const struct policy *p, FILE *out)
 			if (v->own)
 				fprintf(out, "source %s (%s): no freeze."
 				    "credentials.%s: writes use the source's own "
-				    "credentials, as %s\n", v->ps->name, type,
+				    "credentials, as %s\n", v->ps->name, t->name,
 				    v->ps->name, p_caller(v));
 			else
 				fprintf(out, "source %s (%s): writes use "
 				    "freeze.credentials.%s, as %s\n",
-				    v->ps->name, type, v->ps->name,
+				    v->ps->name, t->name, v->ps->name,
 				    p_caller(v));
 		}
 	}
@@ -295,6 +284,20 @@ fz_prov(struct fz *z, const char *source)
 	return NULL;
 }
 
+/*
+ * The parts of every source the freeze cannot reach (an account that
+ * cannot be entered), each printed to out (may be NULL).
+ */
+static size_t
+fz_unreachable(struct fz *z, FILE *out)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < z->npv; i++)
+		n += p_unreachable(&z->pv[i], out);
+	return n;
+}
+
 /* The fresh plan over every provider; out gets the skipped items. */
 static int
 fz_plan(struct fz *z, json_t *steps, FILE *out)
@@ -304,9 +307,8 @@ fz_plan(struct fz *z, json_t *steps, FILE *out)
 	int	 r;
 
 	for (i = 0; i < z->npv; i++) {
-		if ((r = z->pv[i].fa != NULL ? freeze_aws_plan(z->pv[i].fa,
-		    z->p, steps, out, &why) : freeze_discord_plan(z->pv[i].fd,
-		    z->p, steps, out, &why)) != 0) {
+		if ((r = z->pv[i].ops->plan(z->pv[i].h, z->p, steps, out,
+		    &why)) != 0) {
 			log_error("freeze: %s", why != NULL ? why :
 			    vgl_err(r));
 			free(why);
@@ -513,6 +515,17 @@ journal_header_id(sqlite3 *db, long long freeze)
 
 /* ---- helpers ------------------------------------------------------------- */
 
+char *
+freeze_step_text(json_t *step)
+{
+	const struct source_type *t = type_of_action(jstr(step, "action"));
+
+	if (t == NULL)
+		return xasprintf("%s %s", jstr(step, "op"), jstr(step,
+		    "target"));
+	return t->freeze->step_text(step);
+}
+
 static int
 same_step(json_t *a, json_t *b)
 {
@@ -567,7 +580,7 @@ freeze_plan(const struct policy *p, const struct freeze_opts *o)
 {
 	struct fz	 z;
 	json_t		*steps = NULL, *st;
-	size_t		 i;
+	size_t		 i, n;
 	int		 r;
 
 	if ((r = check_section(p, 0)) != 0)
@@ -577,15 +590,12 @@ freeze_plan(const struct policy *p, const struct freeze_opts *o)
 	steps = json_array();
 	if ((r = fz_plan(&z, steps, stdout)) != 0)
 		goto out;
-	if ((has_prefix(p, "aws.") || has_prefix(p, "route53.")) &&
-	    json_array_size(json_object_get(json_object_get(p->freeze,
-	    "break_glass"), "aws")) == 0)
-		printf("warning: break_glass.aws is empty: apply will "
-		    "refuse\n");
-	if (has_prefix(p, "discord.") && json_array_size(json_object_get(
-	    json_object_get(p->freeze, "break_glass"), "discord")) == 0)
-		printf("warning: break_glass.discord is empty: apply will "
-		    "refuse\n");
+	for (i = 0; source_types[i] != NULL; i++)
+		if (type_used(p, source_types[i]) && json_array_size(
+		    json_object_get(json_object_get(p->freeze, "break_glass"),
+		    source_types[i]->name)) == 0)
+			printf("warning: break_glass.%s is empty: apply will "
+			    "refuse\n", source_types[i]->name);
 	printf("freeze plan: %zu step%s\n", json_array_size(steps),
 	    json_array_size(steps) == 1 ? "" : "s");
 	json_array_foreach(steps, i, st) {
@@ -597,6 +607,10 @@ freeze_plan(const struct policy *p, const struct freeze_opts *o)
 	}
 	if (json_array_size(steps) == 0)
 		printf("  nothing to do: every step already holds\n");
+	if ((n = fz_unreachable(&z, stdout)) > 0)
+		printf("freeze plan: %zu part%s cannot be frozen (NOT FROZEN "
+		    "above): apply will freeze the rest and exit 4\n", n,
+		    n == 1 ? "" : "s");
 	r = 0;
  out:
 	(void)o;
@@ -692,6 +706,20 @@ prior_from_snapshot(json_t *snap, json_t *st)
 	free(key);
 }
 
+/* After an apply: what could not be frozen is an error (exit 4). */
+static int
+apply_unreachable(struct fz *z)
+{
+	size_t	 n;
+
+	if ((n = fz_unreachable(z, stdout)) == 0)
+		return 0;
+	log_error("freeze apply: %zu part%s of the sources could not be "
+	    "frozen (NOT FROZEN above); the rest is frozen; fix the access "
+	    "and run 'vigil freeze apply' again", n, n == 1 ? "" : "s");
+	return VGL_EXIT_WRITE;
+}
+
 int
 freeze_apply(const struct policy *p, sqlite3 *db,
     const struct freeze_opts *o)
@@ -767,7 +795,7 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 			}
 		printf("freeze apply: nothing to do: every step already "
 		    "holds%s\n", freeze != 0 ? "" : " (no freeze started)");
-		r = 0;
+		r = apply_unreachable(&z);
 		goto out;
 	}
 	printf("freeze apply: %zu step%s to resume, %zu new\n", pending,
@@ -827,7 +855,7 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 	printf("freeze %lld applied: %zu step%s; 'vigil freeze status' "
 	    "checks it holds, 'vigil freeze thaw' restores the prior state\n",
 	    freeze, n, n == 1 ? "" : "s");
-	r = 0;
+	r = apply_unreachable(&z);
  out:
 	json_decref(steps);
 	json_decref(jsteps);
@@ -846,7 +874,7 @@ freeze_status(const struct policy *p, sqlite3 *db,
 	struct prov	*v;
 	json_t		*jsteps = NULL, *steps = NULL, *js;
 	long long	 freeze;
-	size_t		 i, bad = 0, n = 0;
+	size_t		 i, bad = 0, n = 0, unreach;
 	int		 r;
 
 	memset(&z, 0, sizeof(z));
@@ -899,9 +927,15 @@ freeze_status(const struct policy *p, sqlite3 *db,
 		    "journal)");
 		bad++;
 	}
+	if ((unreach = fz_unreachable(&z, stdout)) > 0)
+		printf("freeze %lld: %zu part%s of the sources not frozen (NOT "
+		    "FROZEN above)\n", freeze, unreach, unreach == 1 ? "" :
+		    "s");
 	if (bad > 0) {
 		printf("freeze %lld: %zu step%s no longer hold%s\n", freeze,
 		    bad, bad == 1 ? "" : "s", bad == 1 ? "s" : "");
+		r = VGL_EXIT_FINDINGS;
+	} else if (unreach > 0) {
 		r = VGL_EXIT_FINDINGS;
 	} else {
 		printf("freeze %lld: every step holds\n", freeze);
@@ -1026,10 +1060,12 @@ json_t *
 freeze_journal_active(sqlite3 *db)
 {
 	sqlite3_stmt	*s;
+	const struct source_type *t;
 	json_t		*fz = NULL, *steps, *st, *pols;
 	long long	 freeze;
 	size_t		 i;
-	char		*t;
+	const char	*c;
+	char		*text;
 
 	if ((freeze = journal_active(db)) == 0)
 		return NULL;
@@ -1049,15 +1085,15 @@ freeze_journal_active(sqlite3 *db)
 	}
 	pols = json_array();
 	json_array_foreach(steps, i, st) {
-		t = freeze_step_text(st);
-		json_object_set_new(st, "text", json_string(t));
-		free(t);
+		text = freeze_step_text(st);
+		json_object_set_new(st, "text", json_string(text));
+		free(text);
 		json_object_del(st, "id");
 		json_object_del(st, "prior");	/* may be large; in the store */
-		if (strcmp(jstr(st, "op"), "create_policy") == 0 &&
-		    jstr(json_object_get(st, "params"), "arn") != NULL)
-			json_array_append_new(pols, json_string(jstr(
-			    json_object_get(st, "params"), "arn")));
+		t = type_of_action(jstr(st, "action"));
+		if (t != NULL && t->freeze->created != NULL &&
+		    (c = t->freeze->created(st)) != NULL)
+			json_array_append_new(pols, json_string(c));
 		json_object_del(st, "params");
 	}
 	json_object_set_new(fz, "steps", steps);
@@ -1072,33 +1108,13 @@ freeze_journal_active(sqlite3 *db)
 static int
 held_in_run(sqlite3 *db, long long run, json_t *st, json_t *params)
 {
-	const char	*op = jstr(st, "op"), *sql;
+	const struct source_type *t = type_of_action(jstr(st, "action"));
+	const char	*sql;
 	sqlite3_stmt	*s;
-	int		 r = -1, n;
+	int		 r = -1, n, gone_holds = 0;
 
-	if (strcmp(op, "attach_user_policy") == 0 ||
-	    strcmp(op, "attach_role_policy") == 0)
-		sql = strcmp(op, "attach_user_policy") == 0 ?
-		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
-		    "WHERE value = ?4) FROM main.aws_iam_users WHERE "
-		    "run = ?1 AND source = ?2 AND arn = ?3" :
-		    "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
-		    "WHERE value = ?4) FROM main.aws_iam_roles WHERE "
-		    "run = ?1 AND source = ?2 AND arn = ?3";
-	else if (strcmp(op, "deactivate_key") == 0)
-		sql = "SELECT status <> 'Active' FROM main.aws_iam_access_keys "
-		    "WHERE run = ?1 AND source = ?2 AND access_key_id = ?3";
-	else if (strcmp(op, "enable_transfer_lock") == 0)
-		sql = "SELECT transfer_lock = 1 FROM main.route53_domains WHERE "
-		    "run = ?1 AND source = ?2 AND domain = ?3";
-	else if (strcmp(op, "strip_role_permissions") == 0)
-		sql = "SELECT (CAST(permissions AS INTEGER) & 805306430) = 0 "
-		    "FROM main.discord_roles WHERE run = ?1 AND source = ?2 AND "
-		    "role_id = ?3";
-	else if (strcmp(op, "create_policy") == 0)
-		sql = "SELECT 1 FROM main.aws_iam_policies WHERE run = ?1 AND "
-		    "source = ?2 AND arn = ?4";
-	else
+	if (t == NULL || t->freeze->held_sql == NULL ||
+	    (sql = t->freeze->held_sql(jstr(st, "op"), &gone_holds)) == NULL)
 		return -1;
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return -1;	/* the source's tables are not in the store */
@@ -1123,8 +1139,8 @@ held_in_run(sqlite3 *db, long long run, json_t *st, json_t *params)
 		    SQLITE_TRANSIENT);
 		n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) :
 		    0;
-		/* The deny policy gone is broken; anything else gone holds. */
-		r = n == 0 ? -1 : strcmp(op, "create_policy") != 0;
+		/* Gone: as the provider says (a deny policy gone is broken). */
+		r = n == 0 ? -1 : gone_holds;
 	}
 	sqlite3_finalize(s);
 	return r;

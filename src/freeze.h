@@ -7,9 +7,10 @@
  *    "target": ARN | KEY ID | DOMAIN | POLICY NAME,
  *    "params": {...what the write needs...},
  *    "prior": {...the state before the step...}}
- * OPs: create_policy, attach_user_policy, attach_role_policy,
- * deactivate_key, enable_transfer_lock (aws/freeze.c),
- * strip_role_permissions (discord/freeze.c).
+ * The OPs are the providers' (struct freeze_ops below): create_policy,
+ * attach_user_policy, attach_role_policy, deactivate_key,
+ * enable_transfer_lock (aws/freeze.c), strip_role_permissions
+ * (discord/freeze.c).
  *
  * Journal: one row per step, inserted as "started" (with its prior state)
  * and committed before the step's write is sent, then set to "done";
@@ -31,9 +32,6 @@
 #include "http.h"
 #include "policy.h"
 
-/* The actions this build knows (NULL-terminated). */
-extern const char *const freeze_actions[];
-
 /* Options of one freeze command. */
 struct freeze_opts {
 	int	 yes;		/* --yes: do not ask */
@@ -48,63 +46,78 @@ int	 freeze_status(const struct policy *, sqlite3 *,
 int	 freeze_thaw(const struct policy *, sqlite3 *,
 	    const struct freeze_opts *);
 
-/* ---- the AWS provider (aws/freeze.c) -------------------------------- */
-
-struct freeze_aws;
+/* ---- the providers' operations ------------------------------------- */
 
 /*
- * Opens the write connection of aws source ps: credentials from
- * freeze.credentials.NAME, else the source's own (*own set to 1); reads
- * the caller identity.  0, or an error with *why set.
+ * What a provider contributes to the freeze: struct source_type.freeze
+ * (source.h) of its type.  freeze.c opens one handle per source of the
+ * type when the policy names one of its actions, and dispatches each
+ * step by its action.  Every function but open, step_text, check and
+ * held_sql takes the handle open returned.
  */
-int	 freeze_aws_open(const struct policy *, const struct policy_source *,
-	    struct freeze_aws **, int *own, char **why);
-void	 freeze_aws_free(struct freeze_aws *);
-const char *freeze_aws_caller(const struct freeze_aws *);
-/* Reads the live state (principals, policies, keys, domains). */
-int	 freeze_aws_read(struct freeze_aws *, char **why);
-/*
- * Appends to steps the steps that the actions still need against the
- * live state; prints what is skipped and why to out (may be NULL).
- */
-int	 freeze_aws_plan(struct freeze_aws *, const struct policy *,
-	    json_t *steps, FILE *out, char **why);
-/* 1 when a step's effect holds in the live state (last read). */
-int	 freeze_aws_holds(struct freeze_aws *, json_t *step);
-/* 1 when a step's prior state holds again in the live state. */
-int	 freeze_aws_restored(struct freeze_aws *, json_t *step);
-/* 1 when the step would lock out the identity running the freeze. */
-int	 freeze_aws_locks_out(struct freeze_aws *, json_t *step);
-/* Performs / undoes one step; 0 or an error with *why set. */
-int	 freeze_aws_exec(struct freeze_aws *, json_t *step, char **why);
-int	 freeze_aws_undo(struct freeze_aws *, json_t *step, char **note,
-	    char **why);
-/* OP:TARGET -> prior for every value a step could change (new). */
-json_t	*freeze_aws_snapshot(struct freeze_aws *);
-/* One line describing a step (new string). */
+struct freeze_ops {
+	/* The actions it performs ("aws.deny_mutations", ...; NULL-ended). */
+	const char *const *actions;
+	/*
+	 * Policy checks of the freeze section for its actions (apply: the
+	 * checks before a write); prints the error, returns 0 or
+	 * VGL_EXIT_USAGE.  May be NULL.
+	 */
+	int	(*check)(const struct policy *, int apply);
+	/*
+	 * Opens the write connection of source ps: credentials from
+	 * freeze.credentials.NAME, else the source's own (*own set to 1);
+	 * reads the caller identity.  0, or an error with *why set.
+	 */
+	int	(*open)(const struct policy *, const struct policy_source *,
+		    void **, int *own, char **why);
+	void	(*free)(void *);
+	/* Who the writes run as (ARN, "bot NAME (ID)"). */
+	const char *(*caller)(const void *);
+	/* Reads the live state. */
+	int	(*read)(void *, char **why);
+	/*
+	 * Appends to steps the steps that the actions still need against
+	 * the live state; prints what is skipped and why to out (may be
+	 * NULL).
+	 */
+	int	(*plan)(void *, const struct policy *, json_t *steps, FILE *out,
+		    char **why);
+	/*
+	 * The parts of the source the freeze cannot reach (an account that
+	 * cannot be entered), each printed to out (may be NULL) as "  NAME:
+	 * WHY"; returns their number.  May be NULL (always reachable).
+	 */
+	size_t	(*unreachable)(void *, FILE *out);
+	/* OP:TARGET -> prior for every value a step could change (new). */
+	json_t	*(*snapshot)(void *);
+	/* 1 when a step's effect holds in the live state (last read). */
+	int	(*holds)(void *, json_t *step);
+	/* 1 when a step's prior state holds again in the live state. */
+	int	(*restored)(void *, json_t *step);
+	/* 1 when the step would lock out the identity running the freeze. */
+	int	(*locks_out)(void *, json_t *step);
+	/* Performs / undoes one step; 0 or an error with *why set. */
+	int	(*exec)(void *, json_t *step, char **why);
+	int	(*undo)(void *, json_t *step, char **note, char **why);
+	/* One line describing a step (new string). */
+	char	*(*step_text)(json_t *step);
+	/*
+	 * For the report: the SQL telling whether step op holds in a run's
+	 * snapshot (?1 run, ?2 source, ?3 target, ?4 params.policy_arn or
+	 * params.arn; one row, one 0/1 column), or NULL; *gone_holds: 1
+	 * when no row (the target gone from a collected run) means it holds.
+	 */
+	const char *(*held_sql)(const char *op, int *gone_holds);
+	/*
+	 * For the report: the id of what the step created (the deny policy
+	 * the audit must not count as a finding), or NULL.  May be NULL.
+	 */
+	const char *(*created)(json_t *step);
+};
+
+/* One line describing a step, by its action's provider (new string). */
 char	*freeze_step_text(json_t *step);
-
-/* ---- the Discord provider (discord/freeze.c) ----------------------- */
-
-struct freeze_discord;
-
-int	 freeze_discord_open(const struct policy *,
-	    const struct policy_source *, struct freeze_discord **, int *own,
-	    char **why);
-void	 freeze_discord_free(struct freeze_discord *);
-const char *freeze_discord_caller(const struct freeze_discord *);
-int	 freeze_discord_read(struct freeze_discord *, char **why);
-int	 freeze_discord_plan(struct freeze_discord *, const struct policy *,
-	    json_t *steps, FILE *out, char **why);
-json_t	*freeze_discord_snapshot(struct freeze_discord *);
-int	 freeze_discord_holds(struct freeze_discord *, json_t *step);
-int	 freeze_discord_restored(struct freeze_discord *, json_t *step);
-int	 freeze_discord_locks_out(struct freeze_discord *, json_t *step);
-int	 freeze_discord_exec(struct freeze_discord *, json_t *step,
-	    char **why);
-int	 freeze_discord_undo(struct freeze_discord *, json_t *step,
-	    char **note, char **why);
-char	*freeze_discord_step_text(json_t *step);
 
 /* ---- for the audit (report, rules) --------------------------------- */
 

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "policy.h"
 
+struct freeze_ops;
 struct snapshot;
 
 struct source_ctx {
@@ -147,6 +148,8 @@ struct source_type {
 	/* Extra checks at policy load; add to diags.  May be NULL. */
 	void		(*check)(const struct policy_source *, struct diags *);
 	int		(*collect)(struct source_ctx *);
+	/* Its freeze actions (freeze.h), or NULL: it has none. */
+	const struct freeze_ops *freeze;
 };
 
 /* Every provider, NULL-terminated (source.c: its one table entry). */

@@ -107,6 +107,15 @@ struct aws_conn;
 int	 aws_conn_open(const struct policy_source *, json_t *creds,
 	    struct http_client *, struct aws_conn **, char **error);
 void	 aws_conn_free(struct aws_conn *);
+/*
+ * A connection into another account (an organisation member) with the
+ * temporary credentials AssumeRole gave, through base's client,
+ * endpoints and region; the caller must be in account.  0, or an error
+ * with *error set.
+ */
+int	 aws_conn_enter(const struct aws_conn *base, const char *akid,
+	    const char *secret, const char *token, const char *account,
+	    struct aws_conn **, char **error);
 /* The caller's ARN and account (GetCallerIdentity). */
 const char *aws_conn_caller_arn(const struct aws_conn *);
 const char *aws_conn_account(const struct aws_conn *);
@@ -141,5 +150,9 @@ struct _xmlNode *aws_xml_child(const struct _xmlNode *, const char *name);
  * below node (caller frees), "" when empty, NULL when absent.
  */
 char	*aws_xml_text(const struct _xmlNode *, const char *path);
+
+/* The freeze's AWS operations (aws/freeze.c; freeze.h). */
+struct freeze_ops;
+extern const struct freeze_ops aws_freeze_ops;
 
 #endif

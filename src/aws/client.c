@@ -925,6 +925,46 @@ aws_conn_free(struct aws_conn *c)
 	free(c);
 }
 
+int
+aws_conn_enter(const struct aws_conn *base, const char *akid,
+    const char *secret, const char *token, const char *account,
+    struct aws_conn **out, char **error)
+{
+	struct aws_conn	*c;
+	struct aws	*a;
+	size_t		 i;
+	int		 r;
+
+	*out = NULL;
+	*error = NULL;
+	c = xcalloc(1, sizeof(*c));
+	a = &c->a;
+	c->cps = base->cps;
+	a->ps = &c->cps;
+	a->http = base->a.http;
+	a->region = xstrdup(base->a.region);
+	for (i = 0; i < AWS_NSVC; i++)
+		a->ep[i] = xstrdup(base->a.ep[i]);
+	a->akid = xstrdup(akid);
+	a->secret = xstrdup(secret);
+	a->token = token != NULL ? xstrdup(token) : NULL;
+	aws_set_signers(a);
+	c->base_akid = xstrdup(akid);
+	a->member = 1;
+	if ((r = sts_identity(a, error)) == 0 && strcmp(a->account_id,
+	    account) != 0) {
+		*error = xasprintf("credentials belong to account %s, not %s",
+		    a->account_id, account);
+		r = VGL_ERR_PROVIDER;
+	}
+	if (r != 0) {
+		aws_conn_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
 const char *
 aws_conn_caller_arn(const struct aws_conn *c)
 {

@@ -368,4 +368,5 @@ const struct source_type source_aws = {
 	.scope = &aws_scope,
 	.critical = aws_critical,
 	.finding_account = aws_finding_account,
+	.freeze = &aws_freeze_ops,
 };

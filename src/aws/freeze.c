@@ -23,6 +23,17 @@
  * - route53.domain_transfer_lock: EnableDomainTransferLock on every
  *   domain without the lock, polling GetOperationDetail.
  * The root user is never touched.
+ *
+ * Organisation ("organization" on the source): the accounts it selects,
+ * listed and entered by aws/org.c as the collection does (AssumeRole of
+ * role_name with the ExternalId; the temporary secrets are registered
+ * for redaction); the management account with the write connection.
+ * Everything above happens per account: each step carries
+ * params.account_id, the deny policy is created in each account (the
+ * step's target is its ARN: the name is the same everywhere), the role
+ * the freeze entered with is never frozen, and a break-glass ARN spares
+ * the principal of the account in its ARN.  An account that cannot be
+ * entered is reported by fa_unreachable (NOT FROZEN; apply exits 4).
  */
 #include "config.h"
 
@@ -35,6 +46,7 @@
 #include <libxml/tree.h>
 
 #include "aws/aws.h"
+#include "aws/org.h"
 #include "freeze.h"
 #include "http.h"
 #include "log.h"
@@ -47,18 +59,33 @@
 /* Bound on waiting for one Route 53 Domains operation (seconds). */
 #define OP_WAIT_S	120
 
-struct freeze_aws {
-	const struct policy_source	*ps;
-	struct http_client		*http;
-	struct aws_conn			*conn;
+/* One account the freeze acts in. */
+struct fa_acct {
+	char				*id;
+	char				*name;		/* in the organisation */
+	struct aws_conn			*conn;		/* NULL: not entered */
+	int				 own_conn;	/* conn is its own */
+	char				*error;		/* why not entered */
 	char				*caller;	/* ARN */
 	char				*caller_role;	/* name, or NULL */
 	char				*caller_user;	/* name, or NULL */
-	/* Live state (freeze_aws_read). */
+	const struct policy_source	*ps;
+	struct http_client		*http;
+	int				 org;	/* steps name the account */
+	/* Live state (fa_read). */
 	json_t				*users;	/* [{name, arn, path, attached, keys}] */
 	json_t				*roles;	/* [{name, arn, path, attached}] */
 	json_t				*policies; /* arn -> name (local) */
 	json_t				*domains; /* name -> lock (bool) */
+};
+
+struct freeze_aws {
+	const struct policy_source	*ps;
+	struct http_client		*http;
+	struct aws_conn			*conn;	/* the source's own account */
+	int				 org;	/* "organization": v[] selected */
+	struct fa_acct			*v;
+	size_t				 n;
 };
 
 /* ---- small XML helpers ------------------------------------------------- */
@@ -122,16 +149,82 @@ jstr(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+static void	fa_free(void *);
+
 /* ---- connection ------------------------------------------------------------ */
 
-int
-freeze_aws_open(const struct policy *p, const struct policy_source *ps,
-    struct freeze_aws **out, int *own, char **why)
+/* Account a entered through conn: its caller identity. */
+static void
+acct_enter(struct freeze_aws *f, struct fa_acct *a, struct aws_conn *conn,
+    int own)
+{
+	const char	*arn, *s, *e;
+
+	a->conn = conn;
+	a->own_conn = own;
+	a->ps = f->ps;
+	a->http = f->http;
+	a->org = f->org;
+	arn = aws_conn_caller_arn(conn);
+	a->caller = xstrdup(arn != NULL ? arn : "");
+	/* arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION -> ROLE. */
+	if ((s = strstr(a->caller, ":assumed-role/")) != NULL) {
+		s += strlen(":assumed-role/");
+		e = strchr(s, '/');
+		a->caller_role = e != NULL ? xstrndup(s, (size_t)(e - s)) :
+		    xstrdup(s);
+	} else if (strstr(a->caller, ":user/") != NULL)
+		/* User names are unique whatever the path: the last part. */
+		a->caller_user = xstrdup(strrchr(a->caller, '/') + 1);
+}
+
+/*
+ * An organisation: the accounts "include"/"exclude" select, each member
+ * entered with AssumeRole as the collection does (aws/org.c); the
+ * management account with the write connection itself.
+ */
+static int
+open_org(struct freeze_aws *f, char **why)
+{
+	struct aws_org_member	*m;
+	struct aws_conn		*c;
+	size_t			 i, n;
+	char			*w;
+	int			 r;
+
+	if ((r = aws_org_members(f->ps, f->conn, f->http, &m, &n, why)) != 0)
+		return r;
+	f->v = xcalloc(n + 1, sizeof(*f->v));
+	for (i = 0; i < n; i++) {
+		struct fa_acct *a = &f->v[f->n++];
+
+		a->id = xstrdup(m[i].id);
+		a->name = m[i].name != NULL ? xstrdup(m[i].name) : NULL;
+		if (m[i].error != NULL)
+			a->error = xstrdup(m[i].error);
+		else if (m[i].management)
+			acct_enter(f, a, f->conn, 0);
+		else if (m[i].akid == NULL)
+			a->error = xstrdup("cannot enter the account");
+		else if ((r = aws_conn_enter(f->conn, m[i].akid, m[i].secret,
+		    m[i].token, m[i].id, &c, &w)) != 0) {
+			a->error = xasprintf("cannot enter the account: %s",
+			    w != NULL ? w : vgl_err(r));
+			free(w);
+		} else
+			acct_enter(f, a, c, 1);
+	}
+	aws_org_members_free(m, n);
+	return 0;
+}
+
+static int
+fa_open(const struct policy *p, const struct policy_source *ps,
+    void **out, int *own, char **why)
 {
 	struct freeze_aws	*f;
 	struct http_opts	 o;
 	json_t			*creds;
-	const char		*arn, *s, *e;
 	int			 r;
 
 	*out = NULL;
@@ -144,51 +237,104 @@ freeze_aws_open(const struct policy *p, const struct policy_source *ps,
 	    ps->name);
 	*own = creds == NULL;
 	if ((r = aws_conn_open(ps, creds, f->http, &f->conn, why)) != 0) {
-		freeze_aws_free(f);
+		fa_free(f);
 		return r;
 	}
-	arn = aws_conn_caller_arn(f->conn);
-	f->caller = xstrdup(arn != NULL ? arn : "");
-	/* arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION -> ROLE. */
-	if ((s = strstr(f->caller, ":assumed-role/")) != NULL) {
-		s += strlen(":assumed-role/");
-		e = strchr(s, '/');
-		f->caller_role = e != NULL ? xstrndup(s, (size_t)(e - s)) :
-		    xstrdup(s);
-	} else if (strstr(f->caller, ":user/") != NULL)
-		/* User names are unique whatever the path: the last part. */
-		f->caller_user = xstrdup(strrchr(f->caller, '/') + 1);
+	if (json_object_get(ps->obj, "organization") != NULL) {
+		f->org = 1;
+		if ((r = open_org(f, why)) != 0) {
+			fa_free(f);
+			return r;
+		}
+	} else {
+		f->v = xcalloc(1, sizeof(*f->v));
+		f->n = 1;
+		f->v[0].id = xstrdup(aws_conn_account(f->conn));
+		acct_enter(f, &f->v[0], f->conn, 0);
+	}
 	*out = f;
 	return 0;
 }
 
-void
-freeze_aws_free(struct freeze_aws *f)
+static void
+fa_free(void *arg)
 {
+	struct freeze_aws *f = arg;
+	size_t		 i;
+
 	if (f == NULL)
 		return;
+	for (i = 0; i < f->n; i++) {
+		struct fa_acct *a = &f->v[i];
+
+		if (a->own_conn)
+			aws_conn_free(a->conn);
+		free(a->id);
+		free(a->name);
+		free(a->error);
+		free(a->caller);
+		free(a->caller_role);
+		free(a->caller_user);
+		json_decref(a->users);
+		json_decref(a->roles);
+		json_decref(a->policies);
+		json_decref(a->domains);
+	}
+	free(f->v);
 	aws_conn_free(f->conn);
 	http_client_free(f->http);
-	free(f->caller);
-	free(f->caller_role);
-	free(f->caller_user);
-	json_decref(f->users);
-	json_decref(f->roles);
-	json_decref(f->policies);
-	json_decref(f->domains);
 	free(f);
 }
 
-const char *
-freeze_aws_caller(const struct freeze_aws *f)
+static const char *
+fa_caller(const void *arg)
 {
-	return f->caller;
+	const struct freeze_aws *f = arg;
+	const char	*arn = aws_conn_caller_arn(f->conn);
+
+	return arn != NULL ? arn : "";
+}
+
+/* The account a step acts in: params.account_id, else the only one. */
+static struct fa_acct *
+step_acct(struct freeze_aws *f, json_t *step)
+{
+	const char	*id;
+	size_t		 i;
+
+	id = json_string_value(json_object_get(json_object_get(step,
+	    "params"), "account_id"));
+	if (id == NULL)
+		return f->n > 0 ? &f->v[0] : NULL;
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].id, id) == 0)
+			return &f->v[i];
+	return NULL;
+}
+
+static size_t
+fa_unreachable(void *arg, FILE *out)
+{
+	struct freeze_aws *f = arg;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].conn != NULL)
+			continue;
+		n++;
+		if (out != NULL)
+			fprintf(out, "  account %s%s%s%s: NOT FROZEN: %s\n",
+			    f->v[i].id, f->v[i].name != NULL ? " (" : "",
+			    f->v[i].name != NULL ? f->v[i].name : "",
+			    f->v[i].name != NULL ? ")" : "", f->v[i].error);
+	}
+	return n;
 }
 
 /* ---- live state ------------------------------------------------------------ */
 
 static int
-read_gaad(struct freeze_aws *f, char **why)
+read_gaad(struct fa_acct *f, char **why)
 {
 	struct http_req	*q;
 	xmlNode		*res, *m, *l;
@@ -266,7 +412,7 @@ read_gaad(struct freeze_aws *f, char **why)
 }
 
 static int
-read_keys(struct freeze_aws *f, char **why)
+read_keys(struct fa_acct *f, char **why)
 {
 	struct http_req	**q;
 	xmlNode		*res, *m, *l;
@@ -322,7 +468,7 @@ read_keys(struct freeze_aws *f, char **why)
 
 /* One JSON 1.1 call to Route 53 Domains; *out the reply object. */
 static int
-domains_call(struct freeze_aws *f, const char *op, json_t *body,
+domains_call(struct fa_acct *f, const char *op, json_t *body,
     json_t **out, char **why)
 {
 	struct http_req	*q;
@@ -347,7 +493,7 @@ domains_call(struct freeze_aws *f, const char *op, json_t *body,
 }
 
 static int
-read_domains(struct freeze_aws *f, char **why)
+read_domains(struct fa_acct *f, char **why)
 {
 	json_t		*o, *b, *d;
 	char		*marker = NULL;
@@ -377,8 +523,8 @@ read_domains(struct freeze_aws *f, char **why)
 	return 0;
 }
 
-int
-freeze_aws_read(struct freeze_aws *f, char **why)
+static int
+acct_read(struct fa_acct *f, char **why)
 {
 	int	 r;
 
@@ -405,9 +551,12 @@ has_action(const struct policy *p, const char *a)
 }
 
 static json_t *
-step_new(struct freeze_aws *f, const char *action, const char *op,
+step_new(struct fa_acct *f, const char *action, const char *op,
     const char *target, json_t *params, json_t *prior)
 {
+	/* In an organisation every step names its account. */
+	if (f->org)
+		json_object_set_new(params, "account_id", json_string(f->id));
 	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "source",
 	    f->ps->name, "action", action, "op", op, "target", target,
 	    "params", params, "prior", prior);
@@ -415,7 +564,7 @@ step_new(struct freeze_aws *f, const char *action, const char *op,
 
 /* The deny policy: document, name and ARN. */
 static void
-deny_policy(struct freeze_aws *f, const struct policy *p, char **doc,
+deny_policy(struct fa_acct *f, const struct policy *p, char **doc,
     char **name, char **arn)
 {
 	json_t	*d, *acts;
@@ -435,7 +584,7 @@ deny_policy(struct freeze_aws *f, const struct policy *p, char **doc,
 }
 
 static int
-skip_principal(struct freeze_aws *f, json_t *bg, json_t *e, int role,
+skip_principal(struct fa_acct *f, json_t *bg, json_t *e, int role,
     FILE *out)
 {
 	const char	*arn = jstr(e, "arn"), *path = jstr(e, "path");
@@ -464,8 +613,8 @@ skip_principal(struct freeze_aws *f, json_t *bg, json_t *e, int role,
 	return 0;
 }
 
-int
-freeze_aws_plan(struct freeze_aws *f, const struct policy *p, json_t *steps,
+static int
+acct_plan(struct fa_acct *f, const struct policy *p, json_t *steps,
     FILE *out, char **why)
 {
 	json_t		*bg, *e, *k;
@@ -478,8 +627,10 @@ freeze_aws_plan(struct freeze_aws *f, const struct policy *p, json_t *steps,
 	deny_policy(f, p, &doc, &name, &arn);
 	if (has_action(p, "aws.deny_mutations")) {
 		if (json_object_get(f->policies, arn) == NULL)
+			/* Its name is the same in every account: the ARN. */
 			json_array_append_new(steps, step_new(f,
-			    "aws.deny_mutations", "create_policy", name,
+			    "aws.deny_mutations", "create_policy", f->org ? arn :
+			    name,
 			    json_pack("{s:s, s:s, s:s}", "name", name,
 			    "arn", arn, "document", doc),
 			    json_pack("{s:b}", "exists", 0)));
@@ -569,7 +720,7 @@ find_by(json_t *list, const char *key, const char *val)
 
 /* The live status of a key ("Active", "Inactive"), or NULL if gone. */
 static const char *
-key_status(struct freeze_aws *f, const char *id)
+key_status(struct fa_acct *f, const char *id)
 {
 	json_t	*u, *k;
 	size_t	 i;
@@ -584,7 +735,7 @@ key_status(struct freeze_aws *f, const char *id)
 
 /* 1 attached, 0 not, -1 principal gone. */
 static int
-attached(struct freeze_aws *f, json_t *step)
+attached(struct fa_acct *f, json_t *step)
 {
 	json_t		*e;
 	const char	*op = jstr(step, "op");
@@ -597,8 +748,8 @@ attached(struct freeze_aws *f, json_t *step)
 	    jstr(json_object_get(step, "params"), "policy_arn"));
 }
 
-int
-freeze_aws_holds(struct freeze_aws *f, json_t *step)
+static int
+acct_holds(struct fa_acct *f, json_t *step)
 {
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*s;
@@ -620,8 +771,8 @@ freeze_aws_holds(struct freeze_aws *f, json_t *step)
 	return 0;
 }
 
-int
-freeze_aws_restored(struct freeze_aws *f, json_t *step)
+static int
+acct_restored(struct fa_acct *f, json_t *step)
 {
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	json_t		*prior = json_object_get(step, "prior"), *d;
@@ -643,8 +794,8 @@ freeze_aws_restored(struct freeze_aws *f, json_t *step)
 	return 0;
 }
 
-int
-freeze_aws_locks_out(struct freeze_aws *f, json_t *step)
+static int
+acct_locks_out(struct fa_acct *f, json_t *step)
 {
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*akid = aws_conn_access_key_id(f->conn);
@@ -667,7 +818,7 @@ freeze_aws_locks_out(struct freeze_aws *f, json_t *step)
 
 /* One IAM Query write; *code gets the AWS error code on failure. */
 static int
-iam_write(struct freeze_aws *f, const char *action, const char *params,
+iam_write(struct fa_acct *f, const char *action, const char *params,
     char **code, char **why)
 {
 	struct http_req	*q;
@@ -705,7 +856,7 @@ kv(const char *k1, const char *v1, const char *k2, const char *v2,
 
 /* A transfer lock change, waiting for its operation to succeed. */
 static int
-domain_lock(struct freeze_aws *f, const char *domain, int on, char **why)
+domain_lock(struct fa_acct *f, const char *domain, int on, char **why)
 {
 	const char	*op = on ? "EnableDomainTransferLock" :
 			    "DisableDomainTransferLock", *st;
@@ -758,8 +909,8 @@ domain_lock(struct freeze_aws *f, const char *domain, int on, char **why)
 	return r;
 }
 
-int
-freeze_aws_exec(struct freeze_aws *f, json_t *step, char **why)
+static int
+acct_exec(struct fa_acct *f, json_t *step, char **why)
 {
 	json_t		*pa = json_object_get(step, "params");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
@@ -803,8 +954,8 @@ freeze_aws_exec(struct freeze_aws *f, json_t *step, char **why)
 	return r;
 }
 
-int
-freeze_aws_undo(struct freeze_aws *f, json_t *step, char **note, char **why)
+static int
+acct_undo(struct fa_acct *f, json_t *step, char **note, char **why)
 {
 	json_t		*pa = json_object_get(step, "params");
 	json_t		*prior = json_object_get(step, "prior");
@@ -875,8 +1026,8 @@ freeze_aws_undo(struct freeze_aws *f, json_t *step, char **note, char **why)
 	return r;
 }
 
-json_t *
-freeze_aws_snapshot(struct freeze_aws *f)
+static json_t *
+acct_snapshot(struct fa_acct *f)
 {
 	json_t		*s = json_object(), *u, *k, *d;
 	const char	*dn;
@@ -902,29 +1053,247 @@ freeze_aws_snapshot(struct freeze_aws *f)
 
 /* ---- text ---------------------------------------------------------------- */
 
-char *
-freeze_step_text(json_t *step)
+static char *
+fa_step_text(json_t *step)
 {
 	json_t		*pa = json_object_get(step, "params");
 	const char	*op = jstr(step, "op"), *t = jstr(step, "target");
 	const char	*pol = jstr(pa, "policy_arn");
-
-	if (strcmp(op, "strip_role_permissions") == 0)
-		return freeze_discord_step_text(step);
+	const char	*acct = jstr(pa, "account_id");
+	char		*text, *s;
 
 	if (strcmp(op, "create_policy") == 0)
-		return xasprintf("create IAM policy %s: %s", t,
+		text = xasprintf("create IAM policy %s: %s", t,
 		    jstr(pa, "document") != NULL ? jstr(pa, "document") : "");
-	if (strcmp(op, "attach_user_policy") == 0)
-		return xasprintf("attach %s to user %s", pol != NULL ?
+	else if (strcmp(op, "attach_user_policy") == 0)
+		text = xasprintf("attach %s to user %s", pol != NULL ?
 		    strrchr(pol, '/') + 1 : "?", t);
-	if (strcmp(op, "attach_role_policy") == 0)
-		return xasprintf("attach %s to role %s", pol != NULL ?
+	else if (strcmp(op, "attach_role_policy") == 0)
+		text = xasprintf("attach %s to role %s", pol != NULL ?
 		    strrchr(pol, '/') + 1 : "?", t);
-	if (strcmp(op, "deactivate_key") == 0)
-		return xasprintf("deactivate access key %s of user %s "
+	else if (strcmp(op, "deactivate_key") == 0)
+		text = xasprintf("deactivate access key %s of user %s "
 		    "(Active -> Inactive)", t, jstr(pa, "user_arn"));
-	if (strcmp(op, "enable_transfer_lock") == 0)
-		return xasprintf("enable the transfer lock of domain %s", t);
-	return xasprintf("%s %s", op, t);
+	else if (strcmp(op, "enable_transfer_lock") == 0)
+		text = xasprintf("enable the transfer lock of domain %s", t);
+	else
+		text = xasprintf("%s %s", op, t);
+	if (acct == NULL)
+		return text;
+	s = xasprintf("in account %s: %s", acct, text);
+	free(text);
+	return s;
 }
+
+/* ---- over the accounts --------------------------------------------------- */
+
+static int
+fa_read(void *arg, char **why)
+{
+	struct freeze_aws *f = arg;
+	size_t		 i;
+	char		*w;
+	int		 r;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].conn == NULL)
+			continue;	/* fa_unreachable reports it */
+		if ((r = acct_read(&f->v[i], why)) != 0) {
+			if (f->org) {
+				w = *why;
+				*why = xasprintf("account %s: %s", f->v[i].id,
+				    w != NULL ? w : vgl_err(r));
+				free(w);
+			}
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int
+fa_plan(void *arg, const struct policy *p, json_t *steps, FILE *out,
+    char **why)
+{
+	struct freeze_aws *f = arg;
+	size_t		 i, n;
+	int		 r;
+
+	for (i = 0; i < f->n; i++) {
+		struct fa_acct *a = &f->v[i];
+
+		if (a->conn == NULL)
+			continue;
+		n = json_array_size(steps);
+		if ((r = acct_plan(a, p, steps, out, why)) != 0)
+			return r;
+		if (f->org && out != NULL)
+			fprintf(out, "  account %s%s%s%s: %zu step%s, as %s\n",
+			    a->id, a->name != NULL ? " (" : "",
+			    a->name != NULL ? a->name : "",
+			    a->name != NULL ? ")" : "",
+			    json_array_size(steps) - n,
+			    json_array_size(steps) - n == 1 ? "" : "s",
+			    a->caller);
+	}
+	return 0;
+}
+
+static json_t *
+fa_snapshot(void *arg)
+{
+	struct freeze_aws *f = arg;
+	json_t		*all = json_object(), *one;
+	size_t		 i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].conn == NULL)
+			continue;
+		one = acct_snapshot(&f->v[i]);
+		json_object_update(all, one);
+		json_decref(one);
+	}
+	return all;
+}
+
+/* The entered account of step, or NULL with *why (if why) set. */
+static struct fa_acct *
+entered(struct freeze_aws *f, json_t *step, char **why)
+{
+	struct fa_acct	*a = step_acct(f, step);
+
+	if (a != NULL && a->conn != NULL)
+		return a;
+	if (why != NULL)
+		*why = xasprintf("account %s: %s", jstr(json_object_get(step,
+		    "params"), "account_id") != NULL ? jstr(json_object_get(
+		    step, "params"), "account_id") : "?", a == NULL ? "not "
+		    "selected by organization.include/exclude" : a->error);
+	return NULL;
+}
+
+static int
+fa_holds(void *arg, json_t *step)
+{
+	struct fa_acct	*a = entered(arg, step, NULL);
+
+	return a != NULL && acct_holds(a, step);
+}
+
+static int
+fa_restored(void *arg, json_t *step)
+{
+	struct fa_acct	*a = entered(arg, step, NULL);
+
+	return a != NULL && acct_restored(a, step);
+}
+
+static int
+fa_locks_out(void *arg, json_t *step)
+{
+	struct fa_acct	*a = entered(arg, step, NULL);
+
+	return a != NULL && acct_locks_out(a, step);
+}
+
+static int
+fa_exec(void *arg, json_t *step, char **why)
+{
+	struct fa_acct	*a;
+
+	*why = NULL;
+	if ((a = entered(arg, step, why)) == NULL)
+		return VGL_ERR_PROVIDER;
+	return acct_exec(a, step, why);
+}
+
+static int
+fa_undo(void *arg, json_t *step, char **note, char **why)
+{
+	struct fa_acct	*a;
+
+	*note = *why = NULL;
+	if ((a = entered(arg, step, why)) == NULL)
+		return VGL_ERR_PROVIDER;
+	return acct_undo(a, step, note, why);
+}
+
+/* ---- the provider's freeze operations ------------------------------------ */
+
+static const char *const fa_actions[] = {
+	"aws.deny_mutations", "aws.deactivate_access_keys",
+	"route53.domain_transfer_lock", NULL
+};
+
+static int
+fa_check(const struct policy *p, int apply)
+{
+	if (has_action(p, "aws.deny_mutations") && json_array_size(
+	    json_object_get(p->freeze, "aws_denied_actions")) == 0) {
+		log_error("freeze: aws.deny_mutations needs a non-empty "
+		    "\"aws_denied_actions\"");
+		return VGL_EXIT_USAGE;
+	}
+	if (apply && json_array_size(json_object_get(json_object_get(
+	    p->freeze, "break_glass"), "aws")) == 0) {
+		log_error("freeze: refusing to apply: break_glass.aws is empty; "
+		    "name at least one principal (role or user ARN) that keeps "
+		    "access during the freeze");
+		return VGL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const char *
+fa_held_sql(const char *op, int *gone_holds)
+{
+	/* The deny policy gone is broken; anything else gone holds. */
+	*gone_holds = strcmp(op, "create_policy") != 0;
+	if (strcmp(op, "attach_user_policy") == 0)
+		return "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_users WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	if (strcmp(op, "attach_role_policy") == 0)
+		return "SELECT EXISTS (SELECT 1 FROM json_each(attached_policies) "
+		    "WHERE value = ?4) FROM main.aws_iam_roles WHERE "
+		    "run = ?1 AND source = ?2 AND arn = ?3";
+	if (strcmp(op, "deactivate_key") == 0)
+		return "SELECT status <> 'Active' FROM main.aws_iam_access_keys "
+		    "WHERE run = ?1 AND source = ?2 AND access_key_id = ?3";
+	if (strcmp(op, "enable_transfer_lock") == 0)
+		return "SELECT transfer_lock = 1 FROM main.route53_domains WHERE "
+		    "run = ?1 AND source = ?2 AND domain = ?3";
+	if (strcmp(op, "create_policy") == 0)
+		return "SELECT 1 FROM main.aws_iam_policies WHERE run = ?1 AND "
+		    "source = ?2 AND arn = ?4";
+	return NULL;
+}
+
+/* The deny policy a create_policy step made. */
+static const char *
+fa_created(json_t *step)
+{
+	if (strcmp(jstr(step, "op"), "create_policy") != 0)
+		return NULL;
+	return jstr(json_object_get(step, "params"), "arn");
+}
+
+const struct freeze_ops aws_freeze_ops = {
+	.actions = fa_actions,
+	.check = fa_check,
+	.open = fa_open,
+	.free = fa_free,
+	.caller = fa_caller,
+	.read = fa_read,
+	.plan = fa_plan,
+	.unreachable = fa_unreachable,
+	.snapshot = fa_snapshot,
+	.holds = fa_holds,
+	.restored = fa_restored,
+	.locks_out = fa_locks_out,
+	.exec = fa_exec,
+	.undo = fa_undo,
+	.step_text = fa_step_text,
+	.held_sql = fa_held_sql,
+	.created = fa_created,
+};

@@ -17,6 +17,8 @@
  * (AccessDenied, SUSPENDED) or collected fails the source: it is
  * recorded as failed (the run partial, exit 3) with the accounts named,
  * and each such account yields its own error finding (rules.c).
+ * aws_org_members() lists and enters the same accounts for the freeze
+ * (aws/freeze.c).
  */
 #include "config.h"
 
@@ -301,6 +303,71 @@ assume_all(struct org *o, struct aws_conn *c, const char *role_name,
 	free(who);
 }
 
+/*
+ * Lists the organisation's accounts through c, selects them by
+ * "include"/"exclude" (*naud: how many) and enters each selected ACTIVE
+ * member with AssumeRole (ExternalId from "external_id_env").  0, or an
+ * error with *why set.
+ */
+static int
+org_enter(struct org *o, struct aws_conn *c, size_t *naud, char **why)
+{
+	json_t		*org, *inc, *exc;
+	const char	*role_name, *var, *mgmt;
+	char		*external_id = NULL;
+	size_t		 i;
+	int		 r;
+
+	*naud = 0;
+	org = json_object_get(o->ctx->ps->obj, "organization");
+	role_name = json_string_value(json_object_get(org, "role_name"));
+	if (role_name == NULL)
+		role_name = "VigilAudit";
+	inc = json_object_get(org, "include");
+	exc = json_object_get(org, "exclude");
+	if ((var = json_string_value(json_object_get(org,
+	    "external_id_env"))) != NULL) {
+		const char *v = getenv(var);
+
+		/*
+		 * A replay needs no secret: the recorded AssumeRole bodies
+		 * hold the id redacted, and so will the replayed ones.
+		 */
+		if ((v == NULL || *v == '\0') && o->ctx->http != NULL &&
+		    http_client_replay_time(o->ctx->http) != 0)
+			v = "vigil-replay-external-id";
+		if (v == NULL || *v == '\0') {
+			*why = xasprintf("organization: environment variable %s "
+			    "(external_id_env) is not set", var);
+			return VGL_ERR_POLICY;
+		}
+		external_id = xstrdup(v);
+		log_add_secret(external_id);
+	}
+	mgmt = aws_conn_account(c);
+	if ((r = list_accounts(o, c, why)) != 0) {
+		freestr_secret(external_id);
+		return r;
+	}
+	for (i = 0; i < o->n; i++) {
+		struct org_acct *a = &o->v[i];
+
+		a->management = strcmp(a->id, mgmt) == 0;
+		a->audited = (inc == NULL || list_has(inc, a)) &&
+		    !list_has(exc, a);
+		if (!a->audited)
+			continue;
+		(*naud)++;
+		if (a->status == NULL || strcmp(a->status, "ACTIVE") != 0)
+			acct_fail(a, "cannot enter the account: it is ",
+			    a->status != NULL ? a->status : "of unknown "
+			    "status");
+	}
+	assume_all(o, c, role_name, external_id);
+	freestr_secret(external_id);
+	return 0;
+}
+
 static void *
 org_worker(void *arg)
 {
@@ -377,9 +444,8 @@ aws_org_collect(struct source_ctx *ctx)
 {
 	struct org		 o;
 	struct aws_conn		*c = NULL;
-	json_t			*org, *inc, *exc, *row;
-	const char		*role_name, *var, *mgmt;
-	char			*why = NULL, *external_id = NULL;
+	json_t			*org, *row;
+	char			*why = NULL;
 	pthread_t		*tids;
 	struct buf		 failed;
 	size_t			 i, nt, nfail = 0, naud = 0;
@@ -390,59 +456,19 @@ aws_org_collect(struct source_ctx *ctx)
 	pthread_mutex_init(&o.mtx, NULL);
 	buf_init(&failed, 0);
 	org = json_object_get(ctx->ps->obj, "organization");
-	role_name = json_string_value(json_object_get(org, "role_name"));
-	if (role_name == NULL)
-		role_name = "VigilAudit";
-	inc = json_object_get(org, "include");
-	exc = json_object_get(org, "exclude");
 	conc = json_is_integer(json_object_get(org, "concurrency")) ?
 	    (int)json_integer_value(json_object_get(org, "concurrency")) :
 	    ORG_CONCURRENCY;
 	if (conc < 1)
 		conc = 1;
-	if ((var = json_string_value(json_object_get(org,
-	    "external_id_env"))) != NULL) {
-		const char *v = getenv(var);
-
-		/*
-		 * A replay needs no secret: the recorded AssumeRole bodies
-		 * hold the id redacted, and so will the replayed ones.
-		 */
-		if ((v == NULL || *v == '\0') &&
-		    http_client_replay_time(ctx->http) != 0)
-			v = "vigil-replay-external-id";
-		if (v == NULL || *v == '\0') {
-			r = source_fail(ctx, "organization: environment "
-			    "variable %s (external_id_env) is not set", var);
-			goto out;
-		}
-		external_id = xstrdup(v);
-		log_add_secret(external_id);
-	}
 	if ((r = aws_conn_open(ctx->ps, NULL, ctx->http, &c, &why)) != 0) {
 		r = source_fail(ctx, "%s", why != NULL ? why : vgl_err(r));
 		goto out;
 	}
-	mgmt = aws_conn_account(c);
-	if ((r = list_accounts(&o, c, &why)) != 0) {
+	if ((r = org_enter(&o, c, &naud, &why)) != 0) {
 		r = source_fail(ctx, "%s", why);
 		goto out;
 	}
-	for (i = 0; i < o.n; i++) {
-		struct org_acct *a = &o.v[i];
-
-		a->management = strcmp(a->id, mgmt) == 0;
-		a->audited = (inc == NULL || list_has(inc, a)) &&
-		    !list_has(exc, a);
-		if (!a->audited)
-			continue;
-		naud++;
-		if (a->status == NULL || strcmp(a->status, "ACTIVE") != 0)
-			acct_fail(a, "cannot enter the account: it is ",
-			    a->status != NULL ? a->status : "of unknown "
-			    "status");
-	}
-	assume_all(&o, c, role_name, external_id);
 	nt = (size_t)conc < naud ? (size_t)conc : naud;
 	tids = xcalloc(nt + 1, sizeof(*tids));
 	for (i = 0; i < nt; i++)
@@ -480,12 +506,72 @@ aws_org_collect(struct source_ctx *ctx)
 		    "audited: %s", nfail, naud, failed.data);
  out:
 	aws_conn_free(c);
-	freestr_secret(external_id);
 	free(why);
 	buf_release(&failed);
 	org_release(&o);
 	pthread_mutex_destroy(&o.mtx);
 	return r;
+}
+
+int
+aws_org_members(const struct policy_source *ps, struct aws_conn *c,
+    struct http_client *http, struct aws_org_member **out, size_t *nout,
+    char **why)
+{
+	struct org		 o;
+	struct source_ctx	 ctx;
+	size_t			 i, naud;
+	int			 r;
+
+	*out = NULL;
+	*nout = 0;
+	memset(&o, 0, sizeof(o));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.ps = ps;
+	ctx.http = http;
+	o.ctx = &ctx;
+	pthread_mutex_init(&o.mtx, NULL);
+	if ((r = org_enter(&o, c, &naud, why)) == 0) {
+		*out = xcalloc(naud + 1, sizeof(**out));
+		for (i = 0; i < o.n; i++) {
+			struct org_acct		*a = &o.v[i];
+			struct aws_org_member	*m;
+
+			if (!a->audited)
+				continue;
+			m = &(*out)[(*nout)++];
+			m->id = a->id;
+			m->name = a->name;
+			m->management = a->management;
+			m->error = a->error;
+			if (a->entered && a->error == NULL) {
+				m->akid = a->akid;
+				m->secret = a->secret;
+				m->token = a->token;
+				a->akid = a->secret = a->token = NULL;
+			}
+			a->id = a->name = a->error = NULL;
+		}
+	}
+	org_release(&o);
+	pthread_mutex_destroy(&o.mtx);
+	return r;
+}
+
+void
+aws_org_members_free(struct aws_org_member *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].name);
+		free(v[i].akid);
+		freestr_secret(v[i].secret);
+		freestr_secret(v[i].token);
+		free(v[i].error);
+	}
+	free(v);
 }
 
 void

@@ -730,4 +730,5 @@ const struct source_type source_discord = {
 	.schema = discord_schema,
 	.check = discord_check,
 	.collect = discord_collect,
+	.freeze = &discord_freeze_ops,
 };

@@ -15,10 +15,15 @@
 
 #include "http.h"
 
+struct freeze_ops;
+
 #define DISCORD_API		"https://discord.com/api/v10"
 #define DISCORD_GLOBAL_RPS	50
 
 /* A permission bitfield: decimal string or JSON integer; 0 or -1. */
 int	 discord_parse_perms(json_t *, uint64_t *);
+
+/* The freeze's Discord operations (discord/freeze.c; freeze.h). */
+extern const struct freeze_ops discord_freeze_ops;
 
 #endif

@@ -65,7 +65,7 @@ struct freeze_discord {
 	const char			*guild_id;
 	char				*bot_id;
 	char				*caller;	/* "bot NAME (ID)" */
-	/* Live state (freeze_discord_read). */
+	/* Live state (dz_read). */
 	json_t				*roles;		/* id -> role */
 	json_t				*bot_roles;	/* [id] */
 	const char			*owner_id;
@@ -192,11 +192,13 @@ dc_call(struct freeze_discord *f, const char *method, const char *route,
 	return 0;
 }
 
+static void	dz_free(void *);
+
 /* ---- connection ---------------------------------------------------------- */
 
-int
-freeze_discord_open(const struct policy *p, const struct policy_source *ps,
-    struct freeze_discord **out, int *own, char **why)
+static int
+dz_open(const struct policy *p, const struct policy_source *ps,
+    void **out, int *own, char **why)
 {
 	struct freeze_discord	*f;
 	struct http_opts	 o;
@@ -226,7 +228,7 @@ freeze_discord_open(const struct policy *p, const struct policy_source *ps,
 		    xasprintf("cannot read the Discord bot token: %s",
 		    w != NULL ? w : vgl_err(r));
 		free(w);
-		freeze_discord_free(f);
+		dz_free(f);
 		return VGL_ERR_POLICY;
 	}
 	f->auth = xasprintf("Bot %s", tok);
@@ -236,13 +238,13 @@ freeze_discord_open(const struct policy *p, const struct policy_source *ps,
 		ep[strlen(ep) - 1] = '\0';
 	f->base = ep;
 	if ((r = dc_call(f, "GET", "me", "/users/@me", NULL, &me, why)) != 0) {
-		freeze_discord_free(f);
+		dz_free(f);
 		return r;
 	}
 	if (jstr(me, "id") == NULL) {
 		*why = xstrdup("GET /users/@me: the answer has no id");
 		json_decref(me);
-		freeze_discord_free(f);
+		dz_free(f);
 		return VGL_ERR_PROVIDER;
 	}
 	f->bot_id = xstrdup(jstr(me, "id"));
@@ -253,9 +255,11 @@ freeze_discord_open(const struct policy *p, const struct policy_source *ps,
 	return 0;
 }
 
-void
-freeze_discord_free(struct freeze_discord *f)
+static void
+dz_free(void *arg)
 {
+	struct freeze_discord *f = arg;
+
 	if (f == NULL)
 		return;
 	http_client_free(f->http);
@@ -270,9 +274,11 @@ freeze_discord_free(struct freeze_discord *f)
 	free(f);
 }
 
-const char *
-freeze_discord_caller(const struct freeze_discord *f)
+static const char *
+dz_caller(const void *arg)
 {
+	const struct freeze_discord *f = arg;
+
 	return f->caller;
 }
 
@@ -286,9 +292,10 @@ role_pos(json_t *role)
 	return (int)json_integer_value(json_object_get(role, "position"));
 }
 
-int
-freeze_discord_read(struct freeze_discord *f, char **why)
+static int
+dz_read(void *arg, char **why)
 {
+	struct freeze_discord *f = arg;
 	json_t		*g = NULL, *m = NULL, *rl, *e, *v;
 	char		*path;
 	uint64_t	 perms;
@@ -378,10 +385,11 @@ clean_name(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-int
-freeze_discord_plan(struct freeze_discord *f, const struct policy *p,
+static int
+dz_plan(void *arg, const struct policy *p,
     json_t *steps, FILE *out, char **why)
 {
+	struct freeze_discord *f = arg;
 	json_t		*bg, *e, *lost;
 	const char	*id, *name;
 	uint64_t	 perms, mask = strip_mask();
@@ -457,9 +465,10 @@ freeze_discord_plan(struct freeze_discord *f, const struct policy *p,
 	return 0;
 }
 
-json_t *
-freeze_discord_snapshot(struct freeze_discord *f)
+static json_t *
+dz_snapshot(void *arg)
 {
+	struct freeze_discord *f = arg;
 	json_t		*s = json_object(), *e;
 	const char	*id;
 	uint64_t	 perms;
@@ -479,9 +488,10 @@ freeze_discord_snapshot(struct freeze_discord *f)
 
 /* ---- checks ---------------------------------------------------------------- */
 
-int
-freeze_discord_holds(struct freeze_discord *f, json_t *step)
+static int
+dz_holds(void *arg, json_t *step)
 {
+	struct freeze_discord *f = arg;
 	uint64_t	 perms;
 
 	/* A deleted role grants nothing. */
@@ -497,9 +507,10 @@ prior_perms(json_t *step, uint64_t *out)
 	    "prior"), "permissions"), out);
 }
 
-int
-freeze_discord_restored(struct freeze_discord *f, json_t *step)
+static int
+dz_restored(void *arg, json_t *step)
 {
+	struct freeze_discord *f = arg;
 	uint64_t	 perms, prior;
 
 	if (live_perms(f, jstr(step, "target"), &perms) != 0)
@@ -507,9 +518,11 @@ freeze_discord_restored(struct freeze_discord *f, json_t *step)
 	return prior_perms(step, &prior) == 0 && perms == prior;
 }
 
-int
-freeze_discord_locks_out(struct freeze_discord *f, json_t *step)
+static int
+dz_locks_out(void *arg, json_t *step)
 {
+	struct freeze_discord *f = arg;
+
 	return in_array(f->bot_roles, jstr(step, "target"));
 }
 
@@ -538,9 +551,10 @@ set_perms(struct freeze_discord *f, const char *role, uint64_t perms,
 	return r;
 }
 
-int
-freeze_discord_exec(struct freeze_discord *f, json_t *step, char **why)
+static int
+dz_exec(void *arg, json_t *step, char **why)
 {
+	struct freeze_discord *f = arg;
 	const char	*t = jstr(step, "target");
 	uint64_t	 perms;
 
@@ -557,10 +571,11 @@ freeze_discord_exec(struct freeze_discord *f, json_t *step, char **why)
 	return set_perms(f, t, perms & ~strip_mask(), why);
 }
 
-int
-freeze_discord_undo(struct freeze_discord *f, json_t *step, char **note,
+static int
+dz_undo(void *arg, json_t *step, char **note,
     char **why)
 {
+	struct freeze_discord *f = arg;
 	const char	*t = jstr(step, "target");
 	uint64_t	 perms, prior;
 
@@ -580,8 +595,8 @@ freeze_discord_undo(struct freeze_discord *f, json_t *step, char **note,
 	return set_perms(f, t, prior, why);
 }
 
-char *
-freeze_discord_step_text(json_t *step)
+static char *
+dz_step_text(json_t *step)
 {
 	json_t	*pa = json_object_get(step, "params");
 	char	*l, *s;
@@ -596,3 +611,51 @@ freeze_discord_step_text(json_t *step)
 	free(l);
 	return s;
 }
+
+/* ---- the provider's freeze operations ------------------------------------ */
+
+static const char *const dz_actions[] = {
+	"discord.strip_dangerous_permissions", NULL
+};
+
+static int
+dz_check(const struct policy *p, int apply)
+{
+	if (apply && json_array_size(json_object_get(json_object_get(
+	    p->freeze, "break_glass"), "discord")) == 0) {
+		log_error("freeze: refusing to apply: break_glass.discord is "
+		    "empty; name at least one role id that keeps its "
+		    "permissions during the freeze");
+		return VGL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static const char *
+dz_held_sql(const char *op, int *gone_holds)
+{
+	*gone_holds = 1;
+	if (strcmp(op, "strip_role_permissions") == 0)
+		return "SELECT (CAST(permissions AS INTEGER) & 805306430) = 0 "
+		    "FROM main.discord_roles WHERE run = ?1 AND source = ?2 AND "
+		    "role_id = ?3";
+	return NULL;
+}
+
+const struct freeze_ops discord_freeze_ops = {
+	.actions = dz_actions,
+	.check = dz_check,
+	.open = dz_open,
+	.free = dz_free,
+	.caller = dz_caller,
+	.read = dz_read,
+	.plan = dz_plan,
+	.snapshot = dz_snapshot,
+	.holds = dz_holds,
+	.restored = dz_restored,
+	.locks_out = dz_locks_out,
+	.exec = dz_exec,
+	.undo = dz_undo,
+	.step_text = dz_step_text,
+	.held_sql = dz_held_sql,
+};

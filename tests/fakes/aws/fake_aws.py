@@ -15,7 +15,8 @@ Usage:
               [--fail-action ACTION [--fail-times N]]
 
 GET /_state (tests only) returns the state the freeze changes as JSON;
-GET /_state?full=1 the complete fixture as it is now (before/after).
+GET /_state?full=1 the complete fixture as it is now (before/after);
+GET /_state?org=1 that of every account of the organisation.
 It binds 127.0.0.1 on port 0, then writes the port and pid files. Each
 request is logged as one JSON line. The log never holds a secret key,
 a session token or a signature.
@@ -1297,14 +1298,30 @@ class Handler(BaseHTTPRequestHandler):
             return self.debug_state()
         if self.path == "/_state?full=1":
             return self.debug_state(full=True)
+        if self.path == "/_state?org=1":
+            return self.debug_state(org=True)
         self.handle_one()
 
-    def debug_state(self, full=False):
+    def debug_state(self, full=False, org=False):
         """GET /_state (tests only, not logged, no auth): the mutable
         state the freeze changes: users' keys and attached policies,
         roles' and groups' attached policies, policies, domain locks.
-        GET /_state?full=1: the complete fixture as it is now."""
+        GET /_state?full=1: the complete fixture as it is now.
+        GET /_state?org=1: account id -> the complete fixture, for the
+        management account and every member."""
         st = self.st
+        if org:
+            with st.lock:
+                out = {st.account: copy.deepcopy(st.fx)}
+                for acct, m in st.members.items():
+                    out[acct] = copy.deepcopy(m.fx)
+            data = json.dumps(out, sort_keys=True).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         with st.lock:
             fx = st.fx
             out = copy.deepcopy(fx) if full else {
