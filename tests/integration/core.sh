@@ -80,7 +80,14 @@ expect_eq "$?" 3 "the first (hanging source) audit exits 3"
 # ---- a killed run leaves nothing --------------------------------------
 "$VIGIL" -p hang.json --db killed.db audit >/dev/null 2>&1 &
 victim=$!
-sleep 1
+# Kill once the store exists (the source hangs then): a slow sanitizer
+# build may take seconds to get there.
+_i=0
+while [ ! -s killed.db ] && [ "$_i" -lt 100 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
+sleep 0.5
 kill -9 "$victim"
 wait "$victim" 2>/dev/null
 vg hist-killed -p hang.json --db killed.db history

@@ -61,6 +61,8 @@ For the freeze (any scenario):
 For bench/run: --members N makes the guild N members (default 2500),
 --bucket-limit N lets each default route bucket allow N requests per
 second (default 10; the exhaust scenario's members bucket stays 2).
+--members-window S sets the exhaust scenario's members bucket window
+(default 1.0 s): a slow (sanitizer) client still meets the empty bucket.
 
 The fixture (built in): guild GUILD_ID with mfa_level 0, verification
 level 1; 2500 members (a bot with ADMINISTRATOR through the Admin role
@@ -277,8 +279,8 @@ class Server(ThreadingHTTPServer):
             if s not in SCENARIOS:
                 raise SystemExit("fake_discord: unknown scenario %r" % s)
         bl = opts.bucket_limit
-        members_limit, members_window = (2, 1.0) if "exhaust" in \
-            self.scenarios else (bl, 1.0)
+        members_limit, members_window = (2, opts.members_window) \
+            if "exhaust" in self.scenarios else (bl, 1.0)
         self.buckets = {
             "guild": Bucket("b0c1a2f3guild", bl, 1.0),
             "roles": Bucket("b0c1a2f3roles", bl, 1.0),
@@ -582,6 +584,8 @@ def main():
                     help="at most N members per page, whatever the limit")
     ap.add_argument("--members", type=int, default=0,
                     help="the guild's member count (default %d)" % NMEMBERS)
+    ap.add_argument("--members-window", type=float, default=1.0,
+                    help="the exhaust scenario's members bucket window (s)")
     ap.add_argument("--bucket-limit", type=int, default=10,
                     help="requests per second of each route bucket")
     opts = ap.parse_args()
