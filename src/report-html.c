@@ -711,7 +711,7 @@ html_accounts(xmlNodePtr main, json_t *doc, json_t *acc)
 	int		 sev;
 
 	s = section(main, "accounts", "Accounts");
-	el(s, "p", "Findings by AWS account: unwaived failing findings by "
+	el(s, "p", "Findings by account: unwaived failing findings by "
 	    "severity, and error findings (an account that could not be "
 	    "audited is an error, never a pass).");
 	if (num(doc, "findings_omitted") > 0)

@@ -263,30 +263,43 @@ finding_account(json_t *f)
 }
 
 /*
- * The accounts of the run's AWS organisations (aws_org_accounts of the
- * snapshot the run evaluated), for reports that group by account: set as
- * "accounts" only when there is one.
+ * The accounts the run's sources saw (each provider's accounts_sql over
+ * the snapshot the run evaluated), for reports that group by account: set
+ * as "accounts" only when there is one.
  */
 static int
 report_accounts(struct store *st, long long run, json_t *doc)
 {
 	sqlite3_stmt	*s;
 	json_t		*arr;
+	long long	 snap = run;
+	size_t		 i;
 
-	if ((s = prep(st, "SELECT source, account_id, name, status, "
-	    "management, audited, error FROM main.aws_org_accounts WHERE "
-	    "run = coalesce((SELECT snapshot_run FROM main.runs WHERE id = "
-	    "?1), ?1) ORDER BY account_id, source", run)) == NULL)
+	if ((s = prep(st, "SELECT coalesce((SELECT snapshot_run FROM "
+	    "main.runs WHERE id = ?1), ?1)", run)) == NULL)
 		return -1;
-	arr = json_array();
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:o, s:o, s:o, s:o, "
-		    "s:b, s:b, s:o}", "source", col_json(s, 0), "account_id",
-		    col_json(s, 1), "name", col_json(s, 2), "status",
-		    col_json(s, 3), "management", sqlite3_column_int(s, 4),
-		    "audited", sqlite3_column_int(s, 5), "error",
-		    col_json(s, 6)));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		snap = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
+	arr = json_array();
+	for (i = 0; source_types[i] != NULL; i++) {
+		if (source_types[i]->accounts_sql == NULL)
+			continue;
+		if ((s = prep(st, source_types[i]->accounts_sql, snap)) ==
+		    NULL) {
+			json_decref(arr);
+			return -1;
+		}
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_array_append_new(arr, json_pack("{s:o, s:o, s:o, "
+			    "s:o, s:b, s:b, s:o}", "source", col_json(s, 0),
+			    "account_id", col_json(s, 1), "name",
+			    col_json(s, 2), "status", col_json(s, 3),
+			    "management", sqlite3_column_int(s, 4), "audited",
+			    sqlite3_column_int(s, 5), "error",
+			    col_json(s, 6)));
+		sqlite3_finalize(s);
+	}
 	if (json_array_size(arr) > 0)
 		json_object_set_new(doc, "accounts", arr);
 	else

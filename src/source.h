@@ -136,6 +136,13 @@ struct source_type {
 	 * this provider, so reports can group by account.  May be NULL.
 	 */
 	void		(*finding_account)(json_t *finding);
+	/*
+	 * The accounts a run of this provider saw, for reports grouped by
+	 * account: one SELECT of (source, account_id, name, status,
+	 * management, audited, error) where ?1 is the snapshot's run.  May
+	 * be NULL.
+	 */
+	const char	 *accounts_sql;
 	/* Policy keys this type accepts beyond the common ones. */
 	const char *const *keys;
 	/* Keys accepted inside "endpoints" (NULL: none). */

@@ -368,5 +368,8 @@ const struct source_type source_aws = {
 	.scope = &aws_scope,
 	.critical = aws_critical,
 	.finding_account = aws_finding_account,
+	.accounts_sql = "SELECT source, account_id, name, status, management, "
+	    "audited, error FROM main.aws_org_accounts WHERE run = ?1 "
+	    "ORDER BY account_id, source",
 	.freeze = &aws_freeze_ops,
 };
