@@ -8,8 +8,10 @@
  * Journal rules: a step's row, with its prior state, is committed as
  * "started" before its write is sent, and set to "done" after; a write
  * failure leaves it "started" with the error and stops the apply.  A
- * re-run resumes: a "started" step is checked against the live state
- * (done if it holds, else sent again), then a fresh plan from the live
+ * re-run resumes: a "started" step, and a "done" or "undone" one that
+ * no longer holds, is checked against the live state (done if it
+ * holds, else set "started" again and sent again), then a fresh plan
+ * from the live
  * state supplies whatever is still missing (nothing, after a complete
  * apply).  Thaw undoes "done" and "started" steps in reverse order,
  * restoring each prior value, re-reads the live state to verify, and
@@ -828,6 +830,18 @@ freeze_apply(const struct policy *p, sqlite3 *db,
 			}
 			print_step(stdout, n, js, " ... holds (resumed)");
 			continue;
+		}
+		/*
+		 * Journaled as 'started' before the write again: a step
+		 * left 'undone' by a partial thaw is skipped by thaw, so a
+		 * write that lands and is then not confirmed (a kill, a
+		 * failed poll) would stay in force after the next thaw.
+		 */
+		if (strcmp(jstr(js, "state"), "started") != 0 &&
+		    journal_set(db, json_integer_value(json_object_get(js,
+		    "id")), "started", NULL) != 0) {
+			r = VGL_EXIT_WRITE;
+			goto out;
 		}
 		if ((r = run_step(db, v, js, n)) != 0)
 			goto out;

@@ -316,6 +316,42 @@ expect_eq "$(state "$FPORT" 's["domains"]["example.com"]')" "true" \
 vg resume-status -p policy.json freeze status
 expect_rc 0 "status after the resumed apply exits 0"
 
+# ---- a partial thaw, then a re-apply whose write lands unconfirmed ---------
+# The thaw fails at DetachRolePolicy, after it unlocked example.com (the
+# last step, undone first); the re-apply locks example.com again but its
+# GetOperationDetail (the 5th: apply and thaw used two each) fails.  The
+# step must be journaled 'started' before that write, so that the next
+# thaw unlocks it again: a step left 'undone' is skipped by thaw, and the
+# lock would stay on (the kill loop found this; killloop.sh).
+
+start_fake fake_aws --fixture "$FIX" --log "$T/redo.jsonl" \
+    --fail-action DetachRolePolicy --fail-action GetOperationDetail+4 ||
+    not_ok "fake_aws (redo) starts"
+RPORT=$FAKE_PORT
+mkpolicy "$T/redo" "$RPORT" "$BG" "$ALL"
+cd "$T/redo" || exit 99
+full "$RPORT" >"$T/redo-before.state.json"
+vg redo-apply -p policy.json freeze apply --yes
+expect_rc 0 "redo: a whole apply exits 0"
+vg redo-thaw -p policy.json freeze thaw --yes
+expect_rc 4 "redo: a thaw whose DetachRolePolicy fails exits 4"
+expect_eq "$(state "$RPORT" 's["domains"]["example.com"]')" "false" \
+    "redo: the partial thaw unlocked example.com before it failed"
+vg redo-again -p policy.json freeze apply --yes
+expect_rc 4 "redo: a re-apply whose lock is sent but not confirmed exits 4"
+expect_eq "$(state "$RPORT" 's["domains"]["example.com"]')" "true" \
+    "redo: the re-apply's lock landed"
+expect_eq "$("$PYTHON" -c "import sqlite3; print(' '.join(r[0] for r in sqlite3.connect('vigil.db').execute(\"SELECT state FROM freeze_journal WHERE op = 'enable_transfer_lock'\")))")" \
+    "started" \
+    "redo: the re-applied lock step was journaled 'started' before its write"
+vg redo-thaw2 -p policy.json freeze thaw --yes
+expect_rc 0 "redo: the next thaw completes"
+expect_eq "$(state "$RPORT" 's["domains"]["example.com"]')" "false" \
+    "redo: and unlocks example.com again"
+full "$RPORT" >"$T/redo-after.state.json"
+expect_eq "$(cmp "$T/redo-before.state.json" "$T/redo-after.state.json" 2>&1)" "" \
+    "redo: the fake's complete state after the thaw equals the state before the first apply"
+
 # ---- AWS + Route 53 + Discord ------------------------------------------------
 
 DTOKEN='fakeDiscordBotToken.ForVigilFreeze.0001'

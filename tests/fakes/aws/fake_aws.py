@@ -12,7 +12,7 @@ Usage:
   fake_aws.py --port-file F --pid-file P --fixture FIXTURE.json
               [--log REQLOG.jsonl] [--page-size N] [--scenario NAME]
               [--throttle-every N] [--report-delay S]
-              [--fail-action ACTION [--fail-times N]]
+              [--fail-action ACTION[+SKIP][:TIMES] ...] [--fail-times N]
 
 GET /_state (tests only) returns the state the freeze changes as JSON;
 GET /_state?full=1 the complete fixture as it is now (before/after);
@@ -171,6 +171,12 @@ class State:
                 "arn": "arn:aws:iam::%s:user/%s" % (self.account, c["user"]),
                 "user_id": self.user_id(c["user"]), "user": c["user"]}
         self.counts = {}
+        self.fail_actions = {}  # action -> (skip, times)
+        for spec in getattr(args, "fail_action", None) or []:
+            name, _, times = spec.partition(":")
+            name, _, skip = name.partition("+")
+            self.fail_actions[name] = (int(skip or 0),
+                                       int(times or args.fail_times))
         self.report_first = None
         self.operations = {}
         self.log = open(args.log, "a", encoding="utf-8") if args.log else None
@@ -1511,11 +1517,15 @@ class Handler(BaseHTTPRequestHandler):
         family = {"iam": "iam", "sts": "iam", "route53": "route53"}.get(
             service, "json")
         n = st.count(family)
-        if action and action == st.args.fail_action and \
-                st.count("fail:" + action) <= st.args.fail_times:
-            entry["injected"] = "fail-action"
-            raise AwsError(403, "AccessDenied", "User is not authorized to "
-                           "perform: %s (injected by --fail-action)" % action)
+        fail = st.fail_actions.get(action) if action else None
+        if fail is not None:
+            skip, times = fail
+            n = st.count("fail:" + action)
+            if skip < n <= skip + times:
+                entry["injected"] = "fail-action"
+                raise AwsError(403, "AccessDenied", "User is not authorized "
+                               "to perform: %s (injected by --fail-action)"
+                               % action)
         if sc == "iam-unavailable" and service == "iam":
             entry["injected"] = "unavailable"
             raise AwsError(503, "ServiceUnavailable", "Service is unavailable",
@@ -1618,9 +1628,11 @@ def main():
     ap.add_argument("--report-delay", type=float, default=None,
                     help="seconds before a started report is ready "
                     "(default 0; 3 with --scenario report-slow)")
-    ap.add_argument("--fail-action", default=None,
-                    help="answer this action (e.g. UpdateAccessKey) with "
-                    "403 AccessDenied, the first --fail-times times")
+    ap.add_argument("--fail-action", action="append", default=[],
+                    help="ACTION[+SKIP][:TIMES]: answer this action (e.g. "
+                    "UpdateAccessKey) with 403 AccessDenied TIMES times "
+                    "(default --fail-times) after its first SKIP calls "
+                    "(default 0) succeeded; may be given more than once")
     ap.add_argument("--fail-times", type=int, default=1)
     ap.add_argument("--org-accounts", type=int, default=0,
                     help="serve an organisation of N member accounts")
