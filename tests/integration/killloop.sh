@@ -169,6 +169,7 @@ loop() {
 	_name=$1
 	_want=$2
 	_max=$3
+	_max0=$3
 	shift 3
 	_landed=0
 	_iter=0
@@ -182,6 +183,14 @@ loop() {
 		# start and sleep(1)'s own start eat into the delay.
 		killone "$(rnd "$(awk -v m="$_max" 'BEGIN { printf "%.3f", m * 0.8 }')" "$SEED")" "$@"
 		_landed=$((_landed + landed))
+		# The window follows the command's own time, which varies
+		# with the machine's load (baseline accept takes a few ms
+		# when idle): a kill that came after the end shrinks it, a
+		# kill that landed lets it grow back towards the measured
+		# time.
+		_max=$(awk -v m="$_max" -v o="$_max0" -v l="$landed" 'BEGIN {
+		    m = l ? m * 1.1 : m * 0.75; if (m > o) m = o;
+		    if (m < 0.005) m = 0.005; printf "%.4f", m }')
 		_c=$(storecheck)
 		case $_c in
 		ok*) ;;
