@@ -587,12 +587,16 @@ fetch_api_tokens(struct atl *a)
 				break;
 			a->ctx->resources++;
 		}
-		free(cur);
-		cur = next_cursor(page);
+		if (r == 0)
+			r = follow_cursor(a, page, &cur,
+			    "organization API tokens");
 		json_decref(page);
 		if (r != 0 || cur == NULL)
 			break;
 	}
+	if (r == 0 && cur != NULL)
+		r = source_fail(a->ctx, "organization API tokens: more than "
+		    "%d pages", ATL_MAX_PAGES);
 	if (r == 0)
 		r = put_coverage(a, "api_tokens", 1, NULL);
  out:

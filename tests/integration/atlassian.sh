@@ -287,4 +287,16 @@ check "empty page with isLast false: no sanitizer report" \
 expect_json "$T/stuck.json" 'd["sources"][0]["status"] == "failed" and "members of group" in d["sources"][0]["error"] and "startAt=2 is empty but isLast is false" in d["sources"][0]["error"]' \
     "empty page with isLast false: source failed, naming the group list and the offset"
 
+# ---- an API token list whose cursor repeats --------------------------------
+
+fake "$T/tokenloop.jsonl" tokenloop || not_ok "fake_atlassian (tokenloop) starts"
+mkcase tokenloop "$FAKE_PORT"
+cd "$T/tokenloop" || exit 99
+vg tl-audit -p policy.json audit --json "$T/tokenloop.json"
+expect_rc 3 "API tokens whose links.next repeats its cursor: audit exits 3, not a clean pass"
+expect_json "$T/tokenloop.json" 'd["sources"][0]["status"] == "failed" and "organization API tokens: links.next gives the same cursor again" in d["sources"][0]["error"]' \
+    "repeated API token cursor: source failed, naming the list"
+expect_eq "$(grep -c 'api-tokens?cursor=t-2' "$T/tokenloop.jsonl")" 1 \
+    "repeated API token cursor: the page is asked once, not again in a loop"
+
 finish

@@ -42,6 +42,8 @@ Scenarios (--scenario NAME, repeatable):
   stuck      group/member pages after the first are empty with isLast
              false (a page that cannot be followed)
   notokens   api-tokens answers 403 (an API key without read:tokens:admin)
+  tokenloop  api-tokens pages after the first give the same cursor again
+             in links.next (a list that cannot be followed)
 
 Each request is logged to --log as one JSON line: time, t, method, path,
 status, auth ("bearer", "basic", "none" or "bad": never the credential).
@@ -60,7 +62,8 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-SCENARIOS = ("ratelimit", "nearlimit", "forbidden", "stuck", "notokens")
+SCENARIOS = ("ratelimit", "nearlimit", "forbidden", "stuck", "notokens",
+             "tokenloop")
 TEMPLATE = re.compile(r"^\{\{now([+-])(\d+)d\}\}$")
 V1_PAGE = 2
 V2_PAGE = 2
@@ -244,12 +247,15 @@ class Handler(BaseHTTPRequestHandler):
                 start = int(q.get("cursor", "0").replace("t-", "") or 0)
                 items, last = page_of(fx["api_tokens"], start, V1_PAGE)
                 body = {"data": items, "links": {"self": self.path}}
+                nxt = start + V1_PAGE
+                if "tokenloop" in sc and start > 0:
+                    last, nxt = False, start
                 if not last:
                     host, port = self.server.server_address[:2]
                     body["links"]["next"] = (
                         "http://%s:%d/admin/api-access/v1/orgs/%s/"
                         "api-tokens?cursor=t-%d" %
-                        (host, port, org, start + V1_PAGE))
+                        (host, port, org, nxt))
                 return self.send(200, body)
             m = re.match(r"^/admin/v2/orgs/([^/]+)/directories/([^/]+)/users$",
                          u.path)
