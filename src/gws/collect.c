@@ -589,12 +589,20 @@ list_rest(struct gws *g, const char *what, const char *key, json_t *out,
 		if ((r = gws_token_fresh(g, why)) != 0)
 			break;
 		q = list_req(g, what, next);
-		free(next);
-		next = NULL;
 		http_do(g->http, q);
 		r = list_page(g, q, what, key, out, &n, why);
-		next = n;
 		http_req_free(q);
+		/* A token that repeats would loop until the deadline. */
+		if (r == 0 && n != NULL && strcmp(n, next) == 0) {
+			*why = xasprintf("%s: nextPageToken repeats the token "
+			    "just followed; the list would be incomplete",
+			    what);
+			free(n);
+			n = NULL;
+			r = VGL_ERR_PROVIDER;
+		}
+		free(next);
+		next = n;
 	}
 	free(next);
 	return r;
@@ -1014,7 +1022,8 @@ usage_report(struct gws *g, char **why)
 	struct http_req	*q;
 	json_t		*all, *j, *rep, *ent, *row;
 	const char	*s;
-	char		 date[16], day[32], *next = NULL, *email, *what;
+	char		 date[16], day[32], *next = NULL, *prev = NULL, *email;
+	char		*what;
 	long long	 now;
 	size_t		 i;
 	int		 back, r = 0, ready;
@@ -1027,6 +1036,8 @@ usage_report(struct gws *g, char **why)
 		    sizeof(day));
 		snprintf(date, sizeof(date), "%.10s", day);
 		ready = 1;
+		free(prev);
+		prev = NULL;
 		do {
 			if ((r = gws_token_fresh(g, why)) != 0)
 				goto out;
@@ -1051,9 +1062,21 @@ usage_report(struct gws *g, char **why)
 			    i, rep)
 				json_array_append(all, rep);
 			if ((s = json_string_value(json_object_get(j,
-			    "nextPageToken"))) != NULL && *s != '\0')
+			    "nextPageToken"))) != NULL && *s != '\0') {
+				if (prev != NULL && strcmp(prev, s) == 0) {
+					*why = xasprintf("usage report for %s: "
+					    "nextPageToken repeats the token "
+					    "just followed; the report would "
+					    "be incomplete", date);
+					json_decref(j);
+					r = VGL_ERR_PROVIDER;
+					goto out;
+				}
 				next = xstrdup(s);
+			}
 			json_decref(j);
+			free(prev);
+			prev = next != NULL ? xstrdup(next) : NULL;
 		} while (next != NULL);
 		if (ready)
 			break;
@@ -1091,6 +1114,7 @@ usage_report(struct gws *g, char **why)
 			goto out;
 	}
  out:
+	free(prev);
 	free(next);
 	json_decref(all);
 	return r;

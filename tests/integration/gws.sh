@@ -266,6 +266,20 @@ expect_eq "$(logcheck "$T/forbidden.jsonl" 'len([x for x in e if x["status"] == 
     "403 forbidden is not retried (3 first-page calls, once each)"
 stop_fake "$FAKE_DIR"
 
+# ---- a users list whose nextPageToken repeats ---------------------------------
+
+fake --log "$T/tokenloop.jsonl" --scenario tokenloop || not_ok "fake_gws (tokenloop) starts"
+mkcase tokenloop "$FAKE_PORT" ../keys/sa.json
+cd "$T/tokenloop" || exit 99
+vg tokenloop -p policy.json audit --json "$T/tokenloop.json"
+expect_rc 3 "users.list nextPageToken repeats: audit exits 3, not a clean pass or a wait for the deadline"
+no_crash "tokenloop" tokenloop
+expect_json "$T/tokenloop.json" 'd["sources"][0]["status"] == "failed" and "users: nextPageToken repeats the token just followed" in d["sources"][0]["error"]' \
+    "repeated users.list token: source failed, naming the list"
+expect_eq "$(logcheck "$T/tokenloop.jsonl" 'len([x for x in e if x.get("call") == "users.list" and "pageToken" in x.get("query", "")])')" 1 \
+    "repeated users.list token: the repeated page is not asked again"
+stop_fake "$FAKE_DIR"
+
 # ---- one super admin, no usage report ----------------------------------------
 
 fake --log "$T/degraded.jsonl" --scenario degraded || not_ok "fake_gws (degraded) starts"

@@ -21,7 +21,7 @@ Usage:
   fake_gws.py --port-file F --pid-file P --public-key PUB.pem
               --client-email E --subject S [--customer-id ID]
               [--log REQLOG.jsonl] [--issued FILE] [--page-size N]
-              [--scenario normal|ratelimit|forbidden|degraded]
+              [--scenario normal|ratelimit|forbidden|degraded|tokenloop]
               [--bulk-users N]
 
 --bulk-users N (for bench/run) adds N generated users (bulkNNNNNN@example.com,
@@ -518,6 +518,8 @@ class Handler(BaseHTTPRequestHandler):
             out = page(st.users, q, 500, size, "users")
             if out is None:
                 return google_error(400, "invalid", "Invalid pageToken")
+            if st.args.scenario == "tokenloop" and "pageToken" in q:
+                out["nextPageToken"] = q["pageToken"][0]
             out.update({"kind": "admin#directory#users", "etag": '"u"'})
             return 200, out
         if call == "roles.list":
@@ -676,7 +678,7 @@ def main():
     ap.add_argument("--bulk-users", type=int, default=0)
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "ratelimit", "forbidden",
-                             "degraded"])
+                             "degraded", "tokenloop"])
     args = ap.parse_args()
     st = State(args)
     Handler.st = st
