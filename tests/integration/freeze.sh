@@ -513,6 +513,28 @@ vg dfail-thaw -p policy.json freeze thaw --yes
 expect_rc 0 "thaw after the failed apply exits 0"
 same f1 "$BAP" "$FDP" "failed write, thaw"
 
+# A 429 on a PATCH that no bucket announced: the shared HTTP layer waits
+# Retry-After and sends it again; the freeze completes and thaws exactly.
+start_fake fake_discord --token "$DTOKEN" --scenario freeze \
+    --scenario patch429 --log "$T/d429-dc.jsonl" ||
+    not_ok "fake_discord (patch429) starts"
+QDP=$FAKE_PORT
+mkboth "$T/d429" "$BAP" "$QDP"
+cd "$T/d429" || exit 99
+snap q1 "$BAP" "$QDP"
+vg d429 -p policy.json freeze apply --yes
+expect_rc 0 "a 429 on a Discord PATCH: apply waits and completes (exit 0)"
+expect_eq "$(grep -c '"status": 429' "$T/d429-dc.jsonl")" "1" \
+    "a 429 on a Discord PATCH: the one 429 was received"
+expect_eq "$(grep -c '"method": "PATCH"' "$T/d429-dc.jsonl")" "4" \
+    "a 429 on a Discord PATCH: the refused PATCH was sent again (3 + 1)"
+expect_eq "$(perms "$QDP" | tr ' ' '\n' | grep -E '^(Mods|NukeBot|Deploy)=' | tr '\n' ' ')" \
+    "Mods=8192 NukeBot=0 Deploy=4612248968380809216 " \
+    "a 429 on a Discord PATCH: every role stripped as without it"
+vg d429-thaw -p policy.json freeze thaw --yes
+expect_rc 0 "a 429 on a Discord PATCH: thaw exits 0"
+same q1 "$BAP" "$QDP" "429 on a PATCH, apply, thaw"
+
 # ---- secrets -----------------------------------------------------------------
 
 check "no secret in any output, log or store" sh -c \

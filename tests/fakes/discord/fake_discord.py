@@ -42,6 +42,9 @@ Scenarios:
               above it (7), Ops (5), Mods (4), Deploy (3, MANAGE_WEBHOOKS
               and bits 49 and 62), Helpers (3), NukeBot (managed, 2).
               The PATCH roles bucket allows 2 requests per 1.0 s.
+  patch429    the first PATCH of a role gets a 429 that no bucket header
+              announced (a shared-resource limit: retry_after 0.7,
+              Retry-After: 1, X-RateLimit-Scope: shared)
 For the freeze (any scenario):
   GET   /users/@me                      the bot (vigil-audit)
   GET   /guilds/{id}/members/{user id}  one member
@@ -98,7 +101,7 @@ from urllib.parse import urlsplit, parse_qs
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SCENARIOS = ("exhaust", "global429", "nointent", "nowebhooks",
-             "badoverwrite", "freeze")
+             "badoverwrite", "freeze", "patch429")
 
 GUILD_ID = "1100000000000000001"
 OWNER_ID = "1200000000000000001"
@@ -290,6 +293,7 @@ class Server(ThreadingHTTPServer):
             "channels": Bucket("b0c1a2f3channels", bl, 1.0),
         }
         self.global_done = False
+        self.patch429_done = False
         self.freeze_setup(opts)
         self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
         self.lock = threading.Lock()
@@ -510,6 +514,15 @@ def _do_patch(self):
         self.send(404, {"message": "Unknown Guild", "code": 10004})
         return
     now = time.time()
+    if "patch429" in srv.scenarios:
+        with srv.lock:
+            first = not srv.patch429_done
+            srv.patch429_done = True
+        if first:
+            self.send(429, {"message": "You are being rate limited.",
+                            "retry_after": 0.7, "global": False},
+                      {"Retry-After": "1", "X-RateLimit-Scope": "shared"})
+            return
     b = srv.buckets["patch-role"]
     with srv.lock:
         allowed, remaining, reset_after = b.take(now)
