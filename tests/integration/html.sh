@@ -5,7 +5,8 @@
 # since the previous run and the resolved findings, drift grouped by
 # table, the trend with its axes and partial runs; the DOM Chromium built
 # has no element injected by a hostile provider string, and the script ran
-# under the CSP; screenshots at desktop and phone width are not blank.
+# under the CSP; screenshots at desktop and phone width are not blank;
+# printed to PDF, the first page is not half blank.
 . "$TEST_SRCDIR/tests/integration/lib.sh"
 cd "$T" || exit 1
 FIX=$TEST_SRCDIR/tests/fakes/rdap/fixtures
@@ -305,6 +306,46 @@ for path, want in ((sys.argv[1], 1280), (sys.argv[2], 420)):
     # scroll boxes keep wide tables inside).
     edge = sum(1 for y in range(0, h, 4) for x in (w - 3,) if rows[y][x * bpp:x * bpp + 3] != b"\xff\xff\xff")
     t(edge < h // 4 // 3, "%dpx: nothing runs off the right edge (%d)" % (want, edge))
+EOF
+
+
+# Print: Chromium's own PDF of the report (no header or footer).  The
+# PDF's page content streams place text in the document's CSS pixels
+# ("1 0 0 -1 X Y Tm"); the first page is not half blank when its lowest
+# text line lies in the bottom fifth of the page.
+chrome --no-pdf-header-footer --print-to-pdf="$T/print.pdf" \
+    "file://$T/r3.html" >"$T/print.log" 2>&1
+check "chromium prints the report to PDF" test -s "$T/print.pdf"
+pycheck pdf "$T/print.pdf" <<'EOF'
+import re, sys, zlib
+def t(cond, desc):
+    print("%d %s" % (1 if cond else 0, desc))
+d = open(sys.argv[1], "rb").read()
+objs = {int(n): b for n, b in re.findall(rb"(\d+) 0 obj(.*?)endobj", d, re.S)}
+def kids(n):
+    b = objs[n]
+    if re.search(rb"/Type\s*/Pages", b):
+        out = []
+        for k in re.findall(rb"(\d+) 0 R", re.search(rb"/Kids\s*\[(.*?)\]", b, re.S).group(1)):
+            out += kids(int(k))
+        return out
+    return [n]
+root = [n for n, b in objs.items() if re.search(rb"/Type\s*/Pages", b) and b"/Parent" not in b]
+pages = kids(root[0]) if root else []
+def content(p):
+    c = objs[int(re.search(rb"/Contents\s+(\d+)", objs[p]).group(1))]
+    s = c[c.index(b"stream") + 6:]
+    s = s[:s.rindex(b"endstream")]
+    return zlib.decompress(s.lstrip(b"\r\n")).decode("latin1")
+t(len(pages) >= 2, "print: the report prints on %d pages" % len(pages))
+if pages:
+    c = content(pages[0])
+    m = re.search(r"\n0 0 ([\d.]+) ([\d.]+) re\n", c)
+    h = float(m.group(2)) if m else 0
+    ys = [float(y) for y in re.findall(r"-?[\d.]+ (-?[\d.]+) Tm", c)]
+    low = max(ys) if ys else 0
+    t(h > 0 and low > h * 0.8,
+      "print: the first page is not half blank: text reaches %.0f of its %.0f px" % (low, h))
 EOF
 
 finish
