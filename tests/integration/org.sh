@@ -54,6 +54,38 @@ cd "$T/all" && vg all -p policy.json audit --json all.json; cd "$T"
 expect_rc 3 "organisation with an account that cannot be entered: exit 3"
 J=$T/all/all.json
 
+# overlap LOG: the most member accounts whose requests (first to last,
+# from the fake's log, first audit of the log only) were in progress at
+# once: a worker collects one account from start to end.
+overlap() {
+	"$PYTHON" - "$1" "$MGMT" <<'EOF'
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+iv = {}
+for x in e:
+    if x.get("action") == "ListAccounts" and iv:
+        break
+    a = x.get("account")
+    if a and a != sys.argv[2] and x.get("action") != "AssumeRole":
+        lo, hi = iv.get(a, (x["time"], x["time"]))
+        iv[a] = (min(lo, x["time"]), max(hi, x["time"]))
+ev = sorted([(lo, 0) for lo, hi in iv.values()] +
+            [(hi, 1) for lo, hi in iv.values()])
+c = m = 0
+for t, end in ev:
+    c += -1 if end else 1
+    m = max(m, c)
+print(m, len(iv))
+EOF
+}
+read -r ov na <<EOT
+$(overlap "$T/org.log")
+EOT
+check "accounts are collected concurrently: $ov of $na at once (at least 2)" \
+    test "$ov" -ge 2
+check "within the organisation's concurrency cap (4 in the policy): $ov at once" \
+    test "$ov" -le 4
+
 # Every ACTIVE member but 7, and the management account, were collected.
 DB=$T/all/vigil.db
 n=$(sqlite3 "$DB" "SELECT count(DISTINCT account_id) FROM aws_account")
@@ -229,6 +261,23 @@ n=$(sqlite3 "$T/inc/vigil.db" "SELECT count(*) FROM aws_org_accounts WHERE audit
 expect_eq "$n" 17 "the 17 accounts outside include are listed, audited = 0"
 n=$(sqlite3 "$T/inc/vigil.db" "SELECT count(DISTINCT account_id) FROM aws_iam_users")
 expect_eq "$n" 5 "only the included accounts are collected"
+
+# "concurrency": 1: one account after another.
+stop_fakes
+if ! start_fake fake_aws --fixture "$FIX" --org-accounts 6 \
+    --org-external-id "$VIGIL_TEST_EXTERNAL_ID" --log "$T/one.log"; then
+	not_ok "fake AWS organisation of 6 members starts"
+	finish
+fi
+mkcase "$T/one" "$FAKE_PORT"
+sed -i 's/"concurrency": 4/"concurrency": 1/' "$T/one/policy.json"
+cd "$T/one" && vg one -p policy.json audit; cd "$T"
+check "concurrency 1: the audit runs (exit $rc)" test "$rc" -le 1
+read -r ov na <<EOT
+$(overlap "$T/one.log")
+EOT
+expect_eq "$ov $na" "1 6" \
+    "concurrency 1: the 6 member accounts are collected one after another"
 
 # drift.new_account: baseline, then member 22 joins the organisation
 # (outside include: a new account is drift whether audited or not).
