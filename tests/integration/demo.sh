@@ -45,6 +45,7 @@ registrar.status_hold_or_pending examplelabs.xyz
 registrar.dnssec_ds_mismatch examplelabs.com
 registrar.registry_lock_missing examplelabs.org
 registrar.registry_lock_missing examplelabs.xyz
+registrar.update_lock_missing examplelabs.org
 dns.parent_child_ns_mismatch examplelabs.org
 dns.parent_child_ns_mismatch examplelabs.xyz
 dns.lame_delegation examplelabs.org/ns3.examplelabs-dns.net
@@ -75,6 +76,7 @@ ldap.plaintext_connection ldap://ldap.examplelabs.com"
 
 # The twins: the same kind of thing, done right, is not flagged.
 NOT_WANT="registrar.registry_lock_missing examplelabs.com
+registrar.update_lock_missing examplelabs.com
 aws.iam.root_mfa_disabled $A:root
 aws.iam.privilege_escalation $A:role/launch-site-lambda
 aws.iam.role_unused $A:role/launch-site-lambda
