@@ -2,7 +2,7 @@
 -- title: Active access keys are in use
 -- severity: medium
 -- provider: aws
--- frameworks: CIS-AWS-3.0:1.12
+-- frameworks: CIS-AWS-3.0:1.12, CIS-AWS-4.0:1.12
 -- remediation: Deactivate the key; delete it once nothing breaks. A key nobody uses is only a liability.
 -- description: Active access keys not used for :max_unused_days days (a key never used counts from its creation). Last use comes from the credential report, which AWS updates at most every 4 hours.
 SELECT user_arn || '/' || access_key_id AS resource,

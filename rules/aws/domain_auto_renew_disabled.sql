@@ -2,7 +2,7 @@
 -- title: Route 53 domains renew automatically
 -- severity: high
 -- provider: aws
--- frameworks: NIST-800-53:CP-2
+-- frameworks: SEAL:DNS-REG-EXPIRY, NIST-800-53:CP-2
 -- remediation: Enable automatic renewal (Route 53 console, or aws route53domains enable-domain-auto-renew --domain-name DOMAIN) and keep the account's payment method valid.
 -- description: Domains registered with Route 53 Domains whose AutoRenew is off (ListDomains/GetDomainDetail). An expired domain stops mail and web at once and can be registered by someone else after the grace period.
 SELECT domain AS resource,

@@ -2,7 +2,7 @@
 -- title: Domains registered with Route 53 have a transfer lock
 -- severity: high
 -- provider: aws
--- frameworks: ICANN-TransferPolicy, NIST-800-53:CM-5
+-- frameworks: SEAL:DNS-REG-LOCK, ICANN-TransferPolicy, NIST-800-53:CM-5
 -- remediation: Enable the transfer lock (Route 53, Registered domains, Actions, Turn on transfer lock), which sets clientTransferProhibited.
 -- description: Route 53 Domains registrations without clientTransferProhibited (or serverTransferProhibited): anyone with the auth code or access to the account can move the name away.
 SELECT domain AS resource,

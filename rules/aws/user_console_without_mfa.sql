@@ -2,7 +2,7 @@
 -- title: IAM users with a console password have MFA
 -- severity: high
 -- provider: aws
--- frameworks: CIS-AWS-3.0:1.10
+-- frameworks: CIS-AWS-3.0:1.10, CIS-AWS-4.0:1.10
 -- remediation: Enable an MFA device for the user, or remove the console password.
 -- description: A console password without MFA can be phished or guessed. From the credential report (password_enabled, mfa_active).
 SELECT arn AS resource,

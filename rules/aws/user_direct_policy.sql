@@ -2,7 +2,7 @@
 -- title: IAM users receive permissions only through groups
 -- severity: low
 -- provider: aws
--- frameworks: CIS-AWS-3.0:1.15
+-- frameworks: CIS-AWS-3.0:1.15, CIS-AWS-4.0:1.15
 -- remediation: Move the user's attached and inline policies to a group (or a role) and make the user a member; detach and delete the user's own policies.
 -- description: A user with attached or inline policies of its own. During an active freeze the deny policy vigil attached to the user (the exact ARN the freeze journal records for that user, not any policy named like it) is not counted: it is the freeze, reported in the report's freeze section.
 WITH vigil_freeze(user_arn, policy_arn) AS (

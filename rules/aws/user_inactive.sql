@@ -2,7 +2,7 @@
 -- title: IAM users with credentials are in use
 -- severity: medium
 -- provider: aws
--- frameworks: CIS-AWS-3.0:1.12
+-- frameworks: CIS-AWS-3.0:1.12, CIS-AWS-4.0:1.12
 -- remediation: Confirm with the owner, then remove the user's console password and access keys, or delete the user.
 -- description: Users with a console password or an active access key whose last activity (console sign-in or key use; creation when never active) is more than :inactive_user_days days before the audit. Departed staff and forgotten service users look like this.
 WITH act AS (

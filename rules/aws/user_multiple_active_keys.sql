@@ -2,7 +2,7 @@
 -- title: IAM users have at most one active access key
 -- severity: low
 -- provider: aws
--- frameworks: CIS-AWS-3.0:1.13
+-- frameworks: CIS-AWS-3.0:1.13, CIS-AWS-4.0:1.13
 -- remediation: Keep one active key per user: deactivate the key that is no longer needed (two keys are only for the short overlap of a rotation).
 SELECT u.arn AS resource,
        u.source,

@@ -2,7 +2,7 @@
 -- title: Zones publish an enforcing DMARC policy
 -- severity: medium
 -- provider: dns
--- frameworks: RFC-7489, BOD-18-01
+-- frameworks: SEAL:DNS-REG-EMAIL, RFC-7489, BOD-18-01
 -- remediation: Publish one TXT record at _dmarc.<zone> such as "v=DMARC1; p=reject; rua=mailto:dmarc@example.com" (p=quarantine is acceptable while rolling out).
 -- description: Flags a zone whose _dmarc TXT has no v=DMARC1 record, more than one (receivers then ignore DMARC), or a policy other than quarantine or reject (p=none only monitors; a record without p= counts as none).
 WITH z AS (

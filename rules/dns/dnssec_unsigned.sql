@@ -2,7 +2,7 @@
 -- title: Zones are signed with DNSSEC (DS at the parent)
 -- severity: low
 -- provider: dns
--- frameworks: NIST-800-53:SC-20, NIST-800-81-2
+-- frameworks: SEAL:DNS-REG-DNSSEC, NIST-800-53:SC-20, NIST-800-81-2
 -- remediation: Sign the zone at your DNS provider and publish its DS record at the registrar.
 -- description: Flags a zone for which the DS query (answered by the parent zone) returned no DS record. Only the delegation is checked, not the signatures.
 SELECT z.zone AS resource,

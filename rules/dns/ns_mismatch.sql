@@ -2,7 +2,7 @@
 -- title: Live NS records match the expected nameservers
 -- severity: critical
 -- provider: dns
--- frameworks: NIST-800-53:SC-20
+-- frameworks: SEAL:DNS-REG-DELEGATION, NIST-800-53:SC-20
 -- remediation: If the change was not yours, treat it as a hijack: restore the NS set at the DNS provider and the registrar, and rotate their credentials. Otherwise update expect.nameservers in the policy.
 -- description: Compares the NS set answered at each zone's apex with expect.nameservers in the policy (case-insensitive, trailing dots and order ignored). A zone that answered no NS at all (NXDOMAIN or NODATA) is flagged with an empty set. Zones without expected nameservers are not checked.
 WITH want AS (

@@ -2,7 +2,7 @@
 -- title: Zones publish an SPF record that rejects other senders
 -- severity: medium
 -- provider: dns
--- frameworks: RFC-7208, BOD-18-01
+-- frameworks: SEAL:DNS-REG-EMAIL, RFC-7208, BOD-18-01
 -- remediation: Publish exactly one TXT record "v=spf1 ... -all" at the zone apex (for a domain that sends no mail: "v=spf1 -all").
 -- description: Flags a zone with no v=spf1 TXT record at its apex, more than one (a permanent error), or one that ends in +all, ?all or a bare all, or has neither an all mechanism nor a redirect= (the default result is then neutral). -all and ~all (soft fail) are accepted.
 WITH z AS (

@@ -2,7 +2,7 @@
 -- title: No new administrators since the baseline
 -- severity: high
 -- provider: drift
--- frameworks: CIS-AWS-3.0:1.16, NIST-800-53:AC-2(7)
+-- frameworks: CIS-AWS-3.0:1.16, CIS-AWS-4.0:1.16, NIST-800-53:AC-2(7)
 -- remediation: Confirm who granted the administrator rights and why. If the grant was not approved, remove it at once and review what the principal did; if it was, accept a new baseline with a note naming the approval.
 -- description: A principal that is an administrator in this run but was not one (or did not exist) in the accepted baseline: a change to is_admin (or is_org_admin, is_super_admin) to 1, or an added row whose admin flag is 1, in any snapshot table that has one.
 SELECT key AS resource,

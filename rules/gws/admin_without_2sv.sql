@@ -2,7 +2,7 @@
 -- title: Workspace administrators use 2-Step Verification
 -- severity: critical
 -- provider: gws
--- frameworks: NIST-800-53:IA-2(1)
+-- frameworks: CIS-GWS-1.3:4.1.1.1, NIST-800-53:IA-2(1)
 -- remediation: Have the administrator enroll in 2-Step Verification now (a security key for super admins), then enforce 2SV for their organizational unit.
 -- description: Active (not suspended, not archived) super admins and delegated admins that are not enrolled in 2-Step Verification. A phished admin password is the whole domain.
 SELECT email AS resource,

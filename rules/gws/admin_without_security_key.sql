@@ -2,7 +2,7 @@
 -- title: Workspace administrators sign in with a security key
 -- severity: critical
 -- provider: gws
--- frameworks: SCUBA-GWS:GWS.COMMONCONTROLS.1.1v1, NIST-800-53:IA-2(1)
+-- frameworks: CIS-GWS-1.3:4.1.1.2, SCUBA-GWS:GWS.COMMONCONTROLS.1.1v1, NIST-800-53:IA-2(1)
 -- remediation: Enroll at least two FIDO security keys for the administrator (one kept as a spare), then enforce security keys for the admins' organizational unit or group (Security > 2-Step Verification > Allowed methods: Only security key).
 -- description: Active (not suspended, not archived) super admins and delegated admins with no security key enrolled (accounts:num_security_keys of the Reports API user usage report, gws_usage). An admin the usage report does not cover (the report lags by days: a new admin, or no report date with data) is reported too, as unknown: a missing fact is not a pass. Passkeys are counted in the detail but do not replace a security key for an administrator.
 WITH admins AS (

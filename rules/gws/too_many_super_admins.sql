@@ -2,7 +2,7 @@
 -- title: The number of Workspace super admins is small
 -- severity: medium
 -- provider: gws
--- frameworks: NIST-800-53:AC-6(5)
+-- frameworks: CIS-GWS-1.3:1.1.2, NIST-800-53:AC-6(5)
 -- remediation: Give day-to-day administrators delegated admin roles with only the privileges they need, and keep a few super admin accounts for break-glass use.
 -- description: More active super admins than :max_super_admins. Super admins are users with isAdmin, or users assigned a role with isSuperAdminRole, that are not suspended. The resource is the source (one finding per Workspace).
 WITH supers AS (

@@ -2,7 +2,7 @@
 -- title: Workspace users use 2-Step Verification
 -- severity: medium
 -- provider: gws
--- frameworks: NIST-800-53:IA-2(1)
+-- frameworks: CIS-GWS-1.3:4.1.1.3, NIST-800-53:IA-2(1)
 -- remediation: Enforce 2-Step Verification for the user's organizational unit (Security > 2-Step Verification) and have the user enroll.
 -- description: Active (not suspended, not archived) users who are neither super nor delegated admins (gws.admin_without_2sv covers those) and are not enrolled in 2-Step Verification.
 SELECT email AS resource,

@@ -2,7 +2,7 @@
 -- title: Domains are not about to expire
 -- severity: high
 -- provider: registrar
--- frameworks: NIST-800-53:CP-2
+-- frameworks: SEAL:DNS-REG-EXPIRY, NIST-800-53:CP-2
 -- remediation: Renew the domain now and turn on auto-renew with a payment method that will not lapse.
 -- description: A domain that expires stops resolving and can be registered by someone else. :domain_expiry_days sets the warning window.
 SELECT domain AS resource,

@@ -2,7 +2,7 @@
 -- title: Registry delegation matches the expected nameservers
 -- severity: critical
 -- provider: registrar
--- frameworks: NIST-800-53:SC-20
+-- frameworks: SEAL:DNS-REG-DELEGATION, NIST-800-53:SC-20
 -- remediation: If the change was not yours, treat it as a hijack: lock the registrar account, restore the nameservers, rotate registrar credentials. Otherwise update expect.nameservers in the policy.
 -- description: Compares the nameservers the registry publishes for each domain with expect.nameservers in the policy (case-insensitive, trailing dots ignored, order ignored).
 WITH want AS (

@@ -2,7 +2,7 @@
 -- title: Registered domains have a transfer lock
 -- severity: high
 -- provider: registrar
--- frameworks: ICANN-TransferPolicy, NIST-800-53:CM-5
+-- frameworks: SEAL:DNS-REG-LOCK, ICANN-TransferPolicy, NIST-800-53:CM-5
 -- remediation: Enable the registrar lock (clientTransferProhibited) at the registrar; for high-value names also ask the registry for serverTransferProhibited.
 -- description: Without a transfer lock, anyone who obtains the auth code (or phishes the registrar account) can move the domain to another registrar.
 SELECT domain AS resource,

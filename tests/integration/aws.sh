@@ -301,8 +301,25 @@ expect_eq "$(pairs "$T/fixed.json")" "$WANT_PAIRS" \
     "every aws.* rule fires on exactly the intended resources"
 expect_json "$T/fixed.json" 'all(f["severity"] == {"aws.iam.root_mfa_disabled": "critical", "aws.iam.root_access_keys_present": "critical", "aws.iam.user_console_without_mfa": "high", "aws.iam.admin_not_allowlisted": "high", "aws.iam.policy_full_admin_wildcard": "high", "aws.route53.domain_transfer_lock_disabled": "high", "aws.iam.user_multiple_active_keys": "low", "aws.iam.user_direct_policy": "low", "aws.iam.privilege_escalation": "critical", "aws.iam.role_trust_any_principal": "critical", "aws.iam.role_trust_external_account": "high", "aws.iam.role_trust_oidc_unrestricted": "critical", "aws.iam.passrole_or_assumerole_wildcard": "high", "aws.iam.root_hardware_mfa_missing": "high", "aws.iam.admin_without_hardware_mfa": "high", "aws.iam.root_used_recently": "high", "aws.iam.role_unused": "low", "aws.route53.domain_auto_renew_disabled": "high", "aws.route53.domain_expiring_soon": "high"}.get(f["rule"], "medium") for f in d["findings"] if f["rule"].startswith("aws."))' \
     "aws rule severities as in SPEC section 6"
-expect_json "$T/fixed.json" '[f["frameworks"] for f in d["findings"] if f["rule"] == "aws.iam.root_mfa_disabled"] == ["CIS-AWS-3.0:1.5"]' \
+expect_json "$T/fixed.json" '[f["frameworks"] for f in d["findings"] if f["rule"] == "aws.iam.root_mfa_disabled"] == ["CIS-AWS-3.0:1.5, CIS-AWS-4.0:1.5"]' \
     "root_mfa_disabled cites CIS 1.5 (root MFA), not 1.6 (hardware MFA, which AccountMFAEnabled cannot show)"
+
+# CIS AWS Foundations v3.0.0 and v4.0.0 number section 1 alike: every rule
+# citing one version cites the other, with the same control.
+vg cis4 -p policy.json rules list --framework CIS-AWS-4.0
+expect_rc 0 "rules list --framework CIS-AWS-4.0 exits 0"
+CIS4_RULES="aws.iam.access_key_too_old aws.iam.access_key_unused aws.iam.admin_not_allowlisted aws.iam.password_policy_weak aws.iam.policy_full_admin_wildcard aws.iam.root_access_keys_present aws.iam.root_hardware_mfa_missing aws.iam.root_mfa_disabled aws.iam.root_used_recently aws.iam.user_console_without_mfa aws.iam.user_direct_policy aws.iam.user_inactive aws.iam.user_multiple_active_keys drift.new_admin"
+expect_eq "$(awk 'NR > 1 { print $1 }' "$T/cis4.out" | sort | tr '\n' ' ')" "$CIS4_RULES " \
+    "rules list --framework CIS-AWS-4.0 lists the CIS-mapped AWS rules"
+vg cis3 -p policy.json rules list --framework CIS-AWS-3.0
+expect_eq "$(awk 'NR > 1 { print $1 }' "$T/cis3.out" | sort | tr '\n' ' ')" "$CIS4_RULES " \
+    "rules list --framework CIS-AWS-3.0 lists the same rules as CIS-AWS-4.0"
+vg cis-rootmfa -p policy.json rules show aws.iam.root_mfa_disabled
+expect_contains "$T/cis-rootmfa.out" "CIS-AWS-3.0:1.5, CIS-AWS-4.0:1.5" \
+    "rules show prints both CIS AWS versions of a control"
+vg cis-acct -p policy.json rules show drift.new_account
+expect_lacks "$T/cis-acct.out" "CIS-AWS" \
+    "drift.new_account cites no CIS AWS control (1.20 is IAM Access Analyzer)"
 
 # ---- issue 8: the second catalog's AWS rules --------------------------------
 # WANT_PAIRS above is exact: each twin in the fixture (esc-denied: an

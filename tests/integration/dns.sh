@@ -241,8 +241,11 @@ expect_json "$T/audit.json" \
 
 vg seal -p policy.json rules list --framework SEAL
 expect_eq "$(grep -oE '(dns|registrar|drift)\.[a-z_]+' "$T/seal.out" | sort -u | tr '\n' ' ')" \
-    "dns.dkim_missing dns.dmarc_no_reporting dns.lame_delegation dns.mta_sts_missing dns.nonmail_domain_spoofable dns.parent_child_ns_mismatch drift.registrar_changed registrar.dnssec_ds_mismatch registrar.registry_lock_missing registrar.status_hold_or_pending registrar.update_lock_missing " \
-    "rules list --framework SEAL lists the registrar and DNS depth rules"
+    "dns.caa_missing dns.dkim_missing dns.dmarc_missing_or_none dns.dmarc_no_reporting dns.dnssec_unsigned dns.lame_delegation dns.mta_sts_missing dns.nonmail_domain_spoofable dns.ns_mismatch dns.parent_child_ns_mismatch dns.spf_missing_or_permissive drift.dns_changed drift.registrar_changed registrar.dnssec_ds_mismatch registrar.expiring_soon registrar.nameservers_mismatch registrar.registry_lock_missing registrar.status_hold_or_pending registrar.transfer_lock_missing registrar.update_lock_missing " \
+    "rules list --framework SEAL lists the registrar and DNS depth rules and the other rules with a SEAL DNS Registrar control"
+expect_eq "$(grep -oE 'aws\.route53\.[a-z_]+' "$T/seal.out" | sort -u | tr '\n' ' ')" \
+    "aws.route53.domain_auto_renew_disabled aws.route53.domain_expiring_soon aws.route53.domain_transfer_lock_disabled " \
+    "rules list --framework SEAL lists the Route 53 domain rules (lock, expiry, auto-renew)"
 
 # The recording: one file per exchange, 0600 in a 0700 directory.
 expect_mode "$T/rec/dns" 700 "the recording directory is 0700"

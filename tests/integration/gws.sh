@@ -139,6 +139,14 @@ cd "$T/main" || exit 99
 vg validate -p policy.json validate
 expect_rc 0 "validate accepts the google_workspace policy"
 
+# CIS Google Workspace Foundations v1.3.0: 1.1.1/1.1.2 (two to four super
+# admins), 4.1.1.1 (2SV for admins), 4.1.1.2 (security keys for admins),
+# 4.1.1.3 (2SV for all users).
+vg cis-gws -p policy.json rules list --framework CIS-GWS-1.3
+expect_eq "$(awk 'NR > 1 { print $1 }' "$T/cis-gws.out" | sort | tr '\n' ' ')" \
+    "gws.2sv_not_enforced gws.admin_without_2sv gws.admin_without_security_key gws.super_admin_count_low gws.too_many_super_admins gws.user_without_2sv " \
+    "rules list --framework CIS-GWS-1.3 lists the super admin count, 2SV and security key rules"
+
 REC=$T/recording
 vg audit -p policy.json audit --record "$REC" --json "$T/live.json"
 expect_rc 1 "audit of the test directory exits 1 (findings)"

@@ -87,7 +87,8 @@ t(all(r["result"] == "passed" for r in r2["rules"]
       if r["provider"] == "registrar" and r["id"] not in failing),
   "registrar rules without findings passed")
 t(R["registrar.transfer_lock_missing"]["frameworks"] ==
-  ["ICANN-TransferPolicy", "NIST-800-53:CM-5"], "frameworks is an array of controls")
+  ["SEAL:DNS-REG-LOCK", "ICANN-TransferPolicy", "NIST-800-53:CM-5"],
+  "frameworks is an array of controls")
 t("remediation" in R["registrar.transfer_lock_missing"], "a rule carries its remediation")
 t(r2["previous"]["run"] == 1 and r2["previous"]["summary"]["high"] >= r2["summary"]["high"],
   "previous: run 1 with its summary")
