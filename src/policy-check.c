@@ -45,9 +45,6 @@ static const char *const cv_keys[] = {
 	"name", "source", "expect", "expect_sha256", "public", "description",
 	NULL
 };
-static const char *const freeze_keys[] = {
-	"break_glass", "actions", "aws_denied_actions", "credentials", NULL
-};
 static const char *const notify_keys[] = { "email", "webhooks", NULL };
 static const char *const email_keys[] = {
 	"smtp_url", "from", "to", "username_env", "password_env",
@@ -294,8 +291,8 @@ resolve_in_place(struct vctx *v, json_t *s)
 	free(p);
 }
 
-static int
-is_strarray(json_t *a)
+int
+policy_is_strarray(json_t *a)
 {
 	size_t	 i;
 	json_t	*e;
@@ -550,7 +547,7 @@ check_source_value(struct lctx *L, struct vctx *v,
 		if (!json_is_boolean(val))
 			pol_perr(L, v, "'%s' must be true or false", k);
 	} else if (in_list(strarray_keys, k)) {
-		if (!is_strarray(val))
+		if (!policy_is_strarray(val))
 			pol_perr(L, v, "'%s' must be an array of strings", k);
 	} else if (in_list(string_keys, k)) {
 		if (!json_is_string(val))
@@ -718,7 +715,7 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 	}
 	check_keys(L, v, rules, rules_keys);
 	if ((val = json_object_get(rules, "paths")) != NULL) {
-		if (!is_strarray(val))
+		if (!policy_is_strarray(val))
 			perr_key(L, v, "paths", "'paths' must be an array of "
 			    "strings");
 		else {
@@ -727,13 +724,13 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 		}
 	}
 	if ((val = json_object_get(rules, "enable")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "enable", "'enable' must be an array of rule "
 		    "ids or globs");
 	else
 		record_elements(L, v, val, "enable");
 	if ((val = json_object_get(rules, "disable")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "disable", "'disable' must be an array of rule "
 		    "ids or globs");
 	else
@@ -893,7 +890,7 @@ check_expect(struct lctx *L, struct vctx *v, json_t *ex)
 		    "array of names");
 	else {
 		json_object_foreach(ns, k, val) {
-			if (is_strarray(val))
+			if (policy_is_strarray(val))
 				continue;
 			pol_push_key(v, k);
 			pol_perr(L, v, "nameservers of '%s' must be an array "
@@ -904,17 +901,65 @@ check_expect(struct lctx *L, struct vctx *v, json_t *ex)
 	pol_pop(v);
 }
 
+struct policy_check {
+	struct lctx	*L;
+	struct vctx	*v;
+};
+
+void
+policy_check_error(struct policy_check *c, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*m;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (key != NULL)
+		perr_key(c->L, c->v, key, "%s", m);
+	else
+		pol_perr(c->L, c->v, "%s", m);
+	free(m);
+}
+
+/*
+ * The keys of the "freeze" section: its own, with each type's between
+ * "actions" and "credentials" (a new list of borrowed strings).
+ */
+static const char **
+freeze_keys(void)
+{
+	const char		**l = NULL;
+	const char *const	 *fk;
+	size_t			  n = 0, i, j;
+
+	cand_add(&l, &n, "break_glass");
+	cand_add(&l, &n, "actions");
+	for (i = 0; i < nsource_types; i++) {
+		fk = source_types[i].freeze_keys;
+		for (j = 0; fk != NULL && fk[j] != NULL; j++)
+			cand_add(&l, &n, fk[j]);
+	}
+	cand_add(&l, &n, "credentials");
+	return l;
+}
+
 static void
 check_freeze(struct lctx *L, struct vctx *v, json_t *fz)
 {
-	const char	*k;
-	json_t		*val, *e;
+	struct policy_check	 c;
+	const char		**keys, *k;
+	json_t			 *val, *e;
+	size_t			  i;
 
 	if (!json_is_object(fz)) {
 		pol_perr(L, v, "'freeze' must be an object");
 		return;
 	}
-	check_keys(L, v, fz, freeze_keys);
+	keys = freeze_keys();
+	check_keys(L, v, fz, keys);
+	free(keys);
 	if ((val = json_object_get(fz, "break_glass")) != NULL) {
 		pol_push_key(v, "break_glass");
 		if (!json_is_object(val))
@@ -922,7 +967,7 @@ check_freeze(struct lctx *L, struct vctx *v, json_t *fz)
 			    "provider to array of principals");
 		else {
 			json_object_foreach(val, k, e) {
-				if (is_strarray(e))
+				if (policy_is_strarray(e))
 					continue;
 				pol_push_key(v, k);
 				pol_perr(L, v, "break_glass '%s' must be an "
@@ -933,13 +978,15 @@ check_freeze(struct lctx *L, struct vctx *v, json_t *fz)
 		pol_pop(v);
 	}
 	if ((val = json_object_get(fz, "actions")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "actions", "'actions' must be an array of "
 		    "strings");
-	if ((val = json_object_get(fz, "aws_denied_actions")) != NULL &&
-	    !is_strarray(val))
-		perr_key(L, v, "aws_denied_actions", "'aws_denied_actions' "
-		    "must be an array of strings");
+	c.L = L;
+	c.v = v;
+	for (i = 0; i < nsource_types; i++) {
+		if (source_types[i].check_freeze != NULL)
+			source_types[i].check_freeze(fz, &c);
+	}
 	if ((val = json_object_get(fz, "credentials")) == NULL)
 		return;
 	pol_push_key(v, "credentials");
@@ -1029,7 +1076,7 @@ check_email(struct lctx *L, struct vctx *v, json_t *em)
 		pol_pop(v);
 	}
 	want_string(L, v, em, "from", 0, "email");
-	if ((val = json_object_get(em, "to")) != NULL && !is_strarray(val))
+	if ((val = json_object_get(em, "to")) != NULL && !policy_is_strarray(val))
 		perr_key(L, v, "to", "'to' must be an array of addresses");
 	if ((val = json_object_get(em, "attach_report")) != NULL &&
 	    !json_is_boolean(val))

@@ -90,6 +90,8 @@ source_register_types(void)
 		t[i].endpoint_keys = source_types[i]->endpoint_keys;
 		t[i].http = source_types[i]->http;
 		t[i].check = source_types[i]->check;
+		t[i].freeze_keys = source_types[i]->freeze_keys;
+		t[i].check_freeze = source_types[i]->check_freeze;
 	}
 	policy_set_types(t, i);
 }

@@ -157,6 +157,13 @@ struct source_type {
 	int		(*collect)(struct source_ctx *);
 	/* Its freeze actions (freeze.h), or NULL: it has none. */
 	const struct freeze_ops *freeze;
+	/*
+	 * Keys it adds to the policy's "freeze" section (NULL-terminated, or
+	 * NULL) and their checks at policy load (struct policy_type; may be
+	 * NULL).
+	 */
+	const char *const *freeze_keys;
+	void		(*check_freeze)(json_t *fz, struct policy_check *);
 };
 
 /* Every provider, NULL-terminated (source.c: its one table entry). */

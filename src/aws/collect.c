@@ -372,4 +372,6 @@ const struct source_type source_aws = {
 	    "audited, error FROM main.aws_org_accounts WHERE run = ?1 "
 	    "ORDER BY account_id, source",
 	.freeze = &aws_freeze_ops,
+	.freeze_keys = aws_freeze_keys,
+	.check_freeze = aws_check_freeze,
 };

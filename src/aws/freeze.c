@@ -1225,6 +1225,19 @@ static const char *const fa_actions[] = {
 	"route53.domain_transfer_lock", NULL
 };
 
+const char *const aws_freeze_keys[] = { "aws_denied_actions", NULL };
+
+void
+aws_check_freeze(json_t *fz, struct policy_check *c)
+{
+	json_t	*val;
+
+	if ((val = json_object_get(fz, "aws_denied_actions")) != NULL &&
+	    !policy_is_strarray(val))
+		policy_check_error(c, "aws_denied_actions",
+		    "'aws_denied_actions' must be an array of strings");
+}
+
 static int
 fa_check(const struct policy *p, int apply)
 {
