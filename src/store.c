@@ -20,7 +20,6 @@
 
 #include "buf.h"
 #include "log.h"
-#include "source.h"
 #include "store.h"
 #include "util.h"
 #include "vigil.h"
@@ -124,6 +123,26 @@ exec_sql(sqlite3 *db, const char *sql)
 	return 0;
 }
 
+/* The source types set by store_set_types() (borrowed). */
+static const struct store_type	*source_types;
+static size_t			 nsource_types;
+/* Their snapshot table names (store_snapshot_tables()), or NULL. */
+static char			**snapshot_tables;
+
+void
+store_set_types(const struct store_type *types, size_t n)
+{
+	size_t	 i;
+
+	source_types = types;
+	nsource_types = n;
+	for (i = 0; snapshot_tables != NULL && snapshot_tables[i] != NULL;
+	    i++)
+		free(snapshot_tables[i]);
+	free(snapshot_tables);
+	snapshot_tables = NULL;
+}
+
 /* Every source type's tables. */
 static int
 create_source_schema(sqlite3 *db)
@@ -131,10 +150,10 @@ create_source_schema(sqlite3 *db)
 	size_t	 i;
 	int	 r;
 
-	for (i = 0; source_types[i] != NULL; i++) {
-		if (source_types[i]->schema == NULL)
+	for (i = 0; i < nsource_types; i++) {
+		if (source_types[i].schema == NULL)
 			continue;
-		if ((r = exec_sql(db, source_types[i]->schema)) != 0)
+		if ((r = exec_sql(db, source_types[i].schema)) != 0)
 			return r;
 	}
 	return 0;
@@ -153,10 +172,10 @@ store_create_schema(sqlite3 *db)
 const char *const *
 store_snapshot_tables(void)
 {
-	static const char	**tables;
-	sqlite3			*db;
-	sqlite3_stmt		*st;
-	size_t			 n = 0;
+	char		**tables = snapshot_tables;
+	sqlite3		 *db;
+	sqlite3_stmt	 *st;
+	size_t		  n = 0;
 
 	if (tables != NULL)
 		return (const char *const *)tables;
@@ -177,6 +196,7 @@ store_snapshot_tables(void)
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);
+	snapshot_tables = tables;
 	return (const char *const *)tables;
 }
 
@@ -587,8 +607,8 @@ store_identities_view(sqlite3 *db)
 	buf_puts(&sql, "DROP VIEW IF EXISTS temp.identities; "
 	    "CREATE TEMP VIEW identities(email, provider, source, account, "
 	    "name, active, is_admin) AS ");
-	for (i = 0; source_types[i] != NULL; i++) {
-		for (ip = source_types[i]->identity; ip != NULL &&
+	for (i = 0; i < nsource_types; i++) {
+		for (ip = source_types[i].identity; ip != NULL &&
 		    ip->table != NULL; ip++) {
 			if (ip->also_table != NULL && !view_has_columns(db,
 			    ip->also_table, ip->also_columns))
