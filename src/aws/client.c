@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -453,19 +452,6 @@ aws_sign(struct aws *a, struct http_req *q, enum aws_svc svc)
 		q->rate_group = "route53";
 }
 
-/* Form/URL component encoding (RFC 3986 unreserved kept). */
-char *
-aws_escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
-}
-
 /* A Query-protocol request; params is "Action=X[&k=v...]", encoded. */
 struct http_req *
 query_req(struct aws *a, enum aws_svc svc, const char *params)
@@ -734,8 +720,8 @@ sts_assume_role(struct aws *a, const char *role_arn, char **why)
 	char			*p, *arn, *sess, *akid, *sk, *tok;
 	int			 r = VGL_ERR_PROVIDER;
 
-	arn = aws_escape(role_arn);
-	sess = aws_escape("vigil-audit");
+	arn = http_escape(role_arn);
+	sess = http_escape("vigil-audit");
 	p = xasprintf("Action=AssumeRole&RoleArn=%s&RoleSessionName=%s&"
 	    "DurationSeconds=3600", arn, sess);
 	q = query_req(a, SVC_STS, p);

@@ -36,7 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -44,6 +43,7 @@
 #include <openssl/pem.h>
 
 #include "buf.h"
+#include "http.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
@@ -442,24 +442,12 @@ api_req(struct gws *g, const char *path)
 	return q;
 }
 
-static char *
-escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
-}
-
 /* A list request; page: pageToken or NULL. */
 static struct http_req *
 list_req(struct gws *g, const char *what, const char *page)
 {
 	struct http_req	*q;
-	char		*p, *t = page != NULL ? escape(page) : NULL;
+	char		*p, *t = page != NULL ? http_escape(page) : NULL;
 
 	if (strcmp(what, "users") == 0)
 		p = xasprintf("users?customer=%s&maxResults=500&"
@@ -770,7 +758,7 @@ tokens(struct gws *g, char **why)
 			key = xstrdup(json_string_value(json_object_get(u,
 			    "primaryEmail")) != NULL ? json_string_value(
 			    json_object_get(u, "primaryEmail")) : "");
-		p = escape(key);
+		p = http_escape(key);
 		free(key);
 		key = xasprintf("users/%s/tokens", p);
 		q[i] = api_req(g, key);
@@ -865,7 +853,7 @@ asps(struct gws *g, char **why)
 			key = xstrdup(json_string_value(json_object_get(u,
 			    "primaryEmail")) != NULL ? json_string_value(
 			    json_object_get(u, "primaryEmail")) : "");
-		p = escape(key);
+		p = http_escape(key);
 		free(key);
 		key = xasprintf("users/%s/asps", p);
 		q[i] = api_req(g, key);
@@ -914,8 +902,8 @@ static struct http_req *
 usage_req(struct gws *g, const char *date, const char *page)
 {
 	struct http_req	*q;
-	char		*url, *t = page != NULL ? escape(page) : NULL;
-	char		*params = escape(GWS_USAGE_PARAMS);
+	char		*url, *t = page != NULL ? http_escape(page) : NULL;
+	char		*params = http_escape(GWS_USAGE_PARAMS);
 	int		 mine = strcmp(g->customer, "my_customer") == 0;
 
 	url = xasprintf("%s/usage/users/all/dates/%s?parameters=%s&"
@@ -1186,7 +1174,7 @@ gws_collect(struct source_ctx *ctx)
 	g.api = xasprintf("%s%s", admin, GWS_API_PATH);
 	g.reports = xasprintf("%s%s", admin, GWS_REPORTS_PATH);
 	free(admin);
-	g.customer = escape(policy_source_str(ctx->ps, "customer",
+	g.customer = http_escape(policy_source_str(ctx->ps, "customer",
 	    "my_customer"));
 	http_client_set_rate(ctx->http, "gws-admin", GWS_RPS);
 	http_client_set_rate(ctx->http, "gws-reports", GWS_REPORTS_RPS);
