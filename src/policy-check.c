@@ -872,33 +872,46 @@ check_array(struct lctx *L, struct vctx *v, json_t *a, const char *key,
 	}
 }
 
+/*
+ * Checks obj.key, when present: an object ("'KEY' must be an object of
+ * WHAT") of arrays of strings ("ELEM 'NAME' must be an array of strings"
+ * at member NAME).
+ */
+static void
+check_strarray_map(struct lctx *L, struct vctx *v, json_t *obj,
+    const char *key, const char *what, const char *elem)
+{
+	const char	*k;
+	json_t		*map, *val;
+
+	if ((map = json_object_get(obj, key)) == NULL)
+		return;
+	pol_push_key(v, key);
+	if (!json_is_object(map))
+		pol_perr(L, v, "'%s' must be an object of %s", key, what);
+	else {
+		json_object_foreach(map, k, val) {
+			if (policy_is_strarray(val))
+				continue;
+			pol_push_key(v, k);
+			pol_perr(L, v, "%s '%s' must be an array of strings",
+			    elem, k);
+			pol_pop(v);
+		}
+	}
+	pol_pop(v);
+}
+
 static void
 check_expect(struct lctx *L, struct vctx *v, json_t *ex)
 {
-	const char	*k;
-	json_t		*ns, *val;
 
 	if (!json_is_object(ex)) {
 		pol_perr(L, v, "'expect' must be an object");
 		return;
 	}
-	if ((ns = json_object_get(ex, "nameservers")) == NULL)
-		return;
-	pol_push_key(v, "nameservers");
-	if (!json_is_object(ns))
-		pol_perr(L, v, "'nameservers' must be an object of domain to "
-		    "array of names");
-	else {
-		json_object_foreach(ns, k, val) {
-			if (policy_is_strarray(val))
-				continue;
-			pol_push_key(v, k);
-			pol_perr(L, v, "nameservers of '%s' must be an array "
-			    "of strings", k);
-			pol_pop(v);
-		}
-	}
-	pol_pop(v);
+	check_strarray_map(L, v, ex, "nameservers", "domain to array of names",
+	    "nameservers of");
 }
 
 struct policy_check {
@@ -960,23 +973,8 @@ check_freeze(struct lctx *L, struct vctx *v, json_t *fz)
 	keys = freeze_keys();
 	check_keys(L, v, fz, keys);
 	free(keys);
-	if ((val = json_object_get(fz, "break_glass")) != NULL) {
-		pol_push_key(v, "break_glass");
-		if (!json_is_object(val))
-			pol_perr(L, v, "'break_glass' must be an object of "
-			    "provider to array of principals");
-		else {
-			json_object_foreach(val, k, e) {
-				if (policy_is_strarray(e))
-					continue;
-				pol_push_key(v, k);
-				pol_perr(L, v, "break_glass '%s' must be an "
-				    "array of strings", k);
-				pol_pop(v);
-			}
-		}
-		pol_pop(v);
-	}
+	check_strarray_map(L, v, fz, "break_glass",
+	    "provider to array of principals", "break_glass");
 	if ((val = json_object_get(fz, "actions")) != NULL &&
 	    !policy_is_strarray(val))
 		perr_key(L, v, "actions", "'actions' must be an array of "
@@ -1076,7 +1074,8 @@ check_email(struct lctx *L, struct vctx *v, json_t *em)
 		pol_pop(v);
 	}
 	want_string(L, v, em, "from", 0, "email");
-	if ((val = json_object_get(em, "to")) != NULL && !policy_is_strarray(val))
+	if ((val = json_object_get(em, "to")) != NULL &&
+	    !policy_is_strarray(val))
 		perr_key(L, v, "to", "'to' must be an array of addresses");
 	if ((val = json_object_get(em, "attach_report")) != NULL &&
 	    !json_is_boolean(val))
