@@ -67,6 +67,12 @@ struct store_type {
 /* Sets the n source types the store holds (borrowed, kept in order). */
 void	 store_set_types(const struct store_type *types, size_t n);
 
+/*
+ * Runs sql (one or more statements) on db: 0, or VGL_ERR_STORE with the
+ * error logged ("store: ...").
+ */
+int	 store_exec(sqlite3 *db, const char *sql);
+
 /* All CREATE statements (core and every source type), for validate. */
 int	 store_create_schema(sqlite3 *);
 
