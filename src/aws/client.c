@@ -393,23 +393,21 @@ aws_read_creds(struct aws *a, char **error)
 	return 0;
 }
 
-int
-aws_init(struct aws *a, const struct policy_source *ps,
-    struct http_client *http, char **error)
+/*
+ * The region and every service's endpoint of source ps, and Route 53's
+ * pace on a->http.
+ */
+static void
+aws_set_endpoints(struct aws *a, const struct policy_source *ps)
 {
 	char	*def;
 	size_t	 i;
 
-	memset(a, 0, sizeof(*a));
-	*error = NULL;
-	a->ps = ps;
-	a->http = http;
-	a->replay = http_client_replay_time(http) != 0;
 	/*
 	 * Route 53 allows 5 requests per second per account, for all its
 	 * calls together: pace them before the limit hits, not after.
 	 */
-	http_client_set_rate(http, "route53", 5);
+	http_client_set_rate(a->http, "route53", 5);
 	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
 	for (i = 0; i < AWS_NSVC; i++) {
 		def = aws_svcs[i].sign_region == NULL ?
@@ -418,6 +416,18 @@ aws_init(struct aws *a, const struct policy_source *ps,
 		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
 		free(def);
 	}
+}
+
+int
+aws_init(struct aws *a, const struct policy_source *ps,
+    struct http_client *http, char **error)
+{
+	memset(a, 0, sizeof(*a));
+	*error = NULL;
+	a->ps = ps;
+	a->http = http;
+	a->replay = http_client_replay_time(http) != 0;
+	aws_set_endpoints(a, ps);
 	if (!a->replay && aws_read_creds(a, error) != 0)
 		return VGL_ERR_POLICY;
 	aws_set_signers(a);
@@ -855,8 +865,6 @@ aws_conn_open(const struct policy_source *ps, json_t *creds,
 	struct aws_conn	*c;
 	struct aws	*a;
 	const char	*role;
-	char		*def;
-	size_t		 i;
 	int		 r;
 
 	*out = NULL;
@@ -869,15 +877,7 @@ aws_conn_open(const struct policy_source *ps, json_t *creds,
 		c->cps.obj = creds;
 	a->ps = &c->cps;
 	a->http = http;
-	http_client_set_rate(http, "route53", 5);
-	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
-	for (i = 0; i < AWS_NSVC; i++) {
-		def = aws_svcs[i].sign_region == NULL ?
-		    xasprintf("%s%s.amazonaws.com", aws_svcs[i].url,
-		    a->region) : xstrdup(aws_svcs[i].url);
-		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
-		free(def);
-	}
+	aws_set_endpoints(a, ps);
 	/* A replay needs no credentials (and signs nothing). */
 	a->replay = http_client_replay_time(http) != 0;
 	if (!a->replay && (r = aws_read_creds(a, error)) != 0)
