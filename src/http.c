@@ -284,6 +284,18 @@ url_scheme_host(const char *url, int *loopback)
 	return r;
 }
 
+char *
+http_escape(const char *s)
+{
+	char	*e, *r;
+
+	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
+		return xstrdup("");
+	r = xstrdup(e);
+	curl_free(e);
+	return r;
+}
+
 int
 http_url_insecure(const char *url)
 {

@@ -173,6 +173,12 @@ double		 http_parse_retry_after(const char *value, long long now);
 int		 http_header_is_secret(const char *name);
 /* 1 when url is http:// to a non-loopback host (a policy error). */
 int		 http_url_insecure(const char *url);
+/*
+ * s percent-encoded as one URL component or form value (RFC 3986
+ * unreserved characters kept; curl_easy_escape()): a new string, "" when
+ * it cannot be encoded.
+ */
+char		*http_escape(const char *s);
 
 /*
  * Extra trust anchors: the certificates of a PEM file (ca_file), added to

@@ -45,9 +45,6 @@ static const char *const cv_keys[] = {
 	"name", "source", "expect", "expect_sha256", "public", "description",
 	NULL
 };
-static const char *const freeze_keys[] = {
-	"break_glass", "actions", "aws_denied_actions", "credentials", NULL
-};
 static const char *const notify_keys[] = { "email", "webhooks", NULL };
 static const char *const email_keys[] = {
 	"smtp_url", "from", "to", "username_env", "password_env",
@@ -294,8 +291,8 @@ resolve_in_place(struct vctx *v, json_t *s)
 	free(p);
 }
 
-static int
-is_strarray(json_t *a)
+int
+policy_is_strarray(json_t *a)
 {
 	size_t	 i;
 	json_t	*e;
@@ -550,7 +547,7 @@ check_source_value(struct lctx *L, struct vctx *v,
 		if (!json_is_boolean(val))
 			pol_perr(L, v, "'%s' must be true or false", k);
 	} else if (in_list(strarray_keys, k)) {
-		if (!is_strarray(val))
+		if (!policy_is_strarray(val))
 			pol_perr(L, v, "'%s' must be an array of strings", k);
 	} else if (in_list(string_keys, k)) {
 		if (!json_is_string(val))
@@ -718,7 +715,7 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 	}
 	check_keys(L, v, rules, rules_keys);
 	if ((val = json_object_get(rules, "paths")) != NULL) {
-		if (!is_strarray(val))
+		if (!policy_is_strarray(val))
 			perr_key(L, v, "paths", "'paths' must be an array of "
 			    "strings");
 		else {
@@ -727,13 +724,13 @@ check_rules(struct lctx *L, struct vctx *v, json_t *rules)
 		}
 	}
 	if ((val = json_object_get(rules, "enable")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "enable", "'enable' must be an array of rule "
 		    "ids or globs");
 	else
 		record_elements(L, v, val, "enable");
 	if ((val = json_object_get(rules, "disable")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "disable", "'disable' must be an array of rule "
 		    "ids or globs");
 	else
@@ -875,29 +872,30 @@ check_array(struct lctx *L, struct vctx *v, json_t *a, const char *key,
 	}
 }
 
+/*
+ * Checks obj.key, when present: an object ("'KEY' must be an object of
+ * WHAT") of arrays of strings ("ELEM 'NAME' must be an array of strings"
+ * at member NAME).
+ */
 static void
-check_expect(struct lctx *L, struct vctx *v, json_t *ex)
+check_strarray_map(struct lctx *L, struct vctx *v, json_t *obj,
+    const char *key, const char *what, const char *elem)
 {
 	const char	*k;
-	json_t		*ns, *val;
+	json_t		*map, *val;
 
-	if (!json_is_object(ex)) {
-		pol_perr(L, v, "'expect' must be an object");
+	if ((map = json_object_get(obj, key)) == NULL)
 		return;
-	}
-	if ((ns = json_object_get(ex, "nameservers")) == NULL)
-		return;
-	pol_push_key(v, "nameservers");
-	if (!json_is_object(ns))
-		pol_perr(L, v, "'nameservers' must be an object of domain to "
-		    "array of names");
+	pol_push_key(v, key);
+	if (!json_is_object(map))
+		pol_perr(L, v, "'%s' must be an object of %s", key, what);
 	else {
-		json_object_foreach(ns, k, val) {
-			if (is_strarray(val))
+		json_object_foreach(map, k, val) {
+			if (policy_is_strarray(val))
 				continue;
 			pol_push_key(v, k);
-			pol_perr(L, v, "nameservers of '%s' must be an array "
-			    "of strings", k);
+			pol_perr(L, v, "%s '%s' must be an array of strings",
+			    elem, k);
 			pol_pop(v);
 		}
 	}
@@ -905,41 +903,88 @@ check_expect(struct lctx *L, struct vctx *v, json_t *ex)
 }
 
 static void
+check_expect(struct lctx *L, struct vctx *v, json_t *ex)
+{
+
+	if (!json_is_object(ex)) {
+		pol_perr(L, v, "'expect' must be an object");
+		return;
+	}
+	check_strarray_map(L, v, ex, "nameservers", "domain to array of names",
+	    "nameservers of");
+}
+
+struct policy_check {
+	struct lctx	*L;
+	struct vctx	*v;
+};
+
+void
+policy_check_error(struct policy_check *c, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*m;
+
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (key != NULL)
+		perr_key(c->L, c->v, key, "%s", m);
+	else
+		pol_perr(c->L, c->v, "%s", m);
+	free(m);
+}
+
+/*
+ * The keys of the "freeze" section: its own, with each type's between
+ * "actions" and "credentials" (a new list of borrowed strings).
+ */
+static const char **
+freeze_keys(void)
+{
+	const char		**l = NULL;
+	const char *const	 *fk;
+	size_t			  n = 0, i, j;
+
+	cand_add(&l, &n, "break_glass");
+	cand_add(&l, &n, "actions");
+	for (i = 0; i < nsource_types; i++) {
+		fk = source_types[i].freeze_keys;
+		for (j = 0; fk != NULL && fk[j] != NULL; j++)
+			cand_add(&l, &n, fk[j]);
+	}
+	cand_add(&l, &n, "credentials");
+	return l;
+}
+
+static void
 check_freeze(struct lctx *L, struct vctx *v, json_t *fz)
 {
-	const char	*k;
-	json_t		*val, *e;
+	struct policy_check	 c;
+	const char		**keys, *k;
+	json_t			 *val, *e;
+	size_t			  i;
 
 	if (!json_is_object(fz)) {
 		pol_perr(L, v, "'freeze' must be an object");
 		return;
 	}
-	check_keys(L, v, fz, freeze_keys);
-	if ((val = json_object_get(fz, "break_glass")) != NULL) {
-		pol_push_key(v, "break_glass");
-		if (!json_is_object(val))
-			pol_perr(L, v, "'break_glass' must be an object of "
-			    "provider to array of principals");
-		else {
-			json_object_foreach(val, k, e) {
-				if (is_strarray(e))
-					continue;
-				pol_push_key(v, k);
-				pol_perr(L, v, "break_glass '%s' must be an "
-				    "array of strings", k);
-				pol_pop(v);
-			}
-		}
-		pol_pop(v);
-	}
+	keys = freeze_keys();
+	check_keys(L, v, fz, keys);
+	free(keys);
+	check_strarray_map(L, v, fz, "break_glass",
+	    "provider to array of principals", "break_glass");
 	if ((val = json_object_get(fz, "actions")) != NULL &&
-	    !is_strarray(val))
+	    !policy_is_strarray(val))
 		perr_key(L, v, "actions", "'actions' must be an array of "
 		    "strings");
-	if ((val = json_object_get(fz, "aws_denied_actions")) != NULL &&
-	    !is_strarray(val))
-		perr_key(L, v, "aws_denied_actions", "'aws_denied_actions' "
-		    "must be an array of strings");
+	c.L = L;
+	c.v = v;
+	for (i = 0; i < nsource_types; i++) {
+		if (source_types[i].check_freeze != NULL)
+			source_types[i].check_freeze(fz, &c);
+	}
 	if ((val = json_object_get(fz, "credentials")) == NULL)
 		return;
 	pol_push_key(v, "credentials");
@@ -1029,7 +1074,8 @@ check_email(struct lctx *L, struct vctx *v, json_t *em)
 		pol_pop(v);
 	}
 	want_string(L, v, em, "from", 0, "email");
-	if ((val = json_object_get(em, "to")) != NULL && !is_strarray(val))
+	if ((val = json_object_get(em, "to")) != NULL &&
+	    !policy_is_strarray(val))
 		perr_key(L, v, "to", "'to' must be an array of addresses");
 	if ((val = json_object_get(em, "attach_report")) != NULL &&
 	    !json_is_boolean(val))

@@ -69,13 +69,22 @@ struct policy {
 };
 
 /*
+ * Where a type's check of the "freeze" section reports its problems
+ * (policy_check_error()); opaque, policy-check.c.
+ */
+struct policy_check;
+
+/*
  * What the checker knows of a source type: the policy layer knows no
  * provider, so the layer above hands it the table of types
  * (source_register_types() in source.c) before the first policy_load().
  * keys: the keys the type accepts beyond "name", "type" and (http) the
  * common HTTP keys; endpoint_keys: those inside "endpoints" (NULL: none);
  * check: the type's own checks (may be NULL), run when the source has no
- * other error.
+ * other error.  freeze_keys: the keys the type adds to the "freeze"
+ * section (NULL-terminated, or NULL), accepted whether or not the policy
+ * has a source of the type; check_freeze: checks their values in the
+ * "freeze" object fz (may be NULL).
  */
 struct policy_type {
 	const char		 *name;
@@ -84,7 +93,19 @@ struct policy_type {
 	int			  http;
 	void			(*check)(const struct policy_source *,
 				    struct diags *);
+	const char *const	 *freeze_keys;
+	void			(*check_freeze)(json_t *fz,
+				    struct policy_check *);
 };
+
+/*
+ * Reports a problem of the object being checked, placed at its member
+ * key (FILE:LINE:COL of that key), or at the object when key is NULL.
+ */
+void	 policy_check_error(struct policy_check *, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* 1 when a is an array of strings. */
+int	 policy_is_strarray(json_t *a);
 
 /* Sets the n source types a policy may use (borrowed, kept in order). */
 void	 policy_set_types(const struct policy_type *types, size_t n);

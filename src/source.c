@@ -82,6 +82,8 @@ source_register_types(void)
 {
 	static struct policy_type	 t[sizeof(source_types) /
 					    sizeof(source_types[0])];
+	static struct store_type	 st[sizeof(source_types) /
+					    sizeof(source_types[0])];
 	size_t				 i;
 
 	for (i = 0; source_types[i] != NULL; i++) {
@@ -90,8 +92,13 @@ source_register_types(void)
 		t[i].endpoint_keys = source_types[i]->endpoint_keys;
 		t[i].http = source_types[i]->http;
 		t[i].check = source_types[i]->check;
+		t[i].freeze_keys = source_types[i]->freeze_keys;
+		t[i].check_freeze = source_types[i]->check_freeze;
+		st[i].schema = source_types[i]->schema;
+		st[i].identity = source_types[i]->identity;
 	}
 	policy_set_types(t, i);
+	store_set_types(st, i);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "http.h"
 #include "policy.h"
+#include "store.h"
 
 struct freeze_ops;
 struct snapshot;
@@ -37,21 +38,6 @@ struct source_ctx {
 	void			       (*on_status)(struct source_ctx *,
 					    const char *text);
 	void				*status_arg;
-};
-
-/*
- * One provider's part of the `identities` view (store.c): select reads
- * temp.TABLE (and temp.ALSO_TABLE) and yields (email, provider, source,
- * account, name, active, is_admin).  The part is used only when those
- * per-run views have the columns named (space-separated), so the view
- * follows the tables the store has.
- */
-struct identity_part {
-	const char	*table;
-	const char	*columns;
-	const char	*also_table;	/* another table read, or NULL */
-	const char	*also_columns;
-	const char	*select;
 };
 
 /*
@@ -122,7 +108,10 @@ struct source_type {
 	 * this type besides its name (NULL-terminated, or NULL).
 	 */
 	const char *const *rule_providers;
-	/* Its parts of the identities view ({NULL}-terminated, or NULL). */
+	/*
+	 * Its parts of the identities view (store.h; {NULL}-terminated, or
+	 * NULL).
+	 */
 	const struct identity_part *identity;
 	/* Natural keys of its tables ({NULL}-terminated, or NULL). */
 	const struct drift_table *drift;
@@ -157,13 +146,23 @@ struct source_type {
 	int		(*collect)(struct source_ctx *);
 	/* Its freeze actions (freeze.h), or NULL: it has none. */
 	const struct freeze_ops *freeze;
+	/*
+	 * Keys it adds to the policy's "freeze" section (NULL-terminated, or
+	 * NULL) and their checks at policy load (struct policy_type; may be
+	 * NULL).
+	 */
+	const char *const *freeze_keys;
+	void		(*check_freeze)(json_t *fz, struct policy_check *);
 };
 
 /* Every provider, NULL-terminated (source.c: its one table entry). */
 extern const struct source_type *const source_types[];
 
 const struct source_type *source_type_find(const char *name);
-/* Hands the policy checker the types' keys and checks (policy_set_types). */
+/*
+ * Hands the policy checker the types' keys and checks (policy_set_types)
+ * and the store their schemas and identities parts (store_set_types).
+ */
 void	 source_register_types(void);
 
 /*

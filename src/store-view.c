@@ -10,22 +10,8 @@
 #include <sqlite3.h>
 
 #include "buf.h"
-#include "log.h"
 #include "store.h"
 #include "vigil.h"
-
-static int
-exec_sql(sqlite3 *db, const char *sql)
-{
-	char	*err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_error("store: %s", err != NULL ? err : "unknown error");
-		sqlite3_free(err);
-		return VGL_ERR_STORE;
-	}
-	return 0;
-}
 
 static int
 make_run_view(sqlite3 *db, const char *table, long long run)
@@ -61,7 +47,7 @@ make_run_view(sqlite3 *db, const char *table, long long run)
 	 * A table this store does not have yet (written by an older vigil,
 	 * opened read-only) has no view: nothing of that run is in it.
 	 */
-	r = n > 0 ? exec_sql(db, sql.data) : 0;
+	r = n > 0 ? store_exec(db, sql.data) : 0;
 	buf_release(&sql);
 	return r;
 }

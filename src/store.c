@@ -20,7 +20,6 @@
 
 #include "buf.h"
 #include "log.h"
-#include "source.h"
 #include "store.h"
 #include "util.h"
 #include "vigil.h"
@@ -98,21 +97,19 @@ struct snapshot {
 	size_t		 nstmts;
 };
 
-static int	 exec_sql(sqlite3 *, const char *);
-
 /* Runs sqlite3_mprintf(fmt, a, b). */
 static int
 exec_free_ll(sqlite3 *db, const char *fmt, long long a, long long b)
 {
 	char	*q = sqlite3_mprintf(fmt, a, b);
-	int	 r = exec_sql(db, q);
+	int	 r = store_exec(db, q);
 
 	sqlite3_free(q);
 	return r;
 }
 
-static int
-exec_sql(sqlite3 *db, const char *sql)
+int
+store_exec(sqlite3 *db, const char *sql)
 {
 	char	*err = NULL;
 
@@ -124,6 +121,26 @@ exec_sql(sqlite3 *db, const char *sql)
 	return 0;
 }
 
+/* The source types set by store_set_types() (borrowed). */
+static const struct store_type	*source_types;
+static size_t			 nsource_types;
+/* Their snapshot table names (store_snapshot_tables()), or NULL. */
+static char			**snapshot_tables;
+
+void
+store_set_types(const struct store_type *types, size_t n)
+{
+	size_t	 i;
+
+	source_types = types;
+	nsource_types = n;
+	for (i = 0; snapshot_tables != NULL && snapshot_tables[i] != NULL;
+	    i++)
+		free(snapshot_tables[i]);
+	free(snapshot_tables);
+	snapshot_tables = NULL;
+}
+
 /* Every source type's tables. */
 static int
 create_source_schema(sqlite3 *db)
@@ -131,10 +148,10 @@ create_source_schema(sqlite3 *db)
 	size_t	 i;
 	int	 r;
 
-	for (i = 0; source_types[i] != NULL; i++) {
-		if (source_types[i]->schema == NULL)
+	for (i = 0; i < nsource_types; i++) {
+		if (source_types[i].schema == NULL)
 			continue;
-		if ((r = exec_sql(db, source_types[i]->schema)) != 0)
+		if ((r = store_exec(db, source_types[i].schema)) != 0)
 			return r;
 	}
 	return 0;
@@ -145,7 +162,7 @@ store_create_schema(sqlite3 *db)
 {
 	int	 r;
 
-	if ((r = exec_sql(db, core_schema)) != 0)
+	if ((r = store_exec(db, core_schema)) != 0)
 		return r;
 	return create_source_schema(db);
 }
@@ -153,10 +170,10 @@ store_create_schema(sqlite3 *db)
 const char *const *
 store_snapshot_tables(void)
 {
-	static const char	**tables;
-	sqlite3			*db;
-	sqlite3_stmt		*st;
-	size_t			 n = 0;
+	char		**tables = snapshot_tables;
+	sqlite3		 *db;
+	sqlite3_stmt	 *st;
+	size_t		  n = 0;
 
 	if (tables != NULL)
 		return (const char *const *)tables;
@@ -177,6 +194,7 @@ store_snapshot_tables(void)
 		sqlite3_finalize(st);
 	}
 	sqlite3_close(db);
+	snapshot_tables = tables;
 	return (const char *const *)tables;
 }
 
@@ -224,7 +242,7 @@ store_check_version(struct store *st)
 	if (v == -1) {
 		snprintf(q, sizeof(q), "INSERT INTO meta VALUES "
 		    "('schema_version', '%d')", STORE_SCHEMA_VERSION);
-		r = exec_sql(st->db, q);
+		r = store_exec(st->db, q);
 	} else if (v > STORE_SCHEMA_VERSION) {
 		log_error("'%s' has schema version %d; this vigil knows %d",
 		    st->path, v, STORE_SCHEMA_VERSION);
@@ -259,7 +277,7 @@ store_migrate(struct store *st)
 {
 	if (runs_has_column(st->db, "evaluated"))
 		return 0;
-	return exec_sql(st->db, "ALTER TABLE main.runs ADD COLUMN evaluated "
+	return store_exec(st->db, "ALTER TABLE main.runs ADD COLUMN evaluated "
 	    "INTEGER NOT NULL DEFAULT 0; ALTER TABLE main.runs ADD COLUMN "
 	    "snapshot_run INTEGER; UPDATE main.runs SET evaluated = EXISTS "
 	    "(SELECT 1 FROM main.rule_files f WHERE f.run = runs.id)");
@@ -309,7 +327,7 @@ store_add_missing_columns(sqlite3 *db)
 			    "%w %s%s%s", tab, col, type != NULL ? type : "",
 			    dflt != NULL ? " DEFAULT " : "",
 			    dflt != NULL ? dflt : "");
-			r = exec_sql(db, q);
+			r = store_exec(db, q);
 			sqlite3_free(q);
 			if (r != 0)
 				goto out;
@@ -400,19 +418,19 @@ store_open(const char *path, int flags, struct store **out)
 		 * entry committed before its step is executed, must survive
 		 * a power loss (WAL with NORMAL may lose the last commits).
 		 */
-		if (exec_sql(st->db, "PRAGMA journal_mode=WAL; "
+		if (store_exec(st->db, "PRAGMA journal_mode=WAL; "
 		    "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON") != 0)
 			goto out;
-		if (exec_sql(st->db, "BEGIN IMMEDIATE") != 0)
+		if (store_exec(st->db, "BEGIN IMMEDIATE") != 0)
 			goto out;
 		if ((r = store_create_schema(st->db)) != 0 ||
 		    (r = store_migrate(st)) != 0 ||
 		    (r = store_add_missing_columns(st->db)) != 0 ||
 		    (r = store_check_version(st)) != 0) {
-			exec_sql(st->db, "ROLLBACK");
+			store_exec(st->db, "ROLLBACK");
 			goto out;
 		}
-		if ((r = exec_sql(st->db, "COMMIT")) != 0)
+		if ((r = store_exec(st->db, "COMMIT")) != 0)
 			goto out;
 	} else {
 		/*
@@ -587,8 +605,8 @@ store_identities_view(sqlite3 *db)
 	buf_puts(&sql, "DROP VIEW IF EXISTS temp.identities; "
 	    "CREATE TEMP VIEW identities(email, provider, source, account, "
 	    "name, active, is_admin) AS ");
-	for (i = 0; source_types[i] != NULL; i++) {
-		for (ip = source_types[i]->identity; ip != NULL &&
+	for (i = 0; i < nsource_types; i++) {
+		for (ip = source_types[i].identity; ip != NULL &&
 		    ip->table != NULL; ip++) {
 			if (ip->also_table != NULL && !view_has_columns(db,
 			    ip->also_table, ip->also_columns))
@@ -604,7 +622,7 @@ store_identities_view(sqlite3 *db)
 		buf_puts(&sql, "SELECT NULL, NULL, NULL, NULL, NULL, NULL, "
 		    "NULL WHERE 0");
 	buf_puts(&sql, ";");
-	r = exec_sql(db, sql.data);
+	r = store_exec(db, sql.data);
 	buf_release(&sql);
 	return r;
 }
@@ -620,13 +638,13 @@ store_run_begin(struct store *st, const struct policy *p,
 	int		 r;
 
 	*out = NULL;
-	if ((r = exec_sql(st->db, "BEGIN IMMEDIATE")) != 0)
+	if ((r = store_exec(st->db, "BEGIN IMMEDIATE")) != 0)
 		return r;
 	iso8601_utc(time(NULL), now, sizeof(now));
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO main.runs(started, "
 	    "collected_at, status, organization, command, policy_sha256) "
 	    "VALUES (?, ?, 'running', ?, ?, ?)", -1, &s, NULL) != SQLITE_OK) {
-		exec_sql(st->db, "ROLLBACK");
+		store_exec(st->db, "ROLLBACK");
 		return VGL_ERR_STORE;
 	}
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_TRANSIENT);
@@ -638,7 +656,7 @@ store_run_begin(struct store *st, const struct policy *p,
 	sqlite3_finalize(s);
 	if (r != SQLITE_DONE) {
 		log_error("store: %s", sqlite3_errmsg(st->db));
-		exec_sql(st->db, "ROLLBACK");
+		store_exec(st->db, "ROLLBACK");
 		return VGL_ERR_STORE;
 	}
 	sn = xcalloc(1, sizeof(*sn));
@@ -961,7 +979,7 @@ copy_table(sqlite3 *db, const char *table, long long from, long long to)
 		    cols.data, to, cols.data, table, from);
 		buf_puts(&sql, q);
 		sqlite3_free(q);
-		r = exec_sql(db, sql.data);
+		r = store_exec(db, sql.data);
 		buf_release(&sql);
 	}
 	buf_release(&cols);
@@ -990,7 +1008,7 @@ snap_commit(struct snapshot *sn)
 {
 	int	 r;
 
-	if ((r = exec_sql(sn->st->db, "COMMIT")) != 0) {
+	if ((r = store_exec(sn->st->db, "COMMIT")) != 0) {
 		snap_abort(sn);
 		return r;
 	}
@@ -1003,6 +1021,6 @@ snap_abort(struct snapshot *sn)
 {
 	if (sn == NULL)
 		return;
-	exec_sql(sn->st->db, "ROLLBACK");
+	store_exec(sn->st->db, "ROLLBACK");
 	snap_free(sn);
 }

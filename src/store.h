@@ -36,6 +36,43 @@ enum store_flags {
 int	 store_open(const char *path, int flags, struct store **out);
 void	 store_close(struct store *);
 
+/*
+ * One provider's part of the `identities` view (store_identities_view()):
+ * select reads temp.TABLE (and temp.ALSO_TABLE) and yields (email,
+ * provider, source, account, name, active, is_admin).  The part is used
+ * only when those per-run views have the columns named (space-separated),
+ * so the view follows the tables the store has.
+ */
+struct identity_part {
+	const char	*table;
+	const char	*columns;
+	const char	*also_table;	/* another table read, or NULL */
+	const char	*also_columns;
+	const char	*select;
+};
+
+/*
+ * What the store knows of a source type: the store knows no provider, so
+ * the layer above hands it the table of types (source_register_types() in
+ * source.c) before the first store_open().  schema: the CREATE TABLE
+ * statements of its snapshot tables (each with run and source columns),
+ * or NULL; identity: its parts of the identities view ({NULL}-terminated,
+ * or NULL).
+ */
+struct store_type {
+	const char			*schema;
+	const struct identity_part	*identity;
+};
+
+/* Sets the n source types the store holds (borrowed, kept in order). */
+void	 store_set_types(const struct store_type *types, size_t n);
+
+/*
+ * Runs sql (one or more statements) on db: 0, or VGL_ERR_STORE with the
+ * error logged ("store: ...").
+ */
+int	 store_exec(sqlite3 *db, const char *sql);
+
 /* All CREATE statements (core and every source type), for validate. */
 int	 store_create_schema(sqlite3 *);
 

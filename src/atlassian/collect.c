@@ -33,7 +33,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "buf.h"
+#include "http.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
@@ -85,27 +85,6 @@ struct atl {
 	char			*basic;		/* "Basic B64" or NULL */
 	long long		 wait_until;	/* X-RateLimit-Reset */
 };
-
-/* Percent-encodes s for a path segment or a query value. */
-static char *
-url_escape(const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	struct buf		 b;
-	const unsigned char	*p;
-	char			*out;
-
-	buf_init(&b, 0);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (isalnum(*p) || strchr("-._~", *p) != NULL)
-			buf_printf(&b, "%c", *p);
-		else
-			buf_printf(&b, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
-	}
-	out = xstrdup(b.data != NULL ? b.data : "");
-	buf_release(&b);
-	return out;
-}
 
 /*
  * The cursor in a links.next value: a bare cursor, or a full URL whose
@@ -362,7 +341,7 @@ fetch_users(struct atl *a, json_t *users, json_t *order)
 			url = xasprintf("%s/admin/v1/orgs/%s/users", a->admin,
 			    a->org);
 		else {
-			ec = url_escape(cur);
+			ec = http_escape(cur);
 			url = xasprintf("%s/admin/v1/orgs/%s/users?cursor=%s",
 			    a->admin, a->org, ec);
 			free(ec);
@@ -417,7 +396,7 @@ fetch_admins(struct atl *a, json_t *users, json_t *order)
 	int		 r = 0, n, admin;
 
 	for (n = 0; n < ATL_MAX_PAGES; n++) {
-		ec = cur != NULL ? url_escape(cur) : NULL;
+		ec = cur != NULL ? http_escape(cur) : NULL;
 		url = xasprintf("%s/admin/v2/orgs/%s/directories/-/users?"
 		    "limit=%d&roleIds=%s%s%s", a->admin, a->org, ATL_V2_LIMIT,
 		    "atlassian%2Forg-admin", ec != NULL ? "&cursor=" : "",
@@ -538,7 +517,7 @@ fetch_api_tokens(struct atl *a)
 	int		 r = 0, n;
 
 	for (n = 0; n < ATL_MAX_PAGES; n++) {
-		ec = cur != NULL ? url_escape(cur) : NULL;
+		ec = cur != NULL ? http_escape(cur) : NULL;
 		url = xasprintf("%s/admin/api-access/v1/orgs/%s/api-tokens%s%s",
 		    a->admin, a->org, ec != NULL ? "?cursor=" : "",
 		    ec != NULL ? ec : "");
@@ -667,7 +646,7 @@ fetch_members(struct atl *a, json_t *groups)
 			if (done[i])
 				continue;
 			g = json_array_get(groups, i);
-			gid = url_escape(json_string_value(json_object_get(g,
+			gid = http_escape(json_string_value(json_object_get(g,
 			    "groupId")));
 			url = xasprintf("%s/rest/api/3/group/member?groupId=%s"
 			    "&includeInactiveUsers=true&startAt=%zu&"
@@ -815,7 +794,7 @@ atlassian_collect(struct source_ctx *ctx)
 	    "https://api.atlassian.com");
 	a.site = source_endpoint(ctx->ps, "site", policy_source_str(ctx->ps,
 	    "site", NULL));
-	a.org = url_escape(policy_source_str(ctx->ps, "org_id", ""));
+	a.org = http_escape(policy_source_str(ctx->ps, "org_id", ""));
 	if (http_client_replay_time(ctx->http) == 0 &&
 	    (r = atl_creds(&a)) != 0)
 		goto out;

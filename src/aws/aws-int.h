@@ -76,7 +76,6 @@ json_t	*xml_json(const xmlNode *n);
 json_t	*member_texts(const xmlNode *list, const char *path);
 
 /* aws/client.c: signed requests (not yet performed) and their replies. */
-char	*aws_escape(const char *s);
 struct http_req *query_req(struct aws *a, enum aws_svc svc,
 	    const char *params);
 struct http_req *json_req(struct aws *a, enum aws_svc svc,

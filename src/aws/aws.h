@@ -154,5 +154,11 @@ char	*aws_xml_text(const struct _xmlNode *, const char *path);
 /* The freeze's AWS operations (aws/freeze.c; freeze.h). */
 struct freeze_ops;
 extern const struct freeze_ops aws_freeze_ops;
+/*
+ * The keys AWS adds to the policy's "freeze" section ("aws_denied_actions")
+ * and their checks at policy load (aws/freeze.c; struct source_type).
+ */
+extern const char *const aws_freeze_keys[];
+void	 aws_check_freeze(json_t *fz, struct policy_check *);
 
 #endif

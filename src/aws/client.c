@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -394,23 +393,21 @@ aws_read_creds(struct aws *a, char **error)
 	return 0;
 }
 
-int
-aws_init(struct aws *a, const struct policy_source *ps,
-    struct http_client *http, char **error)
+/*
+ * The region and every service's endpoint of source ps, and Route 53's
+ * pace on a->http.
+ */
+static void
+aws_set_endpoints(struct aws *a, const struct policy_source *ps)
 {
 	char	*def;
 	size_t	 i;
 
-	memset(a, 0, sizeof(*a));
-	*error = NULL;
-	a->ps = ps;
-	a->http = http;
-	a->replay = http_client_replay_time(http) != 0;
 	/*
 	 * Route 53 allows 5 requests per second per account, for all its
 	 * calls together: pace them before the limit hits, not after.
 	 */
-	http_client_set_rate(http, "route53", 5);
+	http_client_set_rate(a->http, "route53", 5);
 	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
 	for (i = 0; i < AWS_NSVC; i++) {
 		def = aws_svcs[i].sign_region == NULL ?
@@ -419,6 +416,18 @@ aws_init(struct aws *a, const struct policy_source *ps,
 		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
 		free(def);
 	}
+}
+
+int
+aws_init(struct aws *a, const struct policy_source *ps,
+    struct http_client *http, char **error)
+{
+	memset(a, 0, sizeof(*a));
+	*error = NULL;
+	a->ps = ps;
+	a->http = http;
+	a->replay = http_client_replay_time(http) != 0;
+	aws_set_endpoints(a, ps);
 	if (!a->replay && aws_read_creds(a, error) != 0)
 		return VGL_ERR_POLICY;
 	aws_set_signers(a);
@@ -451,19 +460,6 @@ aws_sign(struct aws *a, struct http_req *q, enum aws_svc svc)
 	q->retry = aws_retry;
 	if (svc == SVC_R53)
 		q->rate_group = "route53";
-}
-
-/* Form/URL component encoding (RFC 3986 unreserved kept). */
-char *
-aws_escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
 }
 
 /* A Query-protocol request; params is "Action=X[&k=v...]", encoded. */
@@ -734,8 +730,8 @@ sts_assume_role(struct aws *a, const char *role_arn, char **why)
 	char			*p, *arn, *sess, *akid, *sk, *tok;
 	int			 r = VGL_ERR_PROVIDER;
 
-	arn = aws_escape(role_arn);
-	sess = aws_escape("vigil-audit");
+	arn = http_escape(role_arn);
+	sess = http_escape("vigil-audit");
 	p = xasprintf("Action=AssumeRole&RoleArn=%s&RoleSessionName=%s&"
 	    "DurationSeconds=3600", arn, sess);
 	q = query_req(a, SVC_STS, p);
@@ -869,8 +865,6 @@ aws_conn_open(const struct policy_source *ps, json_t *creds,
 	struct aws_conn	*c;
 	struct aws	*a;
 	const char	*role;
-	char		*def;
-	size_t		 i;
 	int		 r;
 
 	*out = NULL;
@@ -883,15 +877,7 @@ aws_conn_open(const struct policy_source *ps, json_t *creds,
 		c->cps.obj = creds;
 	a->ps = &c->cps;
 	a->http = http;
-	http_client_set_rate(http, "route53", 5);
-	a->region = xstrdup(policy_source_str(ps, "region", "us-east-1"));
-	for (i = 0; i < AWS_NSVC; i++) {
-		def = aws_svcs[i].sign_region == NULL ?
-		    xasprintf("%s%s.amazonaws.com", aws_svcs[i].url,
-		    a->region) : xstrdup(aws_svcs[i].url);
-		a->ep[i] = source_endpoint(ps, aws_svcs[i].key, def);
-		free(def);
-	}
+	aws_set_endpoints(a, ps);
 	/* A replay needs no credentials (and signs nothing). */
 	a->replay = http_client_replay_time(http) != 0;
 	if (!a->replay && (r = aws_read_creds(a, error)) != 0)

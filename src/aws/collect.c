@@ -164,7 +164,7 @@ aws_collect_all(struct aws *a, char **why)
 		goto out;
 	r = zones_page(a, q[Q_ZONES], &zones, &nz, &marker, why);
 	while (r == 0 && marker != NULL) {
-		e = aws_escape(marker);
+		e = http_escape(marker);
 		p = xasprintf(R53_PATH "/hostedzone?maxitems=100&marker=%s",
 		    e);
 		q2[0] = get_req(a, SVC_R53, p);
@@ -372,4 +372,6 @@ const struct source_type source_aws = {
 	    "audited, error FROM main.aws_org_accounts WHERE run = ?1 "
 	    "ORDER BY account_id, source",
 	.freeze = &aws_freeze_ops,
+	.freeze_keys = aws_freeze_keys,
+	.check_freeze = aws_check_freeze,
 };

@@ -41,7 +41,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <libxml/tree.h>
 
@@ -117,18 +116,6 @@ attached_arns(const xmlNode *m)
 		free(s);
 	}
 	return a;
-}
-
-static char *
-escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
 }
 
 static int
@@ -343,7 +330,7 @@ read_gaad(struct fa_acct *f, char **why)
 	int		 r = 0, more;
 
 	do {
-		em = marker != NULL ? escape(marker) : NULL;
+		em = marker != NULL ? http_escape(marker) : NULL;
 		params = xasprintf("Action=GetAccountAuthorizationDetails&"
 		    "Filter.member.1=User&Filter.member.2=Role&"
 		    "Filter.member.3=LocalManagedPolicy&MaxItems=1000%s%s",
@@ -425,7 +412,7 @@ read_keys(struct fa_acct *f, char **why)
 	n = json_array_size(f->users);
 	q = xcalloc(n + 1, sizeof(*q));
 	json_array_foreach(f->users, i, u) {
-		e = escape(jstr(u, "name"));
+		e = http_escape(jstr(u, "name"));
 		params = xasprintf("Action=ListAccessKeys&UserName=%s&"
 		    "MaxItems=1000", e);
 		q[i] = aws_conn_query(f->conn, "iam", params);
@@ -841,10 +828,10 @@ kv(const char *k1, const char *v1, const char *k2, const char *v2,
 {
 	char	*e1, *e2, *e3 = NULL, *s;
 
-	e1 = escape(v1);
-	e2 = escape(v2);
+	e1 = http_escape(v1);
+	e2 = http_escape(v2);
 	if (k3 != NULL)
-		e3 = escape(v3);
+		e3 = http_escape(v3);
 	s = xasprintf("%s=%s&%s=%s%s%s%s%s", k1, e1, k2, e2,
 	    k3 != NULL ? "&" : "", k3 != NULL ? k3 : "", k3 != NULL ? "=" :
 	    "", e3 != NULL ? e3 : "");
@@ -967,7 +954,7 @@ acct_undo(struct fa_acct *f, json_t *step, char **note, char **why)
 	if (strcmp(op, "create_policy") == 0) {
 		if (json_is_true(json_object_get(prior, "exists")))
 			return 0;
-		code = escape(jstr(pa, "arn"));
+		code = http_escape(jstr(pa, "arn"));
 		params = xasprintf("PolicyArn=%s", code);
 		free(code);
 		code = NULL;
@@ -1224,6 +1211,19 @@ static const char *const fa_actions[] = {
 	"aws.deny_mutations", "aws.deactivate_access_keys",
 	"route53.domain_transfer_lock", NULL
 };
+
+const char *const aws_freeze_keys[] = { "aws_denied_actions", NULL };
+
+void
+aws_check_freeze(json_t *fz, struct policy_check *c)
+{
+	json_t	*val;
+
+	if ((val = json_object_get(fz, "aws_denied_actions")) != NULL &&
+	    !policy_is_strarray(val))
+		policy_check_error(c, "aws_denied_actions",
+		    "'aws_denied_actions' must be an array of strings");
+}
 
 static int
 fa_check(const struct policy *p, int apply)

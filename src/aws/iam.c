@@ -610,7 +610,7 @@ gaad_req(struct aws *a, const char *marker)
 	char		*p, *m = NULL;
 
 	if (marker != NULL)
-		m = aws_escape(marker);
+		m = http_escape(marker);
 	p = xasprintf("Action=GetAccountAuthorizationDetails&"
 	    "Filter.member.1=User&Filter.member.2=Role&Filter.member.3=Group&"
 	    "Filter.member.4=LocalManagedPolicy&"
@@ -1088,9 +1088,9 @@ keys_req(struct aws *a, const struct key_list *l)
 	struct http_req	*q;
 	char		*p, *e, *m = NULL;
 
-	e = aws_escape(l->name);
+	e = http_escape(l->name);
 	if (l->marker != NULL)
-		m = aws_escape(l->marker);
+		m = http_escape(l->marker);
 	p = xasprintf("Action=ListAccessKeys&UserName=%s&MaxItems=1000%s%s",
 	    e, m != NULL ? "&Marker=" : "", m != NULL ? m : "");
 	q = query_req(a, SVC_IAM, p);
@@ -1255,7 +1255,7 @@ vmfa_req(struct aws *a, const char *marker)
 	char		*p, *m = NULL;
 
 	if (marker != NULL)
-		m = aws_escape(marker);
+		m = http_escape(marker);
 	p = xasprintf("Action=ListVirtualMFADevices&AssignmentStatus=Any&"
 	    "MaxItems=1000%s%s", m != NULL ? "&Marker=" : "", m != NULL ? m :
 	    "");

@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -107,18 +106,6 @@ list_has(json_t *list, const struct org_acct *a)
 			return 1;
 	}
 	return 0;
-}
-
-static char *
-escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
 }
 
 static char *
@@ -274,11 +261,11 @@ assume_all(struct org *o, struct aws_conn *c, const char *role_name,
 		if (!a->audited || a->error != NULL || a->management)
 			continue;
 		arn = xasprintf("arn:aws:iam::%s:role/%s", a->id, role_name);
-		ea = escape(arn);
+		ea = http_escape(arn);
 		p = xasprintf("Action=AssumeRole&RoleArn=%s&RoleSessionName="
 		    "vigil-audit&DurationSeconds=3600", ea);
 		if (external_id != NULL) {
-			ex = escape(external_id);
+			ex = http_escape(external_id);
 			/* The body holds it encoded: redact that form too. */
 			log_add_secret(ex);
 			free(arn);

@@ -113,21 +113,21 @@ rrset_req(struct aws *a, struct zone *z)
 	char		*e;
 
 	buf_init(&b, 0);
-	e = aws_escape(z->id);
+	e = http_escape(z->id);
 	buf_printf(&b, "%s/hostedzone/%s/rrset?maxitems=300", R53_PATH, e);
 	free(e);
 	if (z->next_name != NULL) {
-		e = aws_escape(z->next_name);
+		e = http_escape(z->next_name);
 		buf_printf(&b, "&name=%s", e);
 		free(e);
 	}
 	if (z->next_type != NULL) {
-		e = aws_escape(z->next_type);
+		e = http_escape(z->next_type);
 		buf_printf(&b, "&type=%s", e);
 		free(e);
 	}
 	if (z->next_ident != NULL) {
-		e = aws_escape(z->next_ident);
+		e = http_escape(z->next_ident);
 		buf_printf(&b, "&identifier=%s", e);
 		free(e);
 	}

@@ -36,7 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -44,6 +43,7 @@
 #include <openssl/pem.h>
 
 #include "buf.h"
+#include "http.h"
 #include "log.h"
 #include "source.h"
 #include "store.h"
@@ -442,24 +442,12 @@ api_req(struct gws *g, const char *path)
 	return q;
 }
 
-static char *
-escape(const char *s)
-{
-	char	*e, *r;
-
-	if ((e = curl_easy_escape(NULL, s, 0)) == NULL)
-		return xstrdup("");
-	r = xstrdup(e);
-	curl_free(e);
-	return r;
-}
-
 /* A list request; page: pageToken or NULL. */
 static struct http_req *
 list_req(struct gws *g, const char *what, const char *page)
 {
 	struct http_req	*q;
-	char		*p, *t = page != NULL ? escape(page) : NULL;
+	char		*p, *t = page != NULL ? http_escape(page) : NULL;
 
 	if (strcmp(what, "users") == 0)
 		p = xasprintf("users?customer=%s&maxResults=500&"
@@ -757,12 +745,18 @@ write_assignments(struct gws *g, json_t *assignments)
 	return 0;
 }
 
-/* tokens.list for every user, concurrently (one call per user). */
+/*
+ * users/ID/PATH for every user, concurrently (one call per user): each
+ * item of a reply becomes a row of table (row(email, item), email the
+ * user's, lower-cased); a reply that fails is "LIST for EMAIL".
+ */
 static int
-tokens(struct gws *g, char **why)
+per_user(struct gws *g, const char *path, const char *list,
+    const char *table, json_t *(*row)(const char *email, json_t *item),
+    char **why)
 {
 	struct http_req	**q;
-	json_t		*u, *j, *t, *row, *sc;
+	json_t		*u, *j, *t;
 	size_t		 i, k, n = json_array_size(g->users);
 	char		*key, *p, *email, *what;
 	int		 r = 0;
@@ -778,9 +772,9 @@ tokens(struct gws *g, char **why)
 			key = xstrdup(json_string_value(json_object_get(u,
 			    "primaryEmail")) != NULL ? json_string_value(
 			    json_object_get(u, "primaryEmail")) : "");
-		p = escape(key);
+		p = http_escape(key);
 		free(key);
-		key = xasprintf("users/%s/tokens", p);
+		key = xasprintf("users/%s/%s", p, path);
 		q[i] = api_req(g, key);
 		free(key);
 		free(p);
@@ -790,7 +784,7 @@ tokens(struct gws *g, char **why)
 		u = json_array_get(g->users, i);
 		email = lower(json_string_value(json_object_get(u,
 		    "primaryEmail")));
-		what = xasprintf("tokens.list for %s", email);
+		what = xasprintf("%s for %s", list, email);
 		if ((j = api_reply(q[i], what, 1, why)) == NULL) {
 			r = VGL_ERR_PROVIDER;
 			free(what);
@@ -798,18 +792,7 @@ tokens(struct gws *g, char **why)
 			break;
 		}
 		json_array_foreach(json_object_get(j, "items"), k, t) {
-			sc = json_object_get(t, "scopes");
-			row = json_pack("{s:s, s:O, s:O, s:O, s:b, s:b, s:O}",
-			    "email", email,
-			    "client_id", jopt(t, "clientId"),
-			    "display_text", jopt(t, "displayText"),
-			    "scopes", json_is_array(sc) ? sc : json_array(),
-			    "anonymous", jbool(t, "anonymous"),
-			    "native_app", jbool(t, "nativeApp"),
-			    "raw", t);
-			if (!json_is_array(sc))
-				json_decref(json_object_get(row, "scopes"));
-			if ((r = put_row(g, "gws_tokens", row)) != 0)
+			if ((r = put_row(g, table, row(email, t))) != 0)
 				break;
 		}
 		json_decref(j);
@@ -820,6 +803,33 @@ tokens(struct gws *g, char **why)
 		http_req_free(q[i]);
 	free(q);
 	return r;
+}
+
+/* A gws_tokens row. */
+static json_t *
+token_row(const char *email, json_t *t)
+{
+	json_t	*row, *sc = json_object_get(t, "scopes");
+
+	row = json_pack("{s:s, s:O, s:O, s:O, s:b, s:b, s:O}",
+	    "email", email,
+	    "client_id", jopt(t, "clientId"),
+	    "display_text", jopt(t, "displayText"),
+	    "scopes", json_is_array(sc) ? sc : json_array(),
+	    "anonymous", jbool(t, "anonymous"),
+	    "native_app", jbool(t, "nativeApp"),
+	    "raw", t);
+	if (!json_is_array(sc))
+		json_decref(json_object_get(row, "scopes"));
+	return row;
+}
+
+/* tokens.list for every user, concurrently (one call per user). */
+static int
+tokens(struct gws *g, char **why)
+{
+	return per_user(g, "tokens", "tokens.list", "gws_tokens", token_row,
+	    why);
 }
 
 /*
@@ -847,6 +857,24 @@ ms_time(json_t *v)
 	return json_string(out);
 }
 
+/* A gws_asps row. */
+static json_t *
+asp_row(const char *email, json_t *a)
+{
+	json_t	*row;
+	char	*code = jid(json_object_get(a, "codeId"));
+
+	row = json_pack("{s:s, s:s?, s:O, s:o, s:o, s:O}",
+	    "email", email,
+	    "code_id", code,
+	    "name", jopt(a, "name"),
+	    "created", ms_time(json_object_get(a, "creationTime")),
+	    "last_used", ms_time(json_object_get(a, "lastTimeUsed")),
+	    "raw", a);
+	free(code);
+	return row;
+}
+
 /*
  * asps.list for every user, concurrently (one call per user: Google has
  * no bulk source of app-specific passwords).  Every user is asked, not
@@ -856,65 +884,7 @@ ms_time(json_t *v)
 static int
 asps(struct gws *g, char **why)
 {
-	struct http_req	**q;
-	json_t		*u, *j, *a, *row;
-	size_t		 i, k, n = json_array_size(g->users);
-	char		*key, *p, *email, *what, *code;
-	int		 r = 0;
-
-	if (n == 0)
-		return 0;
-	if ((r = gws_token_fresh(g, why)) != 0)
-		return r;
-	q = xcalloc(n, sizeof(*q));
-	json_array_foreach(g->users, i, u) {
-		key = jid(json_object_get(u, "id"));
-		if (key == NULL)
-			key = xstrdup(json_string_value(json_object_get(u,
-			    "primaryEmail")) != NULL ? json_string_value(
-			    json_object_get(u, "primaryEmail")) : "");
-		p = escape(key);
-		free(key);
-		key = xasprintf("users/%s/asps", p);
-		q[i] = api_req(g, key);
-		free(key);
-		free(p);
-	}
-	http_do_all(g->http, q, n);
-	for (i = 0; i < n && r == 0; i++) {
-		u = json_array_get(g->users, i);
-		email = lower(json_string_value(json_object_get(u,
-		    "primaryEmail")));
-		what = xasprintf("asps.list for %s", email);
-		if ((j = api_reply(q[i], what, 1, why)) == NULL) {
-			r = VGL_ERR_PROVIDER;
-			free(what);
-			free(email);
-			break;
-		}
-		json_array_foreach(json_object_get(j, "items"), k, a) {
-			code = jid(json_object_get(a, "codeId"));
-			row = json_pack("{s:s, s:s?, s:O, s:o, s:o, s:O}",
-			    "email", email,
-			    "code_id", code,
-			    "name", jopt(a, "name"),
-			    "created", ms_time(json_object_get(a,
-			    "creationTime")),
-			    "last_used", ms_time(json_object_get(a,
-			    "lastTimeUsed")),
-			    "raw", a);
-			free(code);
-			if ((r = put_row(g, "gws_asps", row)) != 0)
-				break;
-		}
-		json_decref(j);
-		free(what);
-		free(email);
-	}
-	for (i = 0; i < n; i++)
-		http_req_free(q[i]);
-	free(q);
-	return r;
+	return per_user(g, "asps", "asps.list", "gws_asps", asp_row, why);
 }
 
 /* A usage report request for date (YYYY-MM-DD); page: pageToken or NULL. */
@@ -922,8 +892,8 @@ static struct http_req *
 usage_req(struct gws *g, const char *date, const char *page)
 {
 	struct http_req	*q;
-	char		*url, *t = page != NULL ? escape(page) : NULL;
-	char		*params = escape(GWS_USAGE_PARAMS);
+	char		*url, *t = page != NULL ? http_escape(page) : NULL;
+	char		*params = http_escape(GWS_USAGE_PARAMS);
 	int		 mine = strcmp(g->customer, "my_customer") == 0;
 
 	url = xasprintf("%s/usage/users/all/dates/%s?parameters=%s&"
@@ -1210,7 +1180,7 @@ gws_collect(struct source_ctx *ctx)
 	g.api = xasprintf("%s%s", admin, GWS_API_PATH);
 	g.reports = xasprintf("%s%s", admin, GWS_REPORTS_PATH);
 	free(admin);
-	g.customer = escape(policy_source_str(ctx->ps, "customer",
+	g.customer = http_escape(policy_source_str(ctx->ps, "customer",
 	    "my_customer"));
 	http_client_set_rate(ctx->http, "gws-admin", GWS_RPS);
 	http_client_set_rate(ctx->http, "gws-reports", GWS_REPORTS_RPS);

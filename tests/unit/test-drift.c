@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "drift.h"
+#include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -326,6 +327,8 @@ test_baselines(void)
 int
 main(void)
 {
+	/* The store creates the providers' tables (store_set_types). */
+	source_register_types();
 	test_cases();
 	test_skipped();
 	test_baselines();

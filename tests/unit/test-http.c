@@ -441,6 +441,20 @@ test_url_insecure(void)
 }
 
 static void
+test_escape(void)
+{
+	char	*e;
+
+	e = http_escape("aZ09-._~ /?&=+%:\xc3\xa9");
+	is_str(e, "aZ09-._~%20%2F%3F%26%3D%2B%25%3A%C3%A9",
+	    "http_escape keeps the unreserved characters, encodes the rest");
+	free(e);
+	e = http_escape("");
+	is_str(e, "", "http_escape of \"\" is \"\"");
+	free(e);
+}
+
+static void
 test_req_headers(void)
 {
 	struct http_req	*req;
@@ -1573,6 +1587,7 @@ main(void)
 	test_retry_after();
 	test_secret_headers();
 	test_url_insecure();
+	test_escape();
 	test_req_headers();
 	test_replay();
 	test_retry_after_live();

@@ -48,6 +48,20 @@ rdap_check(const struct policy_source *ps, struct diags *d)
 		    "rdap source '%s' needs 'domains'", ps->name);
 }
 
+/* A type's key in the "freeze" section, checked by the type. */
+static const char *const aws_freeze_keys[] = { "denied", NULL };
+
+static void
+aws_check_freeze(json_t *fz, struct policy_check *c)
+{
+	json_t	*val;
+
+	if ((val = json_object_get(fz, "denied")) != NULL &&
+	    !policy_is_strarray(val))
+		policy_check_error(c, "denied", "'denied' must be an array "
+		    "of strings");
+}
+
 static const struct policy_type test_types[] = {
 	{
 		.name = "rdap",
@@ -60,6 +74,8 @@ static const struct policy_type test_types[] = {
 		.keys = aws_keys,
 		.endpoint_keys = aws_endpoint_keys,
 		.http = 1,
+		.freeze_keys = aws_freeze_keys,
+		.check_freeze = aws_check_freeze,
 	},
 };
 
@@ -153,6 +169,14 @@ static const struct lcase cases[] = {
 	{ "unknown freeze key",
 	    { { "p.json", "{\"freeze\": {\n \"action\": []}}", 0 } }, 1,
 	    "p.json:2:2: unknown key 'action'; did you mean 'actions'?" },
+	{ "a type's freeze key is known",
+	    { { "p.json", "{\"freeze\": {\"denied\": [\"iam:*\"],\n "
+	    "\"denie\": []}}", 0 } }, 1,
+	    "p.json:2:2: unknown key 'denie'; did you mean 'denied'?" },
+	{ "a type checks its freeze key",
+	    { { "p.json", "{\"freeze\": {\"actions\": [],\n "
+	    "\"denied\": \"iam:*\"}}", 0 } }, 1,
+	    "p.json:2:2: 'denied' must be an array of strings" },
 	{ "key after escaped string is located",
 	    { { "p.json", "{\"organization\": \"a\\\"b,{[\\\\\",\n "
 	    "\"bogus\": 1}", 0 } }, 1,

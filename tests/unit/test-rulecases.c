@@ -152,6 +152,8 @@ main(void)
 	size_t		 i;
 	char		*path;
 
+	/* The store creates the providers' tables (store_set_types). */
+	source_register_types();
 	memset(&pol, 0, sizeof(pol));
 	pol.rules_builtin = 1;
 	pol.parameters = json_object();

@@ -144,6 +144,7 @@ main(void)
 	}
 
 	/* The identities view has every provider's part. */
+	source_register_types();
 	ok(store_open(NULL, STORE_MEMORY, &st) == 0, "memory store opens");
 	if (st != NULL && store_use_run(st->db, 1) == 0 &&
 	    sqlite3_prepare_v2(st->db, "SELECT sql FROM sqlite_temp_master "

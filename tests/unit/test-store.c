@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "source.h"
 #include "store.h"
 #include "vigil.h"
 #include "xmalloc.h"
@@ -194,6 +195,8 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	/* The store creates the providers' tables (store_set_types). */
+	source_register_types();
 	test_pragmas(tmpl);
 	test_upgrade(tmpl);
 	test_prev_run();
