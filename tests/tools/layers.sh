@@ -24,7 +24,7 @@ src=${1:-$here/../../src}
 # Empty: not in the map.
 layer_of() {
 	case $1 in
-	config.h|paths.h|vigil.h|util.c|xmalloc.[ch]|buf.[ch]|log.[ch]|\
+	config.h|paths.h|vigil.h|util.[ch]|xmalloc.[ch]|buf.[ch]|log.[ch]|\
 	diag.[ch]|url.[ch]|record.[ch]|jsonpos.[ch])
 		echo 1 ;;
 	policy.[ch]|policy-*.[ch]|store.[ch]|store-*.[ch])
