@@ -62,27 +62,70 @@ const char waivers_ddl[] =
     "resource TEXT, reason TEXT, approved_by TEXT, expires TEXT, "
     "expired INTEGER, used INTEGER)";
 
-/* A JSON string from bytes that may not be UTF-8 (bad bytes become ?). */
-json_t *
-json_text(const char *s, size_t n)
+/* A copy of bytes that are not UTF-8, every non-ASCII or NUL byte a ?. */
+static char *
+text_ascii(const char *s, size_t n)
 {
-	json_t	*j;
 	char	*c;
 	size_t	 i;
 
-	if (s == NULL)
-		return json_null();
-	if ((j = json_stringn(s, n)) != NULL)
-		return j;
 	c = xmalloc(n + 1);
 	for (i = 0; i < n; i++) {
 		c[i] = ((unsigned char)s[i] >= 0x80 || s[i] == '\0') ?
 		    '?' : s[i];
 	}
 	c[n] = '\0';
+	return c;
+}
+
+/* A JSON string from bytes that may not be UTF-8 (bad bytes become ?). */
+json_t *
+json_text(const char *s, size_t n)
+{
+	json_t	*j;
+	char	*c;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_stringn(s, n)) != NULL)
+		return j;
+	c = text_ascii(s, n);
 	j = json_stringn_nocheck(c, n);
 	free(c);
 	return j;
+}
+
+/* Memory that dump_text() keeps from one call to the next. */
+struct dumpbuf {
+	char	*data;
+	size_t	 cap;
+};
+
+/*
+ * The text json_dumps(j, JSON_COMPACT) would return, written into d's
+ * memory instead of a new allocation (NUL-terminated; *lenp is its
+ * length), or NULL where json_dumps would return NULL.  Valid until the
+ * next call with d.
+ */
+static const char *
+dump_text(json_t *j, struct dumpbuf *d, size_t *lenp)
+{
+	size_t	 n;
+
+	n = json_dumpb(j, d->data, d->cap, JSON_COMPACT);
+	if (n == 0)
+		return NULL;
+	if (n >= d->cap) {
+		free(d->data);
+		d->cap = n + 1 > 2 * d->cap ? n + 1 : 2 * d->cap;
+		d->data = xmalloc(d->cap);
+		if ((n = json_dumpb(j, d->data, d->cap, JSON_COMPACT)) == 0 ||
+		    n >= d->cap)
+			return NULL;
+	}
+	d->data[n] = '\0';
+	*lenp = n;
+	return d->data;
 }
 
 /* ---- evaluation ---------------------------------------------------- */
@@ -469,15 +512,18 @@ run_rule(struct eval *ev, const struct rule *r)
 {
 	struct auth	 au;
 	sqlite3_stmt	*st = NULL;
+	struct dumpbuf	 d;
 	json_t		*evid;
-	char		*msg = NULL, *ev_s, *rres;
-	const char	*cname, *res, *detail, *source;
+	char		*msg = NULL, *rres;
+	const char	*cname, *res, *detail, *source, *ev_s;
 	int		*used;
-	size_t		 k;
+	size_t		 k, len;
 	long		 off, nulls = 0;
 	int		 rc, i, ncol, ridx, didx, sidx, ret = 0, failed = 0;
 
 	rres = xasprintf("rule:%s", r->id);
+	d.cap = 256;
+	d.data = xmalloc(d.cap);
 	used = xcalloc(ev->nws + 1, sizeof(*used));
 	for (k = 0; k < ev->nws; k++)
 		used[k] = ev->ws[k].used;
@@ -512,10 +558,9 @@ run_rule(struct eval *ev, const struct rule *r)
 			json_object_set_new_nocheck(evid, cname,
 			    column_json(st, i));
 		}
-		ev_s = json_dumps(evid, JSON_COMPACT);
+		ev_s = dump_text(evid, &d, &len);
 		json_decref(evid);
 		ret = put_finding(ev, r, "fail", res, detail, source, ev_s);
-		free(ev_s);
 		if (ret != 0)
 			goto out;
 	}
@@ -544,6 +589,7 @@ run_rule(struct eval *ev, const struct rule *r)
 	free(used);
 	free(msg);
 	free(rres);
+	free(d.data);
 	return ret;
 }
 
@@ -797,12 +843,29 @@ hide_findings(sqlite3 *db)
 	return r;
 }
 
-static json_t *
-column_str(sqlite3_stmt *st, int i)
+/*
+ * Sets element i of a to json_text() of column i, reusing str, a string
+ * value of its own.  Returns -1 when out of memory.
+ */
+static int
+set_column_str(json_t *a, size_t i, json_t *str, sqlite3_stmt *st)
 {
-	const char	*s = (const char *)sqlite3_column_text(st, i);
+	const char	*s = (const char *)sqlite3_column_text(st, (int)i);
+	char		*c;
+	size_t		 n;
+	int		 r;
 
-	return json_text(s, s != NULL ? strlen(s) : 0);
+	if (s == NULL)
+		return json_array_set_new(a, i, json_null());
+	n = strlen(s);
+	if (json_string_setn(str, s, n) != 0) {
+		c = text_ascii(s, n);
+		r = json_string_setn_nocheck(str, c, n);
+		free(c);
+		if (r != 0)
+			return -1;
+	}
+	return json_array_set(a, i, str);
 }
 
 /*
@@ -816,11 +879,25 @@ findings_digest(struct eval *ev, char out[65], struct eval_summary *sum)
 	EVP_MD_CTX	*ctx;
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen = 0, k;
-	const char	*status;
-	json_t		*a;
-	char		*s;
-	int		 i, rc, sev, is_new, r = VGL_ERR_STORE;
+	const char	*status, *s;
+	struct dumpbuf	 d;
+	json_t		*a, *str[10], *nw;
+	size_t		 i, len;
+	int		 rc, sev, is_new, bad, r = VGL_ERR_STORE;
 
+	/*
+	 * One array of 11 values is reused for every line: it is dumped
+	 * exactly as a new one would be, without allocating for each.
+	 */
+	d.cap = 256;
+	d.data = xmalloc(d.cap);
+	a = json_array();
+	for (i = 0; i < 10; i++) {
+		str[i] = json_string("");
+		json_array_append(a, str[i]);
+	}
+	nw = json_integer(0);
+	json_array_append(a, nw);
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		log_error("cannot compute the findings digest");
@@ -832,16 +909,15 @@ findings_digest(struct eval *ev, char out[65], struct eval_summary *sum)
 	sqlite3_bind_int64(st, 1, ev->run);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		is_new = sqlite3_column_int(st, 10) != 0;
-		a = json_array();
-		for (i = 0; i < 10; i++)
-			json_array_append_new(a, column_str(st, i));
-		json_array_append_new(a, json_integer(is_new));
-		s = json_dumps(a, JSON_COMPACT);
-		json_decref(a);
-		if (s != NULL) {
-			EVP_DigestUpdate(ctx, s, strlen(s));
+		bad = json_integer_set(nw, is_new);
+		for (i = 0; i < 10; i++) {
+			if (set_column_str(a, i, str[i], st) != 0)
+				bad = 1;
+		}
+		/* As json_dumps() failing did, a line that fails is left out. */
+		if (!bad && (s = dump_text(a, &d, &len)) != NULL) {
+			EVP_DigestUpdate(ctx, s, len);
 			EVP_DigestUpdate(ctx, "\n", 1);
-			free(s);
 		}
 		sum->total++;
 		if ((status = (const char *)sqlite3_column_text(st, 2)) ==
@@ -876,6 +952,11 @@ findings_digest(struct eval *ev, char out[65], struct eval_summary *sum)
  out:
 	sqlite3_finalize(st);
 	EVP_MD_CTX_free(ctx);
+	for (i = 0; i < 10; i++)
+		json_decref(str[i]);
+	json_decref(nw);
+	json_decref(a);
+	free(d.data);
 	return r;
 }
 

@@ -10,12 +10,16 @@ WITH st AS (
          (SELECT group_concat(lower(replace(value, ' ', '')), ',') FROM json_each(d.status)) AS codes
   FROM domains d
   WHERE d.lookup = 'ok'
+  -- OFFSET keeps SQLite from flattening the CTE into its users, which
+  -- would parse d.status once for every use of codes (nine a row).
+  LIMIT -1 OFFSET 0
 ), miss AS (
   SELECT source, domain,
          trim(CASE WHEN ',' || coalesce(codes, '') || ',' NOT LIKE '%,servertransferprohibited,%' THEN 'serverTransferProhibited ' ELSE '' END
            || CASE WHEN ',' || coalesce(codes, '') || ',' NOT LIKE '%,serverupdateprohibited,%' THEN 'serverUpdateProhibited ' ELSE '' END
            || CASE WHEN ',' || coalesce(codes, '') || ',' NOT LIKE '%,serverdeleteprohibited,%' THEN 'serverDeleteProhibited' ELSE '' END) AS missing
   FROM st
+  LIMIT -1 OFFSET 0
 )
 SELECT domain AS resource,
        source,
