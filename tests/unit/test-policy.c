@@ -272,6 +272,36 @@ static const struct lcase cases[] = {
 	    { { "p.json", AWS("\"region\": 1"), 0 } }, 1,
 	    "p.json:3:4: 'region' must be a string" },
 
+	/* Key kinds come from the type's descriptor. */
+	{ "a type's strarray kind",
+	    { { "p.json", CHAT("\"channels\": [\"a\", 2]"), 0 } }, 1,
+	    "p.json:3:4: 'channels' must be an array of strings" },
+	{ "a type's string kind",
+	    { { "p.json", CHAT("\"room\": [\"a\"]"), 0 } }, 1,
+	    "p.json:3:4: 'room' must be a string" },
+	{ "a type's URL kind",
+	    { { "p.json", CHAT("\"portal\": \"http://example.com\""), 0 } },
+	    1,
+	    "p.json:3:4: plain http:// is only allowed to loopback addresses; "
+	    "use https://" },
+	{ "a type's bool kind",
+	    { { "p.json", CHAT("\"notify_all\": \"yes\""), 0 } }, 1,
+	    "p.json:3:4: 'notify_all' must be true or false" },
+	{ "a type's kinds pass good values",
+	    { { "p.json", CHAT("\"channels\": [\"a\"], \"room\": \"r\", "
+	    "\"portal\": \"https://example.com\", \"notify_all\": true"),
+	    0 } }, 0, NULL },
+	{ "a key of an unknown type is checked by its kind in any type",
+	    { { "p.json", "{\"sources\": [{\"name\": \"x\", \"type\": "
+	    "\"zzzzzzzz\",\n \"channels\": \"a\", \"region\": 1}]}", 0 } },
+	    3, "p.json:1:28: unknown source type 'zzzzzzzz'" },
+	{ "a key of another type's kind is unknown, not checked by kind",
+	    { { "p.json", AWS("\"channels\": \"a\""), 0 } }, 1,
+	    "p.json:3:4: unknown key 'channels'" },
+	{ "another type's literal secret is refused in any source",
+	    { { "p.json", AWS("\"bot_token\": \"t\""), 0 } }, 1,
+	    "p.json:3:4: literal secret 'bot_token' is not allowed; use "
+	    "'bot_token_env' (or 'bot_token_file')" },
 
 	/* Literal secrets. */
 	{ "literal password",
