@@ -60,19 +60,12 @@ static const char *const http_keys[] = {
 	"endpoint", "endpoints", "ca_file", "timeout_s", "max_concurrency",
 	"rate_limit_rps", NULL
 };
-/* Keys that must hold a literal secret: never allowed. */
+/*
+ * Keys that would hold a literal secret, whatever the provider: never
+ * allowed.  Each type adds its own (POLICY_SECRET in its kinds).
+ */
 static const char *const secret_keys[] = {
-	"password", "token", "secret_access_key", "api_token", "bot_token",
-	"admin_api_key", "secret", NULL
-};
-/* Source keys (SPEC section 4) whose value is a plain string. */
-static const char *const string_keys[] = {
-	"region", "assume_role_arn", "account_id", "nameserver", "subject",
-	"customer", "org_id", "email", "guild_id", "uri", "base_dn", "bind_dn",
-	"user_filter", "group_filter", NULL
-};
-static const char *const strarray_keys[] = {
-	"domains", "zones", "names", NULL
+	"password", "token", "secret", NULL
 };
 static const char *const when_values[] = {
 	"always", "findings", "changes", NULL
@@ -99,6 +92,46 @@ type_find(const char *name)
 			return &source_types[i];
 	}
 	return NULL;
+}
+
+/*
+ * The kind of key k in type st's kinds, or, with st NULL, in the first
+ * type's that has one; 0 when it has none.
+ */
+static enum policy_kind
+kind_of(const struct policy_type *st, const char *k)
+{
+	const struct policy_key	*pk;
+	size_t			 i;
+
+	for (i = 0; i < nsource_types; i++) {
+		if (st != NULL && st != &source_types[i])
+			continue;
+		for (pk = source_types[i].kinds; pk != NULL && pk->key != NULL;
+		    pk++) {
+			if (strcmp(pk->key, k) == 0)
+				return pk->kind;
+		}
+	}
+	return 0;
+}
+
+/* 1 when k is a literal secret of any type. */
+static int
+is_type_secret(const char *k)
+{
+	const struct policy_key	*pk;
+	size_t			 i;
+
+	for (i = 0; i < nsource_types; i++) {
+		for (pk = source_types[i].kinds; pk != NULL && pk->key != NULL;
+		    pk++) {
+			if (pk->kind == POLICY_SECRET &&
+			    strcmp(pk->key, k) == 0)
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -374,7 +407,8 @@ check_url(struct lctx *L, struct vctx *v, const char *k, json_t *val,
 static int
 is_literal_secret(const char *k, int webhook)
 {
-	return in_list(secret_keys, k) || (webhook && strcmp(k, "url") == 0);
+	return in_list(secret_keys, k) || is_type_secret(k) ||
+	    (webhook && strcmp(k, "url") == 0);
 }
 
 /*
@@ -508,7 +542,10 @@ source_keys(const struct policy_type *st, char ***own, size_t *nown,
 	return l;
 }
 
-/* Checks the value of source member k (pushed), by key name. */
+/*
+ * Checks the value of source member k (pushed): the common keys by name,
+ * the others by their kind in type st (NULL: an unknown type).
+ */
 static void
 check_source_value(struct lctx *L, struct vctx *v,
     const struct policy_type *st, const char *k, json_t *val)
@@ -527,7 +564,7 @@ check_source_value(struct lctx *L, struct vctx *v,
 		    json_integer_value(val) > 64)
 			pol_perr(L, v, "'%s' must be an integer from 1 to 64",
 			    k);
-	} else if (strcmp(k, "endpoint") == 0 || strcmp(k, "site") == 0) {
+	} else if (strcmp(k, "endpoint") == 0) {
 		check_url(L, v, k, val, 0);
 	} else if (strcmp(k, "endpoints") == 0) {
 		if (!json_is_object(val)) {
@@ -543,15 +580,28 @@ check_source_value(struct lctx *L, struct vctx *v,
 				check_url(L, v, ek, ev, 0);
 			pol_pop(v);
 		}
-	} else if (strcmp(k, "starttls") == 0) {
-		if (!json_is_boolean(val))
-			pol_perr(L, v, "'%s' must be true or false", k);
-	} else if (in_list(strarray_keys, k)) {
-		if (!policy_is_strarray(val))
-			pol_perr(L, v, "'%s' must be an array of strings", k);
-	} else if (in_list(string_keys, k)) {
-		if (!json_is_string(val))
-			pol_perr(L, v, "'%s' must be a string", k);
+	} else {
+		switch (kind_of(st, k)) {
+		case POLICY_URL:
+			check_url(L, v, k, val, 0);
+			break;
+		case POLICY_BOOL:
+			if (!json_is_boolean(val))
+				pol_perr(L, v, "'%s' must be true or false", k);
+			break;
+		case POLICY_STRARRAY:
+			if (!policy_is_strarray(val))
+				pol_perr(L, v, "'%s' must be an array of "
+				    "strings", k);
+			break;
+		case POLICY_STRING:
+			if (!json_is_string(val))
+				pol_perr(L, v, "'%s' must be a string", k);
+			break;
+		case POLICY_SECRET:	/* refused before */
+		default:
+			break;
+		}
 	}
 }
 

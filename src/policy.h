@@ -75,11 +75,36 @@ struct policy {
 struct policy_check;
 
 /*
+ * How the checker checks the value of a key (struct policy_type.kinds):
+ * a string, an array of strings, an endpoint URL (https://, or http:// to
+ * loopback), true or false.  POLICY_SECRET names a key that would hold a
+ * literal secret (KEY_env or KEY_file is the way to give it): never
+ * allowed, and refused wherever it appears -- in a source of any type,
+ * in "freeze.credentials" and in "notify" -- not only in the type's own.
+ */
+enum policy_kind {
+	POLICY_STRING = 1,
+	POLICY_STRARRAY,
+	POLICY_URL,
+	POLICY_BOOL,
+	POLICY_SECRET
+};
+
+struct policy_key {
+	const char		*key;
+	enum policy_kind	 kind;
+};
+
+/*
  * What the checker knows of a source type: the policy layer knows no
  * provider, so the layer above hands it the table of types
  * (source_register_types() in source.c) before the first policy_load().
  * keys: the keys the type accepts beyond "name", "type" and (http) the
  * common HTTP keys; endpoint_keys: those inside "endpoints" (NULL: none);
+ * kinds: how the values of its keys are checked, and its literal secrets
+ * ({NULL}-terminated, or NULL; the common keys -- timeout_s, endpoint...
+ * -- are checked by name; a key in neither is left to check); a source
+ * of an unknown type has each key checked by its kind in any type;
  * check: the type's own checks (may be NULL), run when the source has no
  * other error.  freeze_keys: the keys the type adds to the "freeze"
  * section (NULL-terminated, or NULL), accepted whether or not the policy
@@ -90,6 +115,7 @@ struct policy_type {
 	const char		 *name;
 	const char *const	 *keys;
 	const char *const	 *endpoint_keys;
+	const struct policy_key	 *kinds;
 	int			  http;
 	void			(*check)(const struct policy_source *,
 				    struct diags *);

@@ -90,6 +90,7 @@ source_register_types(void)
 		t[i].name = source_types[i]->name;
 		t[i].keys = source_types[i]->keys;
 		t[i].endpoint_keys = source_types[i]->endpoint_keys;
+		t[i].kinds = source_types[i]->kinds;
 		t[i].http = source_types[i]->http;
 		t[i].check = source_types[i]->check;
 		t[i].freeze_keys = source_types[i]->freeze_keys;

@@ -136,6 +136,12 @@ struct source_type {
 	const char *const *keys;
 	/* Keys accepted inside "endpoints" (NULL: none). */
 	const char *const *endpoint_keys;
+	/*
+	 * How the values of its keys are checked, and the literal secrets
+	 * refused in any policy ({NULL}-terminated, or NULL; struct
+	 * policy_type).
+	 */
+	const struct policy_key *kinds;
 	int		  http;		/* 1: accepts the common HTTP keys */
 	/* 1: follow 3xx redirects (to https only; loopback http in tests). */
 	int		  follow_redirects;

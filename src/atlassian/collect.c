@@ -66,6 +66,16 @@ static const char *const atlassian_keys[] = {
 	"deadline_s", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key atlassian_kinds[] = {
+	{ "org_id", POLICY_STRING },
+	{ "email", POLICY_STRING },
+	{ "site", POLICY_URL },
+	{ "admin_api_key", POLICY_SECRET },
+	{ "api_token", POLICY_SECRET },
+	{ NULL, 0 }
+};
+
 static const char *const atlassian_endpoint_keys[] = {
 	"admin", "site", NULL
 };
@@ -875,6 +885,7 @@ const struct source_type source_atlassian = {
 	.drift = atlassian_drift,
 	.keys = atlassian_keys,
 	.endpoint_keys = atlassian_endpoint_keys,
+	.kinds = atlassian_kinds,
 	.http = 1,
 	.follow_redirects = 0,
 	.schema = atlassian_schema,

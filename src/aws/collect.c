@@ -108,6 +108,15 @@ static const char *const aws_keys[] = {
 	NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key aws_kinds[] = {
+	{ "region", POLICY_STRING },
+	{ "assume_role_arn", POLICY_STRING },
+	{ "account_id", POLICY_STRING },
+	{ "secret_access_key", POLICY_SECRET },
+	{ NULL, 0 }
+};
+
 static const char *const aws_endpoint_keys[] = {
 	"iam", "sts", "route53", "route53domains", "ssm", "organizations", NULL
 };
@@ -359,6 +368,7 @@ const struct source_type source_aws = {
 	.name = "aws",
 	.keys = aws_keys,
 	.endpoint_keys = aws_endpoint_keys,
+	.kinds = aws_kinds,
 	.http = 1,
 	.schema = aws_schema,
 	.check = aws_check,

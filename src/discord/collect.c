@@ -85,6 +85,13 @@ static const char *const discord_keys[] = {
 	"guild_id", "bot_token_env", "bot_token_file", "deadline_s", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key discord_kinds[] = {
+	{ "guild_id", POLICY_STRING },
+	{ "bot_token", POLICY_SECRET },
+	{ NULL, 0 }
+};
+
 /*
  * The permission bits vigil calls dangerous (apis.md section 4, from
  * Discord's permissions.mdx): each lets its holder take over, deface or
@@ -725,6 +732,7 @@ const struct source_type source_discord = {
 	.drift = discord_drift,
 	.keys = discord_keys,
 	.endpoint_keys = NULL,
+	.kinds = discord_kinds,
 	.http = 1,
 	.follow_redirects = 0,
 	.schema = discord_schema,

@@ -80,6 +80,14 @@ static const char *const dns_keys[] = {
 	"authoritative_port", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key dns_kinds[] = {
+	{ "zones", POLICY_STRARRAY },
+	{ "names", POLICY_STRARRAY },
+	{ "nameserver", POLICY_STRING },
+	{ NULL, 0 }
+};
+
 /*
  * The default port for asking a zone's nameservers directly: that of the
  * source's nameserver when it names one (a lab or test setup where every
@@ -1354,6 +1362,7 @@ const struct source_type source_dns = {
 	.critical = dns_critical,
 	.keys = dns_keys,
 	.endpoint_keys = NULL,
+	.kinds = dns_kinds,
 	.http = 0,
 	.follow_redirects = 0,
 	.schema = dns_schema,

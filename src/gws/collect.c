@@ -82,6 +82,13 @@ static const char *const gws_keys[] = {
 	"service_account_key_file", "subject", "customer", "deadline_s", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key gws_kinds[] = {
+	{ "subject", POLICY_STRING },
+	{ "customer", POLICY_STRING },
+	{ NULL, 0 }
+};
+
 static const char *const gws_endpoint_keys[] = {
 	"oauth2", "admin", NULL
 };
@@ -1258,6 +1265,7 @@ const struct source_type source_gws = {
 	.drift = gws_drift,
 	.keys = gws_keys,
 	.endpoint_keys = gws_endpoint_keys,
+	.kinds = gws_kinds,
 	.http = 1,
 	.schema = gws_schema,
 	.check = gws_check,

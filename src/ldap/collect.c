@@ -95,6 +95,17 @@ static const char *const ldap_keys[] = {
 	"user_filter", "group_filter", "ca_file", "timeout_s", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key ldap_kinds[] = {
+	{ "uri", POLICY_STRING },
+	{ "base_dn", POLICY_STRING },
+	{ "bind_dn", POLICY_STRING },
+	{ "starttls", POLICY_BOOL },
+	{ "user_filter", POLICY_STRING },
+	{ "group_filter", POLICY_STRING },
+	{ NULL, 0 }
+};
+
 static const char default_user_filter[] =
     "(|(objectClass=inetOrgPerson)(objectClass=posixAccount)"
     "(objectClass=user))";
@@ -1387,6 +1398,7 @@ const struct source_type source_ldap = {
 	.drift = ldap_drift,
 	.keys = ldap_keys,
 	.endpoint_keys = NULL,
+	.kinds = ldap_kinds,
 	.http = 0,
 	.follow_redirects = 0,
 	.schema = ldap_schema,

@@ -47,6 +47,12 @@ static const char *const rdap_keys[] = {
 	"domains", "bootstrap_path", "deadline_s", NULL
 };
 
+/* How the policy checker checks its keys (struct policy_type). */
+static const struct policy_key rdap_kinds[] = {
+	{ "domains", POLICY_STRARRAY },
+	{ NULL, 0 }
+};
+
 /* The bootstrap file: from the policy, the build tree or datadir. */
 static char *
 bootstrap_path(const struct policy_source *ps)
@@ -545,6 +551,7 @@ const struct source_type source_rdap = {
 	.critical = rdap_critical,
 	.keys = rdap_keys,
 	.endpoint_keys = NULL,
+	.kinds = rdap_kinds,
 	.http = 1,
 	.follow_redirects = 1,	/* RFC 7480: registries redirect to registrars */
 	.schema = rdap_schema,

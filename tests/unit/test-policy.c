@@ -5,8 +5,9 @@
  * directory, loads "p.json" and compares the first diagnostic, with the
  * directory prefix removed from its file name, and the number of
  * diagnostics.  The source types are a small test-only table (rdap and
- * aws with their SPEC keys) given to policy_set_types(), so that the
- * test does not depend on the providers.
+ * aws with their SPEC keys, and "chat" with the other providers' literal
+ * secrets and keys of kinds the checker knows only from a type) given to
+ * policy_set_types(), so that the test does not depend on the providers.
  */
 #include "config.h"
 
@@ -39,6 +40,35 @@ static const char *const aws_keys[] = {
 static const char *const aws_endpoint_keys[] = {
 	"iam", "sts", "route53", "route53domains", "ssm", NULL
 };
+static const struct policy_key rdap_kinds[] = {
+	{ "domains", POLICY_STRARRAY },
+	{ NULL, 0 }
+};
+static const struct policy_key aws_kinds[] = {
+	{ "region", POLICY_STRING },
+	{ "assume_role_arn", POLICY_STRING },
+	{ "account_id", POLICY_STRING },
+	{ "secret_access_key", POLICY_SECRET },
+	{ NULL, 0 }
+};
+/*
+ * A test-only type: its keys' kinds are known to the checker only from
+ * it ("channels" is no key of any provider).
+ */
+static const char *const chat_keys[] = {
+	"channels", "room", "portal", "notify_all", "bot_token_env",
+	"api_token_env", "admin_api_key_env", NULL
+};
+static const struct policy_key chat_kinds[] = {
+	{ "channels", POLICY_STRARRAY },
+	{ "room", POLICY_STRING },
+	{ "portal", POLICY_URL },
+	{ "notify_all", POLICY_BOOL },
+	{ "bot_token", POLICY_SECRET },
+	{ "api_token", POLICY_SECRET },
+	{ "admin_api_key", POLICY_SECRET },
+	{ NULL, 0 }
+};
 
 static void
 rdap_check(const struct policy_source *ps, struct diags *d)
@@ -66,6 +96,7 @@ static const struct policy_type test_types[] = {
 	{
 		.name = "rdap",
 		.keys = rdap_keys,
+		.kinds = rdap_kinds,
 		.http = 1,
 		.check = rdap_check,
 	},
@@ -73,9 +104,16 @@ static const struct policy_type test_types[] = {
 		.name = "aws",
 		.keys = aws_keys,
 		.endpoint_keys = aws_endpoint_keys,
+		.kinds = aws_kinds,
 		.http = 1,
 		.freeze_keys = aws_freeze_keys,
 		.check_freeze = aws_check_freeze,
+	},
+	{
+		.name = "chat",
+		.keys = chat_keys,
+		.kinds = chat_kinds,
+		.http = 1,
 	},
 };
 
@@ -97,6 +135,8 @@ struct lcase {
 			"}\n]}\n"
 #define AWS(extra)	"{\"sources\": [\n  {\"name\": \"a\", \"type\": " \
 			"\"aws\",\n   " extra "}\n]}\n"
+#define CHAT(extra)	"{\"sources\": [\n  {\"name\": \"c\", \"type\": " \
+			"\"chat\",\n   " extra "}\n]}\n"
 
 static const struct lcase cases[] = {
 	/* Syntax. */
@@ -231,6 +271,37 @@ static const struct lcase cases[] = {
 	{ "region must be a string",
 	    { { "p.json", AWS("\"region\": 1"), 0 } }, 1,
 	    "p.json:3:4: 'region' must be a string" },
+
+	/* Key kinds come from the type's descriptor. */
+	{ "a type's strarray kind",
+	    { { "p.json", CHAT("\"channels\": [\"a\", 2]"), 0 } }, 1,
+	    "p.json:3:4: 'channels' must be an array of strings" },
+	{ "a type's string kind",
+	    { { "p.json", CHAT("\"room\": [\"a\"]"), 0 } }, 1,
+	    "p.json:3:4: 'room' must be a string" },
+	{ "a type's URL kind",
+	    { { "p.json", CHAT("\"portal\": \"http://example.com\""), 0 } },
+	    1,
+	    "p.json:3:4: plain http:// is only allowed to loopback addresses; "
+	    "use https://" },
+	{ "a type's bool kind",
+	    { { "p.json", CHAT("\"notify_all\": \"yes\""), 0 } }, 1,
+	    "p.json:3:4: 'notify_all' must be true or false" },
+	{ "a type's kinds pass good values",
+	    { { "p.json", CHAT("\"channels\": [\"a\"], \"room\": \"r\", "
+	    "\"portal\": \"https://example.com\", \"notify_all\": true"),
+	    0 } }, 0, NULL },
+	{ "a key of an unknown type is checked by its kind in any type",
+	    { { "p.json", "{\"sources\": [{\"name\": \"x\", \"type\": "
+	    "\"zzzzzzzz\",\n \"channels\": \"a\", \"region\": 1}]}", 0 } },
+	    3, "p.json:1:28: unknown source type 'zzzzzzzz'" },
+	{ "a key of another type's kind is unknown, not checked by kind",
+	    { { "p.json", AWS("\"channels\": \"a\""), 0 } }, 1,
+	    "p.json:3:4: unknown key 'channels'" },
+	{ "another type's literal secret is refused in any source",
+	    { { "p.json", AWS("\"bot_token\": \"t\""), 0 } }, 1,
+	    "p.json:3:4: literal secret 'bot_token' is not allowed; use "
+	    "'bot_token_env' (or 'bot_token_file')" },
 
 	/* Literal secrets. */
 	{ "literal password",

@@ -5,7 +5,8 @@
  * the columns named; the identities view is built from every part; rule
  * providers map to one type each and every built-in rule's provider is
  * a type's (or a cross-provider one); critical-value types are unique and
- * complete.
+ * complete; each key kind the policy checker is given is of a key the
+ * type accepts (a literal secret: its _env or _file form).
  */
 #include "config.h"
 #include "paths.h"
@@ -53,9 +54,28 @@ has_columns(sqlite3 *db, const char *table, const char *cols,
 	return ok;
 }
 
+/* 1 when type t accepts key k (k, k_env or k_file when secret). */
+static int
+accepts(const struct source_type *t, const char *k, int secret)
+{
+	const char *const	*a;
+	size_t			 n = strlen(k);
+
+	for (a = t->keys; a != NULL && *a != NULL; a++) {
+		if (!secret && strcmp(*a, k) == 0)
+			return 1;
+		if (secret && strncmp(*a, k, n) == 0 &&
+		    (strcmp(*a + n, "_env") == 0 ||
+		    strcmp(*a + n, "_file") == 0))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 check_type(const struct source_type *t)
 {
+	const struct policy_key		*pk;
 	const struct drift_table	*dt;
 	const struct identity_part	*ip;
 	const struct critical_reader	*rd;
@@ -64,6 +84,9 @@ check_type(const struct source_type *t)
 
 	ok(t->schema != NULL && t->collect != NULL, "%s: schema and collect",
 	    t->name);
+	for (pk = t->kinds; pk != NULL && pk->key != NULL; pk++)
+		ok(accepts(t, pk->key, pk->kind == POLICY_SECRET), "%s: key "
+		    "kind of %s, a key it accepts", t->name, pk->key);
 	if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
 	    sqlite3_exec(db, t->schema, NULL, NULL, NULL) != SQLITE_OK) {
 		ok(0, "%s: schema creates", t->name);
