@@ -11,9 +11,8 @@
  * re-run resumes: a "started" step, and a "done" or "undone" one that
  * no longer holds, is checked against the live state (done if it
  * holds, else set "started" again and sent again), then a fresh plan
- * from the live
- * state supplies whatever is still missing (nothing, after a complete
- * apply).  Thaw undoes "done" and "started" steps in reverse order,
+ * from the live state supplies whatever is still missing (nothing,
+ * after a complete apply).  Thaw undoes "done" and "started" steps in reverse order,
  * restoring each prior value, re-reads the live state to verify, and
  * only then marks the freeze "thawed".
  */
@@ -484,7 +483,9 @@ journal_set(sqlite3 *db, long long id, const char *state, const char *err)
 	now_iso(now);
 	if (sqlite3_prepare_v2(db, "UPDATE freeze_journal SET "
 	    "state = COALESCE(?1, state), error = ?2, "
-	    "done_at = CASE WHEN ?1 = 'done' THEN ?3 ELSE done_at END, "
+	    "started_at = CASE WHEN ?1 = 'started' THEN ?3 ELSE started_at "
+	    "END, done_at = CASE WHEN ?1 = 'done' THEN ?3 WHEN ?1 = "
+	    "'started' THEN NULL ELSE done_at END, "
 	    "undone_at = CASE WHEN ?1 IN ('undone', 'thawed') THEN ?3 "
 	    "ELSE undone_at END WHERE id = ?4", -1, &s, NULL) != SQLITE_OK)
 		return db_fail(db, "update");
