@@ -279,6 +279,34 @@ EOT
 expect_eq "$ov $na" "1 6" \
     "concurrency 1: the 6 member accounts are collected one after another"
 
+# The HTTP cap of the source ("max_concurrency": 2) holds for the
+# AssumeRole calls (all through the management account's client) and
+# for each account's client: with 60 ms a request, at most 2 AssumeRole
+# and at most 4 accounts x 2 requests are in progress at the fake.
+stop_fakes
+if ! start_fake fake_aws --fixture "$FIX" --org-accounts 8 \
+    --org-external-id "$VIGIL_TEST_EXTERNAL_ID" --latency-ms 60 \
+    --log "$T/cap.log"; then
+	not_ok "fake AWS organisation of 8 members (60 ms) starts"
+	finish
+fi
+mkcase "$T/cap" "$FAKE_PORT"
+sed -i 's/"timeout_s": 5,/"timeout_s": 5, "max_concurrency": 2,/' "$T/cap/policy.json"
+cd "$T/cap" && vg cap -p policy.json audit; cd "$T"
+expect_rc 3 "max_concurrency 2: the audit runs (exit 3: member 7 has no role)"
+read -r ar tot <<EOT
+$("$PYTHON" - "$T/cap.log" <<'EOF'
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(max(x["inflight_action"] for x in e if x["action"] == "AssumeRole"),
+      max(x["inflight"] for x in e))
+EOF
+)
+EOT
+expect_eq "$ar" 2 "max_concurrency 2: AssumeRole calls go out 2 at a time, never more"
+check "max_concurrency 2, 4 accounts at once: at most 8 requests in progress ($tot)" \
+    test "$tot" -le 8
+
 # drift.new_account: baseline, then member 22 joins the organisation
 # (outside include: a new account is drift whether audited or not).
 cd "$T/inc" && vg base -p policy.json baseline accept --note t; cd "$T"

@@ -171,6 +171,7 @@ class State:
                 "arn": "arn:aws:iam::%s:user/%s" % (self.account, c["user"]),
                 "user_id": self.user_id(c["user"]), "user": c["user"]}
         self.counts = {}
+        self.inflight = {}      # action (None: all) -> requests in progress
         self.fail_actions = {}  # action -> (skip, times)
         for spec in getattr(args, "fail_action", None) or []:
             name, _, times = spec.partition(":")
@@ -1363,6 +1364,31 @@ class Handler(BaseHTTPRequestHandler):
         proto, service, action = self.classify(path, query, body)
         entry.update({"protocol": proto, "service": service,
                       "action": action})
+        # Requests in progress when this one arrived (itself included),
+        # in all and of its action: tests check concurrency caps.
+        with st.lock:
+            st.inflight[None] = st.inflight.get(None, 0) + 1
+            st.inflight[action] = st.inflight.get(action, 0) + 1
+            entry["inflight"] = st.inflight[None]
+            entry["inflight_action"] = st.inflight[action]
+        self.left = False
+        try:
+            self.handle_rest(st, entry, proto, service, action, path,
+                             query, body)
+        finally:
+            self.leave(st, action)
+
+    def leave(self, st, action):
+        # Before the answer is written: the client cannot have sent its
+        # next request yet, so the count never exceeds its concurrency.
+        if not self.left:
+            self.left = True
+            with st.lock:
+                st.inflight[None] -= 1
+                st.inflight[action] -= 1
+
+    def handle_rest(self, st, entry, proto, service, action, path, query,
+                    body):
         if st.args.latency_ms:
             time.sleep(st.args.latency_ms / 1000.0)
         try:
@@ -1382,6 +1408,7 @@ class Handler(BaseHTTPRequestHandler):
             headers.update(entry["response_headers"])
         st.write_log(entry)
         data = payload.encode() if isinstance(payload, str) else payload
+        self.leave(st, action)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
