@@ -117,6 +117,8 @@ done
 expect_eq " $got" "$want" "member administrators reported per account"
 got=$(json_get "$J" 'len([f for f in d["findings"] if f["rule"] == "aws.iam.access_key_too_old" and f["status"] == "fail" and f["account_id"] != "'$MGMT'"])')
 expect_eq "$got" 4 "old access keys in members 3, 8, 13, 18"
+expect_json "$J" 'not [f for f in d["findings"] if f["rule"] == "aws.iam.role_trust_external_account" and f["status"] == "fail" and f["resource"].endswith(":role/VigilAudit")] and [f for f in d["findings"] if f["rule"] == "aws.iam.role_trust_external_account" and f["status"] == "fail"]' \
+    "a member role trusting the organisation's management account is not an external trust; the management account's own foreign trust still is"
 expect_json "$J" 'all(f.get("account_id") for f in d["findings"] if f["rule"].startswith("aws.iam.") and f["status"] == "fail")' \
     "every aws.iam fail finding carries its account_id"
 expect_json "$J" 'len([f for f in d["findings"] if f["rule"].startswith("aws.route53.domain_") and f["status"] == "fail"]) > 0 and all(f.get("account_id") == "'$MGMT'" for f in d["findings"] if f["rule"].startswith("aws.route53.domain_") and f["status"] == "fail")' \
