@@ -577,21 +577,24 @@ list_rest(struct gws *g, const char *what, const char *key, json_t *out,
     char *next, char **why)
 {
 	struct http_req	*q;
+	json_t		*seen = json_object();
 	char		*n;
 	int		 r = 0;
 
 	while (r == 0 && next != NULL) {
 		if ((r = gws_token_fresh(g, why)) != 0)
 			break;
+		json_object_set_new(seen, next, json_true());
 		q = list_req(g, what, next);
 		http_do(g->http, q);
 		r = list_page(g, q, what, key, out, &n, why);
 		http_req_free(q);
-		/* A token that repeats would loop until the deadline. */
-		if (r == 0 && n != NULL && strcmp(n, next) == 0) {
-			*why = xasprintf("%s: nextPageToken repeats the token "
-			    "just followed; the list would be incomplete",
-			    what);
+		/* A token seen before would loop until the deadline. */
+		if (r == 0 && n != NULL && json_object_get(seen, n) != NULL) {
+			*why = xasprintf("%s: nextPageToken repeats %s; the "
+			    "list would be incomplete", what, strcmp(n,
+			    next) == 0 ? "the token just followed" :
+			    "an earlier page's token");
 			free(n);
 			n = NULL;
 			r = VGL_ERR_PROVIDER;
@@ -600,6 +603,7 @@ list_rest(struct gws *g, const char *what, const char *key, json_t *out,
 		next = n;
 	}
 	free(next);
+	json_decref(seen);
 	return r;
 }
 

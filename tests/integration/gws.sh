@@ -288,6 +288,17 @@ expect_eq "$(logcheck "$T/tokenloop.jsonl" 'len([x for x in e if x.get("call") =
     "repeated users.list token: the repeated page is not asked again"
 stop_fake "$FAKE_DIR"
 
+fake --log "$T/tokencycle.jsonl" --scenario tokencycle || not_ok "fake_gws (tokencycle) starts"
+mkcase tokencycle "$FAKE_PORT" ../keys/sa.json
+cd "$T/tokencycle" || exit 99
+vg tokencycle -p policy.json audit --json "$T/tokencycle.json"
+expect_rc 3 "users.list tokens in a cycle (A, B, A): audit exits 3 at once"
+expect_json "$T/tokencycle.json" 'd["sources"][0]["status"] == "failed" and "users: nextPageToken repeats an earlier page" in d["sources"][0]["error"]' \
+    "tokens in a cycle: source failed, naming the list"
+expect_eq "$(logcheck "$T/tokencycle.jsonl" 'len([x for x in e if x.get("call") == "users.list" and "pageToken" in x.get("query", "")])')" 2 \
+    "tokens in a cycle: no page is asked twice"
+stop_fake "$FAKE_DIR"
+
 # ---- one super admin, no usage report ----------------------------------------
 
 fake --log "$T/degraded.jsonl" --scenario degraded || not_ok "fake_gws (degraded) starts"

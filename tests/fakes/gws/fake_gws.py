@@ -21,7 +21,7 @@ Usage:
   fake_gws.py --port-file F --pid-file P --public-key PUB.pem
               --client-email E --subject S [--customer-id ID]
               [--log REQLOG.jsonl] [--issued FILE] [--page-size N]
-              [--scenario normal|ratelimit|forbidden|degraded|tokenloop]
+              [--scenario normal|ratelimit|forbidden|degraded|tokenloop|tokencycle]
               [--bulk-users N]
 
 --bulk-users N (for bench/run) adds N generated users (bulkNNNNNN@example.com,
@@ -520,6 +520,12 @@ class Handler(BaseHTTPRequestHandler):
                 return google_error(400, "invalid", "Invalid pageToken")
             if st.args.scenario == "tokenloop" and "pageToken" in q:
                 out["nextPageToken"] = q["pageToken"][0]
+            if st.args.scenario == "tokencycle" and "pageToken" in q:
+                # The second followed page points back to the first.
+                if getattr(st, "cycle_first", None) is None:
+                    st.cycle_first = q["pageToken"][0]
+                else:
+                    out["nextPageToken"] = st.cycle_first
             out.update({"kind": "admin#directory#users", "etag": '"u"'})
             return 200, out
         if call == "roles.list":
@@ -678,7 +684,7 @@ def main():
     ap.add_argument("--bulk-users", type=int, default=0)
     ap.add_argument("--scenario", default="normal",
                     choices=["normal", "ratelimit", "forbidden",
-                             "degraded", "tokenloop"])
+                             "degraded", "tokenloop", "tokencycle"])
     args = ap.parse_args()
     st = State(args)
     Handler.st = st
