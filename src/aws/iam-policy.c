@@ -17,13 +17,16 @@
  * statement.  `Principal "*"`, `{"AWS": "*"}` and an Allow with
  * NotPrincipal are principal_kind "*".  A condition restricts who can
  * assume the role when it tests one of the keys in restricting_keys with
- * a positive operator (not a Not... operator, not ...IfExists) and no
- * wildcard-only value.  Web identity (OIDC) trusts: the provider is the
- * Federated principal (the host part of an oidc-provider ARN); its
- * subject key is "<provider>:sub" (Cognito: "...:aud"); sub_unrestricted
- * is 1 when no positive condition tests that key, or one of its values
- * matches any repository (a Like operator with "*", "repo:*", an owner
- * part with a wildcard, or a value that begins with a wildcard).
+ * a positive operator (not a Not... operator, not ...IfExists, not
+ * ForAllValues:) and no value that leaves it open (open_value: only
+ * wildcards, a /0 address range, a pattern with a wildcard where the
+ * account or organisation is named).  Web identity (OIDC) trusts: the
+ * provider is the Federated principal (the host part of an oidc-provider
+ * ARN); its subject key is "<provider>:sub" (Cognito: "...:aud");
+ * sub_unrestricted is 1 when no positive condition tests that key, or one
+ * of its values matches any repository (any_subject: a pattern with a
+ * wildcard in or right after the first field's name, "*", "rep*",
+ * "repo:*", or in the owner part of "repo:OWNER/...").
  */
 #include "config.h"
 #include "paths.h"
@@ -226,17 +229,43 @@ static const char *const restricting_keys[] = {
 	NULL
 };
 
-/* A positive operator: not StringNot..., ArnNot..., nor ...IfExists. */
+/* s contains needle, ignoring case. */
+static int
+has_word(const char *s, const char *needle)
+{
+	size_t	 n = strlen(needle);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A positive operator: not StringNot..., ArnNot..., nor ...IfExists, nor
+ * Null (operator names compared without regard to case).
+ */
 static int
 positive_operator(const char *op)
 {
 	size_t	 n = strlen(op);
 
-	if (strstr(op, "Not") != NULL)
+	if (has_word(op, "Not"))
 		return 0;
 	if (n >= 8 && strcasecmp(op + n - 8, "IfExists") == 0)
 		return 0;
 	return strcasecmp(op, "Null") != 0;
+}
+
+/* An operator whose values are patterns: ...Like, and Arn... (ArnEquals
+ * matches wildcards as ArnLike does). */
+static int
+pattern_operator(const char *op)
+{
+	const char	*c = strchr(op, ':');
+
+	return has_word(op, "Like") || strncasecmp(c != NULL ? c + 1 : op,
+	    "Arn", 3) == 0;
 }
 
 static int
@@ -245,6 +274,56 @@ only_wildcards(const char *s)
 	for (; *s != '\0'; s++)
 		if (*s != '*' && *s != '?')
 			return 0;
+	return 1;
+}
+
+/* The first n bytes of s hold a wildcard. */
+static int
+wild_in(const char *s, size_t n)
+{
+	return strcspn(s, "*?") < n;
+}
+
+/*
+ * A pattern value (of a ...Like or Arn... operator) that leaves the key's
+ * identifying part open, so that a principal of any account or
+ * organisation matches: an ARN (aws:PrincipalArn, aws:SourceArn) with a
+ * wildcard before or in its account field (or, without an account, in the
+ * first part of its resource: an S3 bucket name), an organisation path
+ * with a wildcard in its organisation id, an aws:userid with one in its
+ * unique id, and for the other keys (ids) any wildcard.
+ */
+static int
+loose_pattern(const char *key, const char *v)
+{
+	const char	*f;
+	size_t		 i, n;
+
+	if (!wild_in(v, strlen(v)))
+		return 0;
+	if (strcasecmp(key, "aws:PrincipalArn") == 0 ||
+	    strcasecmp(key, "aws:SourceArn") == 0) {
+		/* arn:partition:service:region:account:resource */
+		for (f = v, i = 0; i < 4; i++) {
+			n = strcspn(f, ":");
+			if (f[n] == '\0' || wild_in(f, n))
+				return 1;
+			f += n + 1;
+		}
+		n = strcspn(f, ":");
+		if (f[n] == '\0' || wild_in(f, n))
+			return 1;
+		if (n > 0)
+			return 0;
+		f += 1;
+		n = strcspn(f, "/:");
+		return n == 0 || wild_in(f, n);
+	}
+	if (strcasecmp(key, "aws:PrincipalOrgPaths") == 0 ||
+	    strcasecmp(key, "aws:SourceOrgPaths") == 0)
+		return wild_in(v, strcspn(v, "/") + 1);
+	if (strcasecmp(key, "aws:userid") == 0)
+		return wild_in(v, strcspn(v, ":") + 1);
 	return 1;
 }
 
@@ -264,6 +343,23 @@ cond_values(json_t *v)
 	return a;
 }
 
+/*
+ * 1 when the value does not restrict: only wildcards, a pattern that
+ * leaves the account open, or a source address range of every address.
+ */
+static int
+open_value(const char *op, const char *key, const char *v)
+{
+	size_t	 n = strlen(v);
+
+	if (only_wildcards(v))
+		return 1;
+	if (pattern_operator(op) && loose_pattern(key, v))
+		return 1;
+	return strcasecmp(key, "aws:SourceIp") == 0 && n >= 2 &&
+	    strcmp(v + n - 2, "/0") == 0;
+}
+
 static int
 restricting(json_t *cond)
 {
@@ -273,7 +369,10 @@ restricting(json_t *cond)
 	int		 wild;
 
 	json_object_foreach(cond, op, keys) {
-		if (!positive_operator(op) || !json_is_object(keys))
+		/* ForAllValues: is true when the request lacks the key
+		 * (a principal outside any organisation, say). */
+		if (!positive_operator(op) || !json_is_object(keys) ||
+		    strncasecmp(op, "ForAllValues:", 13) == 0)
 			continue;
 		json_object_foreach(keys, key, v) {
 			for (k = 0; restricting_keys[k] != NULL; k++)
@@ -284,7 +383,7 @@ restricting(json_t *cond)
 			vals = cond_values(v);
 			wild = json_array_size(vals) == 0;
 			json_array_foreach(vals, i, e) {
-				if (only_wildcards(json_string_value(e)))
+				if (open_value(op, key, json_string_value(e)))
 					wild = 1;
 			}
 			json_decref(vals);
@@ -332,14 +431,20 @@ oidc_provider(const char *fed)
 	return xstrdup(fed);
 }
 
-/* A subject value that matches any repository (or any subject). */
+/*
+ * A subject pattern that matches any repository (or any subject): a
+ * wildcard in the first field's name or right after it ("*", "rep*",
+ * "repo:*", "project_path:*"), or in the owner part of "repo:OWNER/...".
+ */
 static int
 any_subject(const char *v)
 {
 	const char	*o;
-	size_t		 n;
+	size_t		 n, w, c;
 
-	if (*v == '*' || *v == '?')
+	w = strcspn(v, "*?");
+	c = strcspn(v, ":");
+	if (v[w] != '\0' && (c >= w || c + 1 == w))
 		return 1;
 	if (strncasecmp(v, "repo:", 5) == 0) {
 		o = v + 5;
@@ -367,7 +472,7 @@ oidc_subject(json_t *cond, const char *provider, json_t *row)
 	json_object_foreach(cond, op, keys) {
 		if (!positive_operator(op) || !json_is_object(keys))
 			continue;
-		like = strstr(op, "Like") != NULL;
+		like = pattern_operator(op);
 		json_object_foreach(keys, key, v) {
 			if (strcasecmp(key, want) != 0)
 				continue;

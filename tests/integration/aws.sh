@@ -507,9 +507,10 @@ aws.iam.admin_not_allowlisted $B:role/cond-admin
 aws.iam.admin_not_allowlisted $B:role/notaction-admin
 aws.iam.admin_not_allowlisted $B:role/notresource-admin
 aws.iam.admin_not_allowlisted $B:user/frank
+aws.iam.admin_not_allowlisted $B:user/heidi
 aws.iam.policy_full_admin_wildcard $B:policy/allbut-logs
 aws.iam.policy_full_admin_wildcard $B:policy/power-notaction" \
-    "admin twins: NotAction, NotResource, Condition, arn:aws:*:*:*:* and a NotAction group policy are admins; scoped NotAction, NotAction *, iam:* only and Deny * on * are not"
+    "admin twins: NotAction, NotResource, Condition, arn:aws:*:*:*:*, a NotAction group policy and a group's inline *:* are admins; scoped NotAction, NotAction *, iam:* only, Deny * on * and an admin policy version that is not the default are not"
 adetail() {
 	json_get "$T/admin.json" '[f["detail"] for f in d["findings"] if f["status"] == "fail" and f["resource"] == "'"$1"'"][0]'
 }
@@ -524,8 +525,12 @@ expect_eq "$(adetail "$B:policy/allbut-logs")" \
     "admin twins: the wildcard-policy detail names the statement and the NotResource"
 vg admin-q -p policy.json query "SELECT role_name || ' ' || is_admin || ' ' || (admin_reason IS NOT NULL) FROM aws_iam_roles UNION ALL SELECT user_name || ' ' || is_admin || ' ' || (admin_reason IS NOT NULL) FROM aws_iam_users ORDER BY 1"
 expect_eq "$(grep -E '^[a-z-]+ [01] [01]' "$T/admin-q.out" | sed 's/[[:space:]]*$//' | tr '\n' ',')" \
-    "arn-wildcard-admin 1 1,auditor 0 0,cond-admin 1 1,denied-admin 0 0,erin 0 0,frank 1 1,grace 0 0,iam-only 0 0,notaction-admin 1 1,notaction-star 0 0,notresource-admin 1 1,scoped-notaction 0 0," \
+    "arn-wildcard-admin 1 1,auditor 0 0,cond-admin 1 1,denied-admin 0 0,erin 0 0,frank 1 1,gha-org-repos 0 0,gha-rep-star 0 0,grace 0 0,heidi 1 1,iam-only 0 0,notaction-admin 1 1,notaction-star 0 0,notresource-admin 1 1,old-version-admin 0 0,scoped-notaction 0 0,trust-forall-org 0 0,trust-org 0 0," \
     "admin twins: is_admin and admin_reason per principal (Deny * on * cancels AdministratorAccess for denied-admin and, through a group, for grace)"
+expect_eq "$(pairs "$T/admin.json" | grep -E 'role_trust_any_principal|role_trust_oidc_unrestricted')" \
+"aws.iam.role_trust_any_principal $B:role/trust-forall-org
+aws.iam.role_trust_oidc_unrestricted $B:role/gha-rep-star" \
+    "trust twins: ForAllValues: on aws:PrincipalOrgID (true for a caller outside any organisation) and a GitHub sub of \"rep*\" are open; ForAnyValue: and repo:example-org/* (key in any case) are not"
 stop_fake "$FAKE_DIR"
 cd "$T" || exit 99
 

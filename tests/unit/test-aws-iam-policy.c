@@ -170,6 +170,159 @@ trust(const char *doc)
 #define GH	"token.actions.githubusercontent.com"
 #define GHP	"{\"Federated\": \"arn:aws:iam::1:oidc-provider/" GH "\"}"
 
+/* {"AWS": "*"} under one Condition: "restricted" or "open". */
+static const char *
+anyone_under(const char *cond)
+{
+	static char	 res[16];
+	char		*doc, *s;
+
+	doc = xasprintf("{\"Statement\": {\"Effect\": \"Allow\", \"Principal\":"
+	    " {\"AWS\": [\"arn:aws:iam::1:root\", \"*\"]}, \"Action\": "
+	    "\"STS:AssumeRole*\", \"Condition\": %s}}", cond);
+	s = trust(doc);
+	free(doc);
+	snprintf(res, sizeof(res), "%s", strstr(s, "* * - 1 - -") != NULL ?
+	    "restricted" : strstr(s, "* * - 0 - -") != NULL ? "open" : s);
+	free(s);
+	return res;
+}
+
+/* Conditions on {"AWS": "*"}: the ones that restrict, and their twins
+ * that only look as if they did. */
+static void
+any_principal_conditions(void)
+{
+	static const struct {
+		const char	*cond, *want, *what;
+	} t[] = {
+		{ "{\"StringEquals\": {\"aws:PrincipalOrgID\": \"o-a1b2c3\"}}",
+		  "restricted", "aws:PrincipalOrgID" },
+		{ "{\"ForAllValues:StringEquals\": {\"aws:PrincipalOrgID\": "
+		  "\"o-a1b2c3\"}}", "open", "ForAllValues: is true without the "
+		  "key (a principal outside any organisation)" },
+		{ "{\"ForAnyValue:StringEquals\": {\"aws:PrincipalOrgID\": "
+		  "\"o-a1b2c3\"}}", "restricted", "ForAnyValue: needs the key" },
+		{ "{\"StringLike\": {\"aws:PrincipalOrgID\": \"o-*\"}}", "open",
+		  "StringLike o-* is any organisation" },
+		{ "{\"StringEquals\": {\"aws:SourceAccount\": \"111122223333\"}}",
+		  "restricted", "aws:SourceAccount" },
+		{ "{\"StringLike\": {\"aws:SourceAccount\": \"1111*\"}}", "open",
+		  "a wildcard in an account id" },
+		{ "{\"ArnLike\": {\"aws:PrincipalArn\": "
+		  "\"arn:aws:iam::111122223333:role/ci-*\"}}", "restricted",
+		  "ArnLike with a fixed account" },
+		{ "{\"ArnLike\": {\"aws:PrincipalArn\": "
+		  "\"arn:aws:iam::*:role/ci\"}}", "open",
+		  "ArnLike with any account" },
+		{ "{\"ArnEquals\": {\"aws:PrincipalArn\": \"arn:aws:*\"}}",
+		  "open", "ArnEquals matches wildcards too" },
+		{ "{\"StringLike\": {\"aws:PrincipalArn\": \"*\"}}", "open",
+		  "StringLike aws:PrincipalArn \"*\"" },
+		{ "{\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:s3:::*\"}}",
+		  "open", "any S3 bucket" },
+		{ "{\"ArnLike\": {\"aws:SourceArn\": \"arn:aws:s3:::logs/*\"}}",
+		  "restricted", "one S3 bucket" },
+		{ "{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": "
+		  "\"o-a1b2c3/r-ab12/ou-ab12-1111/*\"}}", "restricted",
+		  "an organisation path" },
+		{ "{\"ForAnyValue:StringLike\": {\"aws:PrincipalOrgPaths\": "
+		  "\"o-*/r-ab12/*\"}}", "open", "a path of any organisation" },
+		{ "{\"StringLike\": {\"aws:userid\": \"AROAEXAMPLE:*\"}}",
+		  "restricted", "one role's sessions" },
+		{ "{\"StringLike\": {\"aws:userid\": \"AROA*:*\"}}", "open",
+		  "any role's sessions" },
+		{ "{\"IpAddress\": {\"aws:SourceIp\": \"192.0.2.0/24\"}}",
+		  "restricted", "an address range" },
+		{ "{\"IpAddress\": {\"aws:SourceIp\": [\"0.0.0.0/0\", \"::/0\"]}}",
+		  "open", "every address" },
+		{ "{\"Bool\": {\"aws:SecureTransport\": \"true\"}}", "open",
+		  "aws:SecureTransport" },
+		{ "{\"StringEquals\": {\"sts:ExternalId\": \"e\"}}", "open",
+		  "sts:ExternalId alone" },
+		{ "{\"stringnotequals\": {\"aws:PrincipalOrgID\": \"o-1\"}}",
+		  "open", "Not in any case" },
+		{ "{\"StringEquals\": {\"AWS:PRINCIPALORGID\": \"o-1\"}}",
+		  "restricted", "keys in any case" },
+		{ "{\"Bool\": {\"aws:SecureTransport\": \"true\"}, "
+		  "\"StringEquals\": {\"aws:PrincipalAccount\": \"111122223333\"}}",
+		  "restricted", "one restricting condition among others" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_str(anyone_under(t[i].cond), t[i].want, "{\"AWS\": [..., "
+		    "\"*\"]} under %s: %s", t[i].cond, t[i].what);
+}
+
+/* A GitHub OIDC trust under one Condition: "open" or "closed". */
+static const char *
+github_under(const char *action, const char *cond)
+{
+	static char	 res[16];
+	char		*doc, *s;
+
+	doc = xasprintf("{\"Statement\": {\"Effect\": \"Allow\", \"Principal\":"
+	    " " GHP ", \"Action\": %s, \"Condition\": %s}}", action, cond);
+	s = trust(doc);
+	free(doc);
+	snprintf(res, sizeof(res), "%s", strstr(s, GH " open") != NULL ?
+	    "open" : strstr(s, GH " closed") != NULL ? "closed" : s);
+	free(s);
+	return res;
+}
+
+static void
+oidc_subjects(void)
+{
+	static const struct {
+		const char	*action, *cond, *want, *what;
+	} t[] = {
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{}", "open",
+		  "no condition" },
+		{ "\"sts:*\"", "{\"StringEquals\": {\"" GH ":aud\": "
+		  "\"sts.amazonaws.com\"}}", "open", "aud only" },
+		{ "[\"STS:AssumeRoleWithWebIdentity\"]", "{\"StringLike\": {\""
+		  GH ":sub\": \"repo:*\"}}", "open", "repo:*" },
+		{ "\"*\"", "{\"StringLike\": {\"" GH ":sub\": \"*\"}}", "open",
+		  "*" },
+		{ "\"sts:AssumeRole*\"", "{\"StringLike\": {\"" GH ":sub\": "
+		  "\"rep*\"}}", "open", "rep* (a wildcard in \"repo:\")" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringLike\": {\"" GH
+		  ":sub\": \"repo*\"}}", "open", "repo*" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringLike\": {\"" GH
+		  ":sub\": \"repo:org*\"}}", "open", "repo:org* (org-evil)" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringLike\": {\"" GH
+		  ":sub\": \"repo:org/*\"}}", "closed",
+		  "repo:org/* (the repositories of one owner)" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"ForAnyValue:"
+		  "StringLike\": {\"" GH ":sub\": [\"repo:org/app:*\", "
+		  "\"repo:*\"]}}", "open", "ForAnyValue:StringLike with repo:*" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"ForAnyValue:"
+		  "StringLike\": {\"" GH ":sub\": \"repo:org/app:*\"}}", "closed",
+		  "ForAnyValue:StringLike with one repository" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringEquals\": {\""
+		  GH ":SUB\": \"repo:org/app:ref:refs/heads/main\"}}", "closed",
+		  ":SUB is the same key" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"stringlike\": {\""
+		  GH ":sub\": \"repo:*\"}}", "open", "stringlike in any case" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringLike\": {\""
+		  GH ":sub\": \"repository_owner:*\"}}", "open",
+		  "a custom claim, any value" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringLike\": {\""
+		  GH ":sub\": \"repository_owner:org:*\"}}", "closed",
+		  "a custom claim naming the owner" },
+		{ "\"sts:AssumeRoleWithWebIdentity\"", "{\"StringNotLike\": {\""
+		  GH ":sub\": \"repo:evil/*\"}}", "open", "StringNotLike" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		is_str(github_under(t[i].action, t[i].cond), t[i].want,
+		    "GitHub OIDC, Action %s, Condition %s: %s", t[i].action,
+		    t[i].cond, t[i].what);
+}
+
 static void
 trust_cases(void)
 {
@@ -238,6 +391,8 @@ trust_cases(void)
 	is_str(s, "Federated cognito-identity.amazonaws.com - 0 "
 	    "cognito-identity.amazonaws.com closed", "Cognito: aud restricts");
 	free(s);
+	any_principal_conditions();
+	oidc_subjects();
 	s = trust("{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": 5}}");
 	ok(strncmp(s, "error: ", 7) == 0, "a bad Principal is an error: %s", s);
 	free(s);
