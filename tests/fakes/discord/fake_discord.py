@@ -292,11 +292,19 @@ class Server(ThreadingHTTPServer):
             "webhooks": Bucket("b0c1a2f3webhooks", bl, 1.0),
             "channels": Bucket("b0c1a2f3channels", bl, 1.0),
         }
-        self.global_done = False
-        self.patch429_done = False
+        self.once_done = set()
         self.freeze_setup(opts)
         self.logf = open(opts.log, "a", encoding="utf-8") if opts.log else None
         self.lock = threading.Lock()
+
+    def once(self, scenario):
+        """True the first time it is asked for a scenario that is on."""
+        if scenario not in self.scenarios:
+            return False
+        with self.lock:
+            first = scenario not in self.once_done
+            self.once_done.add(scenario)
+        return first
 
     def log(self, rec):
         if self.logf is None:
@@ -390,16 +398,12 @@ class Handler(BaseHTTPRequestHandler):
 
         now = time.time()
         self.t_bucket = now	# logged as "t": when the bucket was taken
-        if route == "members" and "global429" in srv.scenarios:
-            with srv.lock:
-                first = not srv.global_done
-                srv.global_done = True
-            if first:
-                self.send(429, {"message": "You are being rate limited.",
-                                "retry_after": 0.5, "global": True},
-                          {"Retry-After": "1", "X-RateLimit-Global": "true",
-                           "X-RateLimit-Scope": "global"})
-                return
+        if route == "members" and srv.once("global429"):
+            self.send(429, {"message": "You are being rate limited.",
+                            "retry_after": 0.5, "global": True},
+                      {"Retry-After": "1", "X-RateLimit-Global": "true",
+                       "X-RateLimit-Scope": "global"})
+            return
         b = srv.buckets[route]
         with srv.lock:
             allowed, remaining, reset_after = b.take(now)
@@ -514,15 +518,11 @@ def _do_patch(self):
         self.send(404, {"message": "Unknown Guild", "code": 10004})
         return
     now = time.time()
-    if "patch429" in srv.scenarios:
-        with srv.lock:
-            first = not srv.patch429_done
-            srv.patch429_done = True
-        if first:
-            self.send(429, {"message": "You are being rate limited.",
-                            "retry_after": 0.7, "global": False},
-                      {"Retry-After": "1", "X-RateLimit-Scope": "shared"})
-            return
+    if srv.once("patch429"):
+        self.send(429, {"message": "You are being rate limited.",
+                        "retry_after": 0.7, "global": False},
+                  {"Retry-After": "1", "X-RateLimit-Scope": "shared"})
+        return
     b = srv.buckets["patch-role"]
     with srv.lock:
         allowed, remaining, reset_after = b.take(now)
